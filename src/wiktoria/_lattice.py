@@ -1,0 +1,230 @@
+"""Internal: seeds, permutation and gradient tables, periods and coordinate validation.
+
+The lattice hash is Perlin's nested permutation lookup ``P[P[P[x] + y] + z]`` over a table of
+``N = 1024`` entries drawn from the seed. Table entries come from the raw 64-bit stream of
+``PCG64(SeedSequence(...))`` ranked with a stable sort, so a seed gives the same table on every
+platform and numpy version (numpy guarantees the raw bit-generator stream, not ``permutation``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "AXIS_NAMES",
+    "MASK",
+    "TABLE_SIZE",
+    "Tables",
+    "as_coords",
+    "check_dtype",
+    "normalise_periods",
+    "seed_key",
+    "tables",
+]
+
+TABLE_SIZE = 1024
+MASK = TABLE_SIZE - 1
+AXIS_NAMES = ("x", "y", "z", "w")
+
+
+def _unit_circle(n: int) -> np.ndarray:
+    ang = (np.arange(n) + 0.5) * (2 * np.pi / n)
+    return np.stack([np.cos(ang), np.sin(ang)], axis=1)
+
+
+def _grad3() -> np.ndarray:
+    # Perlin's 12 cube-edge vectors, padded to 16 as in his reference implementation.
+    edges = [
+        (1, 1, 0), (-1, 1, 0), (1, -1, 0), (-1, -1, 0),
+        (1, 0, 1), (-1, 0, 1), (1, 0, -1), (-1, 0, -1),
+        (0, 1, 1), (0, -1, 1), (0, 1, -1), (0, -1, -1),
+        (1, 1, 0), (0, -1, 1), (-1, 1, 0), (0, -1, -1),
+    ]
+    return np.array(edges, dtype=np.float64)
+
+
+def _grad4() -> np.ndarray:
+    # The 32 midpoints of the tesseract's edges: permutations of (0, ±1, ±1, ±1).
+    out = []
+    for zero in range(4):
+        for signs in range(8):
+            v = []
+            k = 0
+            for axis in range(4):
+                if axis == zero:
+                    v.append(0.0)
+                else:
+                    v.append(-1.0 if (signs >> k) & 1 else 1.0)
+                    k += 1
+            out.append(v)
+    return np.array(out, dtype=np.float64)
+
+
+#: Gradient sets by dimension. 1D uses 16 slopes in [-1, 1]; 2D 16 unit directions.
+GRADIENTS: dict[int, np.ndarray] = {
+    1: np.linspace(-1.0, 1.0, 16).reshape(16, 1),
+    2: _unit_circle(16),
+    3: _grad3(),
+    4: _grad4(),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Tables:
+    """Hash tables of one seed.
+
+    Attributes
+    ----------
+    perm : ndarray of intp, shape (2 * TABLE_SIZE,)
+        The permutation written out twice, so that ``perm[a + b]`` needs no mask for
+        ``a, b < TABLE_SIZE``.
+    grads : dict
+        ``grads[(d, dtype)]`` is a tuple of ``d`` arrays of shape (2 * TABLE_SIZE,): the
+        gradient components of the final hash ``perm[k]`` at each index ``k``.
+    """
+
+    perm: np.ndarray
+    grads: dict[tuple[int, str], tuple[np.ndarray, ...]]
+
+    def grad(self, d: int, dtype: np.dtype[Any]) -> tuple[np.ndarray, ...]:
+        """Gradient component tables for dimension ``d`` in ``dtype``."""
+        key = (d, np.dtype(dtype).str)
+        got = self.grads.get(key)
+        if got is None:
+            g = GRADIENTS[d]
+            idx = self.perm % len(g)
+            got = tuple(np.ascontiguousarray(g[idx, a], dtype=dtype) for a in range(d))
+            self.grads[key] = got
+        return got
+
+
+@functools.lru_cache(maxsize=512)
+def tables(key: int, stream: int = 0) -> Tables:
+    """Tables for seed ``key`` and sub-stream ``stream`` (octave or purpose); cached."""
+    bitgen = np.random.PCG64(np.random.SeedSequence([key, stream]))
+    raw = bitgen.random_raw(TABLE_SIZE)
+    perm = np.argsort(np.asarray(raw, dtype=np.uint64), kind="stable").astype(np.intp)
+    return Tables(perm=np.concatenate([perm, perm]), grads={})
+
+
+def seed_key(seed: Any, name: str = "seed") -> int:
+    """Turn a seed into a non-negative integer key.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        An integer (any sign or size) or a Generator, from which one 63-bit integer is drawn.
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is neither.
+    """
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**63))
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an int or a numpy.random.Generator, got {seed!r} "
+            f"({type(seed).__name__})"
+        )
+    return int(seed) % (2**64)
+
+
+def check_dtype(dtype: Any) -> np.dtype[Any]:
+    """Validate the output dtype: float32 or float64."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from exc
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"dtype must be float32 or float64, got {dt.name}")
+    return dt
+
+
+def _one_period(p: Any, axis: str) -> int | None:
+    if p is None:
+        return None
+    if isinstance(p, bool | np.bool_) or not isinstance(p, numbers.Real):
+        raise TypeError(f"period for axis {axis} must be a positive integer or None, got {p!r}")
+    if not math.isfinite(float(p)) or float(p) != int(p) or int(p) <= 0:
+        raise ValueError(f"period for axis {axis} must be a positive integer or None, got {p!r}")
+    return int(p)
+
+
+def normalise_periods(period: Any, d: int) -> tuple[int | None, ...]:
+    """Expand ``period`` (None, one int for every axis, or one int-or-None per axis)."""
+    if period is None:
+        return (None,) * d
+    if isinstance(period, Sequence) and not isinstance(period, str):
+        if len(period) != d:
+            raise ValueError(
+                f"period must give one entry per axis ({d}), got {len(period)}: {tuple(period)!r}"
+            )
+        return tuple(_one_period(p, AXIS_NAMES[a]) for a, p in enumerate(period))
+    if isinstance(period, np.ndarray):
+        return normalise_periods(period.tolist(), d)
+    p = _one_period(period, "all")
+    return (p,) * d
+
+
+def as_coords(
+    coords: Sequence[Any], dims: Sequence[int], func: str
+) -> tuple[list[np.ndarray], tuple[int, ...]]:
+    """Validate coordinate arrays and return them (float64, not broadcast) with the output shape.
+
+    Raises
+    ------
+    ValueError
+        On an unsupported number of coordinates, non-finite values or shapes that do not
+        broadcast.
+    TypeError
+        On coordinates that are not real numbers.
+    """
+    d = len(coords)
+    if d not in dims:
+        lo, hi = min(dims), max(dims)
+        raise ValueError(
+            f"{func} takes {lo} to {hi} coordinate arrays (one per dimension), got {d}"
+        )
+    out: list[np.ndarray] = []
+    for a, c in enumerate(coords):
+        name = AXIS_NAMES[a]
+        try:
+            arr = np.asarray(c)
+        except Exception as exc:  # pragma: no cover - exotic inputs
+            raise TypeError(f"coordinate {name} is not array-like: {c!r}") from exc
+        if arr.dtype.kind not in "iuf" or arr.dtype == np.bool_:
+            raise TypeError(
+                f"coordinate {name} must hold real numbers, got dtype {arr.dtype} ({c!r:.60})"
+            )
+        arr = arr.astype(np.float64, copy=False)
+        if not np.isfinite(arr).all():
+            raise ValueError(f"coordinate {name} contains non-finite values (nan or inf); "
+                             "coordinates must be finite")
+        out.append(arr)
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in out))
+    except ValueError:
+        shapes = ", ".join(f"{AXIS_NAMES[i]}{a.shape}" for i, a in enumerate(out))
+        raise ValueError(f"coordinate shapes do not broadcast together: {shapes}") from None
+    return out, shape
+
+
+def wrap_index(i: npt.NDArray[np.intp], period: int | None) -> npt.NDArray[np.intp]:
+    """Lattice index ``i`` reduced by ``period`` (if any) and masked to the table."""
+    if period is not None:
+        i = np.mod(i, period)
+    return i & MASK
+
+
+def fade(t: np.ndarray) -> np.ndarray:
+    """Perlin's quintic fade ``6t^5 - 15t^4 + 10t^3``, in the dtype of ``t``."""
+    return t * t * t * (t * (t * 6 - 15) + 10)
