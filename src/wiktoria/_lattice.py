@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ __all__ = [
     "normalise_periods",
     "seed_key",
     "tables",
+    "workspace",
 ]
 
 TABLE_SIZE = 1024
@@ -149,13 +151,14 @@ def check_dtype(dtype: Any) -> np.dtype[Any]:
     return dt
 
 
-def _one_period(p: Any, axis: str) -> int | None:
+def _one_period(p: Any, axis: str | None) -> int | None:
     if p is None:
         return None
+    what = "period" if axis is None else f"period for axis {axis}"
     if isinstance(p, bool | np.bool_) or not isinstance(p, numbers.Real):
-        raise TypeError(f"period for axis {axis} must be a positive integer or None, got {p!r}")
+        raise TypeError(f"{what} must be a positive integer or None, got {p!r}")
     if not math.isfinite(float(p)) or float(p) != int(p) or int(p) <= 0:
-        raise ValueError(f"period for axis {axis} must be a positive integer or None, got {p!r}")
+        raise ValueError(f"{what} must be a positive integer or None, got {p!r}")
     return int(p)
 
 
@@ -171,7 +174,7 @@ def normalise_periods(period: Any, d: int) -> tuple[int | None, ...]:
         return tuple(_one_period(p, AXIS_NAMES[a]) for a, p in enumerate(period))
     if isinstance(period, np.ndarray):
         return normalise_periods(period.tolist(), d)
-    p = _one_period(period, "all")
+    p = _one_period(period, None)
     return (p,) * d
 
 
@@ -227,4 +230,41 @@ def wrap_index(i: npt.NDArray[np.intp], period: int | None) -> npt.NDArray[np.in
 
 def fade(t: np.ndarray) -> np.ndarray:
     """Perlin's quintic fade ``6t^5 - 15t^4 + 10t^3``, in the dtype of ``t``."""
-    return t * t * t * (t * (t * 6 - 15) + 10)
+    out = np.empty_like(t)
+    fade_into(t, out)
+    return out
+
+
+def fade_into(t: np.ndarray, out: np.ndarray) -> None:
+    """Write ``fade(t)`` into ``out`` (same shape, distinct memory) without temporaries.
+
+    The operation order is fixed, so the grid and element-wise paths round identically.
+    """
+    np.multiply(t, 6, out=out)
+    out -= 15
+    out *= t
+    out += 10
+    out *= t
+    out *= t
+    out *= t
+
+
+_ws = threading.local()
+
+
+def workspace(name: str, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A per-thread scratch buffer, reused between calls of the same shape and dtype.
+
+    Noise kernels write every temporary into these buffers (``out=``), so a block allocates
+    nothing: glibc's heap trimming otherwise returns freed memory to the system and every new
+    temporary page-faults, which made numpy kernels several times slower here.
+    """
+    cache: dict[str, np.ndarray] | None = getattr(_ws, "cache", None)
+    if cache is None:
+        cache = {}
+        _ws.cache = cache
+    buf = cache.get(name)
+    if buf is None or buf.shape != shape or buf.dtype != np.dtype(dtype):
+        buf = np.empty(shape, dtype=dtype)
+        cache[name] = buf
+    return buf

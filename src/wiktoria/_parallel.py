@@ -50,7 +50,7 @@ def _get_pool(n: int) -> ThreadPoolExecutor:
 
 
 def run(tasks: Iterable[Callable[[], None]]) -> None:
-    """Run independent tasks, on the thread pool when there is more than one and more than one CPU."""
+    """Run independent tasks: on the thread pool when there are several tasks and CPUs."""
     tasks = list(tasks)
     n = num_threads()
     if len(tasks) <= 1 or n <= 1 or getattr(_local, "inside", False):

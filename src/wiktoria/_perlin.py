@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from wiktoria._lattice import MASK, Tables, fade, wrap_index
+from wiktoria._lattice import MASK, Tables, fade, fade_into, workspace, wrap_index
 
 CLIP = 1.0
 #: Points per chunk times corners: keeps every temporary under ~128 KiB, in cache and below
 #: malloc's mmap threshold (allocations above it page-fault on every call).
-CHUNK = 1 << 14
+CHUNK = 1 << 17
 __all__ = ["SCALE", "perlin_grid", "perlin_points", "split_axis"]
 
 #: Output scale per dimension, measured so that the extremes of the field reach about ±1.
@@ -47,23 +47,6 @@ def perlin_points(
     periods: tuple[int | None, ...],
     dtype: np.dtype[Any],
 ) -> np.ndarray:
-    """Perlin noise at scattered points (see :func:`_perlin_chunk`), in cache-sized chunks."""
-    n = coords[0].shape[0]
-    step = CHUNK >> len(coords)
-    if n <= step:
-        return _perlin_chunk(coords, tab, periods, dtype)
-    out = np.empty(n, dtype=dtype)
-    for a in range(0, n, step):
-        out[a : a + step] = _perlin_chunk([c[a : a + step] for c in coords], tab, periods, dtype)
-    return out
-
-
-def _perlin_chunk(
-    coords: list[np.ndarray],
-    tab: Tables,
-    periods: tuple[int | None, ...],
-    dtype: np.dtype[Any],
-) -> np.ndarray:
     """Perlin noise at scattered points.
 
     Parameters
@@ -83,19 +66,43 @@ def _perlin_chunk(
 
     Notes
     -----
-    All ``2**d`` corners are processed as one stacked array, so a block costs a few dozen numpy
-    calls whatever its dimension; blocks of a few thousand points stay in cache.
+    Points are processed in chunks; within a chunk all ``2**d`` corners form one stacked array,
+    so a chunk costs a few dozen numpy calls whatever its dimension, and every temporary lives in
+    a reused per-thread buffer.
     """
+    n = coords[0].shape[0]
+    out = np.empty(n, dtype=dtype)
+    step = CHUNK >> len(coords)
+    for a in range(0, n, step):
+        _perlin_chunk([c[a : a + step] for c in coords], tab, periods, dtype, out[a : a + step])
+    return out
+
+
+def _perlin_chunk(
+    coords: list[np.ndarray],
+    tab: Tables,
+    periods: tuple[int | None, ...],
+    dtype: np.dtype[Any],
+    out: np.ndarray,
+) -> None:
     d = len(coords)
     n = coords[0].shape[0]
     perm = tab.perm
     grads = tab.grad(d, dtype)
-    cs = np.stack(coords)  # (d, n) float64
-    fl = np.floor(cs)
-    cs -= fl
-    frac = cs.astype(dtype)  # (d, n)
-    cells = fl.astype(np.intp)
-    corners = np.empty((d, 2, n), dtype=np.intp)
+    ws = workspace
+    cs = ws("p.cs", (d, n), np.float64)
+    for a in range(d):
+        cs[a] = coords[a]
+    fl = ws("p.fl", (d, n), np.float64)
+    np.floor(cs, out=fl)
+    np.subtract(cs, fl, out=cs)
+    offsets = ws("p.off", (d, 2, n), dtype)
+    frac = offsets[:, 0]
+    frac[...] = cs
+    np.subtract(frac, 1, out=offsets[:, 1])
+    cells = ws("p.cells", (d, n), np.intp)
+    cells[...] = fl
+    corners = ws("p.corners", (d, 2, n), np.intp)
     if all(p is None for p in periods):
         np.bitwise_and(cells, MASK, out=corners[:, 0])
         cells += 1
@@ -107,32 +114,38 @@ def _perlin_chunk(
     # Hash chain; corner axes end up in coordinate order (axis 0 outermost).
     keys = corners[0]
     for a in range(1, d):
-        keys = (perm.take(keys)[:, None, :] + corners[a][None, :, :]).reshape(-1, n)
-    offsets = np.empty((d, 2, n), dtype=dtype)
-    offsets[:, 0] = frac
-    np.subtract(frac, 1, out=offsets[:, 1])
+        m = 1 << a
+        hashed = ws(f"p.h{a}", (m, n), np.intp)
+        np.take(perm, keys, out=hashed, mode="wrap")
+        nxt = ws(f"p.k{a}", (m, 2, n), np.intp)
+        np.add(hashed[:, None, :], corners[a][None, :, :], out=nxt)
+        keys = nxt.reshape(2 * m, n)
     cshape = (2,) * d + (n,)
-    dot: np.ndarray | None = None
+    dot = ws("p.dot", (1 << d, n), dtype)
+    term = ws("p.term", (1 << d, n), dtype)
+    dotc = dot.reshape(cshape)
+    termc = term.reshape(cshape)
     for a in range(d):
-        term = grads[a].take(keys).reshape(cshape)
-        term *= offsets[a].reshape((1,) * a + (2,) + (1,) * (d - 1 - a) + (n,))
-        if dot is None:
-            dot = term
+        off = offsets[a].reshape((1,) * a + (2,) + (1,) * (d - 1 - a) + (n,))
+        if a == 0:
+            np.take(grads[a], keys, out=dot, mode="wrap")
+            np.multiply(dotc, off, out=dotc)
         else:
-            dot += term
-    assert dot is not None
-    u = fade(frac)
-    v = dot
+            np.take(grads[a], keys, out=term, mode="wrap")
+            np.multiply(termc, off, out=termc)
+            np.add(dot, term, out=dot)
+    u = ws("p.u", (d, n), dtype)
+    fade_into(frac, u)
+    v = dotc
     for a in range(d - 1, -1, -1):
         v0 = v[..., 0, :]
-        v1 = v[..., 1, :] - v0
-        v1 *= u[a]
-        v1 += v0
+        v1 = v[..., 1, :]
+        np.subtract(v1, v0, out=v1)
+        np.multiply(v1, u[a], out=v1)
+        np.add(v1, v0, out=v1)
         v = v1
-    out = v.reshape(n)
-    out *= dtype.type(SCALE[d])
+    np.multiply(v.reshape(n), dtype.type(SCALE[d]), out=out)
     np.clip(out, -CLIP, CLIP, out=out)
-    return out
 
 
 def _lattice(
@@ -158,7 +171,9 @@ def lattice_span(v: np.ndarray) -> int:
     return int(fl.max() - fl.min()) + 2
 
 
-def _expand(t: np.ndarray, axis: int, local: np.ndarray, wa: np.ndarray, wb: np.ndarray) -> np.ndarray:
+def _expand(
+    t: np.ndarray, axis: int, local: np.ndarray, wa: np.ndarray, wb: np.ndarray
+) -> np.ndarray:
     """``wa * t[local] + wb * t[local + 1]`` along ``axis`` (weights broadcast along it)."""
     shape = [1] * t.ndim
     shape[axis] = -1

@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from wiktoria._lattice import MASK, Tables
+from wiktoria._lattice import MASK, Tables, workspace
 
 CLIP = 1.0
+#: Points per chunk times (dims + 1): bounds the per-thread scratch buffers.
+CHUNK = 1 << 16
 __all__ = ["SCALE", "simplex_points"]
 
 #: Output scale per dimension, measured so that the extremes of the field reach about ±1.
@@ -38,56 +40,85 @@ def simplex_points(coords: list[np.ndarray], tab: Tables, dtype: np.dtype[Any]) 
     -------
     ndarray of dtype, shape (n,), values in [-1, 1]
     """
+    n = coords[0].shape[0]
+    out = np.empty(n, dtype=dtype)
+    step = CHUNK // (len(coords) + 1)
+    for a in range(0, n, step):
+        _simplex_chunk([c[a : a + step] for c in coords], tab, dtype, out[a : a + step])
+    return out
+
+
+def _simplex_chunk(
+    coords: list[np.ndarray], tab: Tables, dtype: np.dtype[Any], out: np.ndarray
+) -> None:
     d = len(coords)
+    n = coords[0].shape[0]
+    ws = workspace
     f_skew = (math.sqrt(d + 1) - 1) / d
     g_skew = (1 - 1 / math.sqrt(d + 1)) / d
-    s = coords[0].copy()
-    for c in coords[1:]:
-        s += c
+    cs = ws("s.cs", (d, n), np.float64)
+    for a in range(d):
+        cs[a] = coords[a]
+    s = ws("s.s", (n,), np.float64)
+    np.sum(cs, axis=0, out=s)
     s *= f_skew
-    cells = [np.floor(c + s) for c in coords]
-    t = cells[0].copy()
-    for c in cells[1:]:
-        t += c
-    t *= g_skew
-    x0 = [(c - (i - t)).astype(dtype, copy=False) for c, i in zip(coords, cells, strict=True)]
-    idx = [i.astype(np.intp) & MASK for i in cells]
-    del s, t, cells
+    cells = ws("s.cells", (d, n), np.float64)
+    np.add(cs, s, out=cells)
+    np.floor(cells, out=cells)
+    np.sum(cells, axis=0, out=s)
+    s *= g_skew
+    # x0 = x - (cell - t): the position inside the simplex cell, unskewed.
+    np.subtract(cs, cells, out=cs)
+    cs += s
+    x0 = ws("s.x0", (d, n), dtype)
+    x0[...] = cs
+    idx = ws("s.idx", (d, n), np.intp)
+    idx[...] = cells
+    idx &= MASK
     # Rank of each axis among the offsets decides the order in which corners are visited.
-    rank = [np.zeros(x0[0].shape, dtype=np.intp) for _ in range(d)]
+    rank = ws("s.rank", (d, n), np.intp)
+    rank[...] = 0
+    gt = ws("s.gt", (n,), np.bool_)
     for a in range(d):
         for b in range(a + 1, d):
-            gt = x0[a] > x0[b]
+            np.greater(x0[a], x0[b], out=gt)
             rank[a] += gt
-            rank[b] += ~gt
-    perm = tab.perm
+            np.logical_not(gt, out=gt)
+            rank[b] += gt
+    offs = ws("s.offs", (d + 1, d, n), np.bool_)
+    offs[0] = False
+    offs[d] = True
+    for k in range(1, d):
+        np.greater_equal(rank, d - k, out=offs[k])
+    pos = ws("s.pos", (d + 1, d, n), dtype)
+    np.subtract(x0[None], offs, out=pos)
+    pos += (np.arange(d + 1, dtype=dtype) * dtype.type(g_skew)).reshape(d + 1, 1, 1)
+    sq = ws("s.sq", (d + 1, d, n), dtype)
+    np.multiply(pos, pos, out=sq)
+    t = ws("s.t", (d + 1, n), dtype)
+    np.sum(sq, axis=1, out=t)
+    np.subtract(dtype.type(0.5), t, out=t)
+    np.maximum(t, 0, out=t)
+    t *= t
+    t *= t
+    # Hash: P[I0 + o0 + P[I1 + o1 + ... P[I_{d-1} + o_{d-1}]]], all corners at once.
+    key = ws("s.key", (d + 1, n), np.intp)
+    tmp = ws("s.tmp", (d + 1, n), np.intp)
+    np.add(idx[d - 1], offs[:, d - 1], out=key)
+    for a in range(d - 2, -1, -1):
+        np.take(tab.perm, key, out=tmp, mode="wrap")
+        np.add(tmp, offs[:, a], out=key)
+        key += idx[a]
     grads = tab.grad(d, dtype)
-    out = np.zeros(x0[0].shape, dtype=dtype)
-    g = dtype.type(g_skew)
-    for n in range(d + 1):
-        if n == 0:
-            offs: list[np.ndarray | int] = [0] * d
-        elif n == d:
-            offs = [1] * d
-        else:
-            offs = [(r >= d - n).astype(np.intp) for r in rank]
-        pos = [x - o + dtype.type(n) * g if n else x for x, o in zip(x0, offs, strict=True)]
-        r2 = pos[0] * pos[0]
-        for p in pos[1:]:
-            r2 += p * p
-        tt = dtype.type(0.5) - r2
-        np.maximum(tt, 0, out=tt)
-        # Hash: P[I0 + o0 + P[I1 + o1 + ... P[I_{d-1} + o_{d-1}]]]
-        key = idx[d - 1] + offs[d - 1]
-        for a in range(d - 2, -1, -1):
-            key = idx[a] + offs[a] + perm.take(key)
-        dot = grads[0].take(key) * pos[0]
-        for a in range(1, d):
-            dot += grads[a].take(key) * pos[a]
-        tt *= tt
-        tt *= tt
-        tt *= dot
-        out += tt
+    dot = ws("s.dot", (d + 1, n), dtype)
+    term = ws("s.term", (d + 1, n), dtype)
+    np.take(grads[0], key, out=dot, mode="wrap")
+    dot *= pos[:, 0]
+    for a in range(1, d):
+        np.take(grads[a], key, out=term, mode="wrap")
+        term *= pos[:, a]
+        dot += term
+    dot *= t
+    np.sum(dot, axis=0, out=out)
     out *= dtype.type(SCALE[d])
     np.clip(out, -CLIP, CLIP, out=out)
-    return out

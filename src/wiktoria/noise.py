@@ -69,7 +69,7 @@ Kind = Literal["perlin", "simplex"]
 ArrayLike = npt.ArrayLike
 
 _KINDS = ("perlin", "simplex")
-_POINT_BLOCK = 1 << 15
+_POINT_BLOCK = 1 << 16
 _GRID_BLOCK = 1 << 18
 
 
@@ -187,6 +187,8 @@ def _evaluate(
     nd = len(shape)
     padded = [_padded(a, nd) for a in arrs]
     out = np.empty(shape, dtype=dtype)
+    if out.size == 0:
+        return out
     total_amp = sum(o.amp for o in specs)
     sep = _separable(padded) if kind == "perlin" else None
     target = _GRID_BLOCK if sep is not None else _POINT_BLOCK
@@ -301,7 +303,7 @@ def perlin(
     >>> bool(np.allclose(v, perlin(np.arange(8) + 8.3, 0.6, seed=1, period=(8, None)), atol=1e-5))
     True
     """
-    return fbm(*coords, kind="perlin", octaves=1, seed=seed, period=period, dtype=dtype)
+    return _fractal(coords, "perlin", "perlin", 1, 2.0, 0.5, 1.0, seed, period, dtype, None)
 
 
 def simplex(
@@ -341,7 +343,7 @@ def simplex(
     >>> simplex(np.zeros((2, 3)), np.ones(3), seed=4).shape
     (2, 3)
     """
-    return fbm(*coords, kind="simplex", octaves=1, seed=seed, period=period, dtype=dtype)
+    return _fractal(coords, "simplex", "simplex", 1, 2.0, 0.5, 1.0, seed, period, dtype, None)
 
 
 def _fractal(
@@ -546,7 +548,7 @@ def warp(
     >>> v.shape, qx.shape
     ((32, 64), (32, 64))
     """
-    arrs, shape, periods, dt = _prepare(coords, "warp", kind, period, dtype)
+    arrs, shape, _, dt = _prepare(coords, "warp", kind, period, dtype)
     if len(arrs) < 2:
         raise ValueError(f"warp takes 2 to 4 coordinate arrays, got {len(arrs)}")
     depth = _check_int(depth, "depth", 0, 4)
@@ -611,7 +613,7 @@ def curl(
     >>> u.shape, v.dtype
     ((5,), dtype('float32'))
     """
-    arrs, shape, periods, dt = _prepare(coords, "curl", kind, period, dtype)
+    arrs, shape, _, dt = _prepare(coords, "curl", kind, period, dtype)
     if len(arrs) < 2:
         raise ValueError(f"curl takes 2 to 4 coordinate arrays, got {len(arrs)}")
     h = 1e-4
