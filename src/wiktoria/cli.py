@@ -28,7 +28,8 @@ def friendly_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (ValueError, TypeError, OSError, KeyError, LookupError) as exc:
             message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-            click.echo(f"Error: {message.splitlines()[0] if message else type(exc).__name__}", err=True)
+            first = message.splitlines()[0] if message else type(exc).__name__
+            click.echo(f"Error: {first}", err=True)
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -59,7 +60,37 @@ class SizeType(click.ParamType):
 SIZE = SizeType()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrorGroup(click.Group):
+    """A click group whose usage errors are one line (``Error: ...``) with exit status 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        standalone = kwargs.pop("standalone_mode", True)
+        if not standalone:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare 'wiktoria': show the help
+                click.echo(exc.format_message())
+                sys.exit(0)
+            hint = ""
+            if exc.ctx is not None and not isinstance(exc, click.NoSuchOption):
+                hint = f" (see '{exc.ctx.command_path} --help')"
+            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=OneLineErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="wiktoria")
 def cli() -> None:
     """Wiktoria paints abstract landscapes that shift and writhe.
@@ -71,13 +102,18 @@ def cli() -> None:
 
 
 @cli.command("noise")
-@click.option("--kind", type=click.Choice(["perlin", "simplex"]), default="simplex", show_default=True)
-@click.option("--size", type=SIZE, default="512x512", show_default=True, help="WIDTHxHEIGHT in pixels.")
+@click.option("--kind", type=click.Choice(["perlin", "simplex"]), default="simplex",
+              show_default=True, help="Base noise.")
+@click.option("--size", type=SIZE, default="512x512", show_default=True,
+              help="WIDTHxHEIGHT in pixels.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the noise field.")
-@click.option("--scale", type=float, default=96.0, show_default=True, help="Pixels per noise cell.")
+@click.option("--scale", type=float, default=96.0, show_default=True,
+              help="Pixels per noise cell.")
 @click.option("--octaves", type=int, default=6, show_default=True, help="Octaves of fBm.")
-@click.option("--tile/--no-tile", default=False, show_default=True, help="Make the image tile seamlessly.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="noise.png", show_default=True)
+@click.option("--tile/--no-tile", default=False, show_default=True,
+              help="Make the image tile seamlessly.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="noise.png",
+              show_default=True, help="PNG file to write.")
 @friendly_errors
 def noise_cmd(kind: str, size: tuple[int, int], seed: int, scale: float, octaves: int,
               tile: bool, output: str) -> None:
