@@ -4,7 +4,11 @@ The public API is small and flat:
 
 * noise: :func:`wiktoria.noise.perlin`, :func:`wiktoria.noise.simplex`, fractal sums,
   domain warping and curl fields (module :mod:`wiktoria.noise`);
-* :mod:`wiktoria.compat`: the ``noise`` package's functions, vectorised.
+* :mod:`wiktoria.compat`: the ``noise`` package's functions, vectorised;
+* moods: :func:`moods` lists them, :func:`mood` finds one by name or alias, :func:`mood_at`
+  makes one for any (valence, arousal), :func:`blend` mixes two; each is a :class:`Mood` with
+  a colour ramp (``mood.palette(values)``) and :class:`Motion` (modules :mod:`wiktoria.palette`,
+  :mod:`wiktoria.colour`).
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from wiktoria.moodfile import Mood, Motion
+from wiktoria.moods import blend, mood, mood_at, moods
+
 try:
     __version__ = _version("wiktoria")
 except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["Mood", "Motion", "__version__", "blend", "mood", "mood_at", "moods"]

@@ -8,7 +8,9 @@ status 2, without a traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -129,6 +131,150 @@ def noise_cmd(kind: str, size: tuple[int, int], seed: int, scale: float, octaves
     path = save_noise_png(output, size=size, kind=kind, seed=seed, scale=scale,
                           octaves=octaves, tileable=tile)
     click.echo(f"wrote {path}")
+
+
+def echo_warnings(func: F) -> F:
+    """Show the library's warnings (a palette failing its checks, a shadowed mood) as
+    ``Warning: ...`` lines on stderr."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return func(*args, **kwargs)
+            finally:
+                for w in caught:
+                    click.echo(f"Warning: {w.message}", err=True)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def truecolor_terminal() -> bool:
+    """Whether stdout is a terminal that announces 24-bit colour (``COLORTERM``)."""
+    colorterm = os.environ.get("COLORTERM", "").lower()
+    return colorterm in ("truecolor", "24bit") and sys.stdout.isatty()
+
+
+MOOD_HELP = "Mood: a name or alias, a .toml mood file, or 'valence,arousal' such as 0.3,-0.5."
+
+
+def one_mood(name: str | None, option: str | None) -> str:
+    """The mood given either as the MOOD argument or with ``--mood``, exactly once."""
+    if name is not None and option is not None:
+        raise click.UsageError("give the mood once: as MOOD or with --mood")
+    if name is None and option is None:
+        raise click.UsageError("missing MOOD: a name, a .toml file or --mood VALENCE,AROUSAL")
+    return name if name is not None else option  # type: ignore[return-value]
+
+
+@cli.command("moods")
+@click.option("--color/--no-color", "color", default=None,
+              help="Colour strips [default: if the terminal supports true colour].")
+@friendly_errors
+@echo_warnings
+def moods_cmd(color: bool | None) -> None:
+    """List the moods: name, valence, arousal and colours.
+
+    \b
+    Examples:
+      wiktoria moods
+      wiktoria moods --no-color
+    """
+    from wiktoria.moods import mood_table
+
+    use_color = truecolor_terminal() if color is None else color
+    click.echo(mood_table(color=use_color), nl=False, color=use_color)
+
+
+@cli.group("palette", context_settings={"help_option_names": ["-h", "--help"]})
+def palette_group() -> None:
+    """Show, export and import mood palettes.
+
+    \b
+    Examples:
+      wiktoria palette show seething -o ramp.png
+      wiktoria palette export serene --format css
+      wiktoria palette import https://coolors.co/264653-2a9d8f-e9c46a --name sea
+    """
+
+
+@palette_group.command("show", context_settings={"ignore_unknown_options": True})
+@click.argument("name", metavar="MOOD", required=False)
+@click.option("--mood", "mood_opt", metavar="MOOD", help=MOOD_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="ramp.png",
+              show_default=True, help="PNG file to write.")
+@click.option("--width", type=click.IntRange(64, 8192), default=512, show_default=True,
+              help="Image width in pixels.")
+@friendly_errors
+@echo_warnings
+def palette_show_cmd(name: str | None, mood_opt: str | None, output: str, width: int) -> None:
+    """Write a mood's ramp above Kovesi's sine-ramp test image as a PNG.
+
+    \b
+    Examples:
+      wiktoria palette show seething -o ramp.png
+      wiktoria palette show --mood 0.3,-0.5 -o between.png
+    """
+    from wiktoria.moods import save_palette_png
+
+    path = save_palette_png(one_mood(name, mood_opt), output, width=width)
+    click.echo(f"wrote {path}")
+
+
+@palette_group.command("export", context_settings={"ignore_unknown_options": True})
+@click.argument("name", metavar="MOOD", required=False)
+@click.option("--mood", "mood_opt", metavar="MOOD", help=MOOD_HELP)
+@click.option("-f", "--format", "fmt", type=click.Choice(["gpl", "hex", "css"]), default="gpl",
+              show_default=True, help="GIMP palette, lospec hex list or CSS gradient.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write [default: stdout].")
+@click.option("--samples", type=click.IntRange(2, 1024), default=None,
+              help="Export this many evenly spaced colours instead of the stops.")
+@friendly_errors
+@echo_warnings
+def palette_export_cmd(name: str | None, mood_opt: str | None, fmt: str, output: str | None,
+                       samples: int | None) -> None:
+    """Export a mood's palette as .gpl, .hex or a CSS gradient.
+
+    \b
+    Examples:
+      wiktoria palette export serene --format css
+      wiktoria palette export seething --format gpl -o seething.gpl
+    """
+    from wiktoria.moods import export_palette
+
+    text = export_palette(one_mood(name, mood_opt), fmt, output=output, samples=samples)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {output}")
+
+
+@palette_group.command("import")
+@click.argument("source", metavar="FILE_OR_URL")
+@click.option("--name", required=True, help="Name of the new mood (also its file name).")
+@click.option("--force", is_flag=True, help="Replace an existing mood file of that name.")
+@click.option("--keep-order", is_flag=True,
+              help="Keep the colours' order instead of sorting them dark to light.")
+@friendly_errors
+@echo_warnings
+def palette_import_cmd(source: str, name: str, force: bool, keep_order: bool) -> None:
+    """Turn a .gpl or .hex file or a coolors URL into a mood file in your palette folder.
+
+    The folder is $WIKTORIA_PALETTES, else your config folder (e.g. ~/.config/wiktoria/palettes).
+    Valence and arousal are estimated from the colours; edit the file to taste.
+
+    \b
+    Examples:
+      wiktoria palette import https://coolors.co/264653-2a9d8f-e9c46a --name sea
+      wiktoria palette import sunset.gpl --name sunset
+    """
+    from wiktoria.moods import import_palette
+
+    new = import_palette(source, name, overwrite=force, sort=not keep_order)
+    click.echo(f"wrote {new.path} (valence {new.valence:+.2f}, arousal {new.arousal:+.2f}, "
+               "estimated from the colours)")
 
 
 def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
