@@ -1,0 +1,266 @@
+"""Paintings: ``wiktoria.paint()`` and the :class:`Painting` it returns.
+
+A painting knows its scene. Saved as PNG it carries the scene (TOML), the mood definition and
+the Wiktoria version in text chunks, so :func:`reproduce` renders the same pixels again.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, PngImagePlugin
+
+from wiktoria import __version__
+from wiktoria.atomicio import atomic_path, check_output_dir
+from wiktoria.moodfile import Mood, parse_mood
+from wiktoria.moods import resolve_mood
+from wiktoria.painter import check_memory, render
+from wiktoria.scene import Canvas, Scene, check_size
+from wiktoria.styles import check_style, layers_for
+
+__all__ = ["FORMATS", "Painting", "default_filename", "paint", "paint_scene", "read_scene",
+           "reproduce"]
+
+#: File formats by extension (Pillow format names).
+FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".tif": "TIFF",
+           ".tiff": "TIFF"}
+
+SCENE_KEY = "wiktoria:scene"
+MOOD_KEY = "wiktoria:mood"
+VERSION_KEY = "wiktoria:version"
+
+
+def _format_for(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(f"cannot save {str(path)!r}: unknown extension {path.suffix!r}; "
+                         f"valid: {', '.join(FORMATS)}")
+    return fmt
+
+
+class Painting:
+    """A rendered painting.
+
+    Attributes
+    ----------
+    scene : Scene
+        What was painted; ``scene.to_toml()`` reproduces it.
+    mood : Mood
+        The resolved mood.
+    image : PIL.Image.Image
+        RGB image of the scene's size.
+
+    ``np.asarray(painting)`` is the (height, width, 3) uint8 array; in Jupyter the painting
+    shows itself inline.
+    """
+
+    def __init__(self, scene: Scene, mood: Mood, pixels: np.ndarray) -> None:
+        self.scene = scene
+        self.mood = mood
+        self._pixels = pixels
+        self._pixels.flags.writeable = False
+        self._image: Image.Image | None = None
+
+    @property
+    def image(self) -> Image.Image:
+        if self._image is None:
+            self._image = Image.fromarray(self._pixels, mode="RGB")
+        return self._image
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.scene.size
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        arr = self._pixels
+        if dtype is not None and np.dtype(dtype) != arr.dtype:
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
+
+    def __repr__(self) -> str:
+        w, h = self.size
+        return (f"<Painting {self.scene.style} {self.scene.mood!r} {w}x{h} "
+                f"seed={self.scene.seed}>")
+
+    def pnginfo(self, extra: Mapping[str, str] | None = None) -> PngImagePlugin.PngInfo:
+        """PNG text chunks: the scene, the mood definition and the version (UTF-8, zipped)."""
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt(SCENE_KEY, self.scene.to_toml(), zip=True)
+        info.add_itxt(MOOD_KEY, self.mood.to_toml(), zip=True)
+        info.add_text(VERSION_KEY, __version__)
+        info.add_text("Software", f"Wiktoria {__version__}")
+        for k, v in (extra or {}).items():
+            info.add_itxt(k, v, zip=True)
+        return info
+
+    def png_bytes(self) -> bytes:
+        """The painting as PNG bytes, scene included."""
+        bio = io.BytesIO()
+        self.image.save(bio, format="PNG", pnginfo=self.pnginfo())
+        return bio.getvalue()
+
+    def _repr_png_(self) -> bytes:
+        return self.png_bytes()
+
+    def save(self, path: str | os.PathLike[str], *, quality: int = 92) -> Path:
+        """Write the painting, the format chosen by the extension (PNG, JPEG, WebP, TIFF).
+
+        PNG carries the whole scene; JPEG and WebP carry it as a comment / XMP-free
+        description where the format allows. The file is written atomically.
+
+        Returns
+        -------
+        pathlib.Path
+        """
+        target = Path(path)
+        fmt = _format_for(target)
+        check_output_dir(target)
+        with atomic_path(target) as tmp:
+            if fmt == "PNG":
+                self.image.save(tmp, format="PNG", pnginfo=self.pnginfo())
+            elif fmt == "JPEG":
+                self.image.save(tmp, format="JPEG", quality=quality,
+                                comment=self.scene.to_toml().encode())
+            elif fmt == "WEBP":
+                self.image.save(tmp, format="WEBP", quality=quality)
+            else:
+                self.image.save(tmp, format=fmt)
+        return target
+
+
+def _overrides(kw: Mapping[str, Any]) -> dict[str, Any]:
+    return {k.replace("__", "."): v for k, v in kw.items()}
+
+
+def _seed(seed: int | None) -> int:
+    if seed is None:
+        return secrets.randbelow(2**31)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not (
+        0 <= int(seed) < 2**63
+    ):
+        raise ValueError(f"seed must be an integer from 0 to 2**63-1, got {seed!r}")
+    return int(seed)
+
+
+def _mood_spec(spec: str | Mood, resolved: Mood) -> str:
+    return spec if isinstance(spec, str) else resolved.name
+
+
+def build_scene(
+    mood: str | Mood = "seething",
+    size: tuple[int, int] = (1920, 1080),
+    seed: int | None = None,
+    style: str = "landscape",
+    overrides: Mapping[str, Any] | None = None,
+) -> tuple[Scene, Mood]:
+    """The scene ``paint`` would render (mood defaults, then overrides), and its mood."""
+    w, h = check_size(size)
+    style = check_style(style)
+    resolved = resolve_mood(mood)
+    scene = Scene(Canvas(w, h, _seed(seed)), _mood_spec(mood, resolved), style,
+                  layers_for(resolved, style))
+    if overrides:
+        scene = scene.override(_overrides(overrides))
+    return scene, resolved
+
+
+def paint(
+    mood: str | Mood = "seething",
+    size: tuple[int, int] = (1920, 1080),
+    seed: int | None = None,
+    style: str = "landscape",
+    **overrides: Any,
+) -> Painting:
+    """Paint a mood.
+
+    Parameters
+    ----------
+    mood : str or Mood
+        A mood name or alias, ``"valence,arousal"``, a mood file path, or a :class:`Mood`
+        (e.g. from :func:`wiktoria.mood_at` or :func:`wiktoria.blend`).
+    size : (int, int)
+        Width and height in pixels, 1 to 16384 each.
+    seed : int, optional
+        Seed of every random choice; drawn at random (and recorded in the scene) if None.
+    style : {'landscape', 'flow', 'marble'}
+    **overrides
+        Layer parameters, ``strata__count=5`` (or ``**{"strata.count": 5}``).
+
+    Returns
+    -------
+    Painting
+
+    Examples
+    --------
+    >>> import numpy as np, wiktoria
+    >>> p = wiktoria.paint("serene", size=(96, 64), seed=1)
+    >>> np.asarray(p).shape, p.scene.seed
+    ((64, 96, 3), 1)
+    """
+    scene, resolved = build_scene(mood, size, seed, style, overrides)
+    return paint_scene(scene, resolved)
+
+
+def paint_scene(scene: Scene, mood: Mood | None = None) -> Painting:
+    """Render a :class:`Scene` (its mood spec resolved unless ``mood`` is given)."""
+    resolved = mood if mood is not None else resolve_mood(scene.mood)
+    check_style(scene.style)
+    check_memory(*scene.size)
+    return Painting(scene, resolved, render(scene, resolved))
+
+
+def read_scene(path: str | os.PathLike[str]) -> tuple[Scene, Mood | None]:
+    """The scene (and embedded mood) of a Wiktoria PNG, or of a scene ``.toml`` file.
+
+    Raises
+    ------
+    ValueError
+        The file is not a PNG written by Wiktoria, or its scene is malformed.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise ValueError(f"{str(p)!r} does not exist")
+    if p.suffix.lower() == ".toml":
+        return Scene.from_toml(p.read_text(encoding="utf-8"), origin=str(p)), None
+    try:
+        with Image.open(p) as im:
+            text = dict(getattr(im, "text", {}) or {})
+    except (OSError, SyntaxError) as exc:
+        raise ValueError(f"{str(p)!r} is not an image Wiktoria can read: {exc}") from None
+    if SCENE_KEY not in text:
+        raise ValueError(f"{str(p)!r} carries no Wiktoria scene (no {SCENE_KEY!r} text chunk); "
+                         "only PNGs written by Wiktoria can be reproduced")
+    scene = Scene.from_toml(text[SCENE_KEY], origin=f"{p} ({SCENE_KEY})")
+    mood = parse_mood(text[MOOD_KEY], origin=f"{p} ({MOOD_KEY})") if MOOD_KEY in text else None
+    return scene, mood
+
+
+def reproduce(source: str | os.PathLike[str], output: str | os.PathLike[str]) -> Painting:
+    """Render the scene embedded in a Wiktoria PNG again and save it to ``output``."""
+    scene, mood = read_scene(source)
+    painting = paint_scene(scene, mood)
+    painting.save(output)
+    return painting
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9+.-]+", "-", text.lower()).strip("-") or "painting"
+
+
+def default_filename(scene: Scene, folder: str | os.PathLike[str] = ".", ext: str = ".png") -> Path:
+    """``{mood}-{seed}.png`` in ``folder``, with ``-1``, ``-2``... if it exists already."""
+    base = f"{_slug(scene.mood)}-{scene.seed}"
+    folder = Path(folder)
+    candidate = folder / f"{base}{ext}"
+    k = 1
+    while candidate.exists():
+        candidate = folder / f"{base}-{k}{ext}"
+        k += 1
+    return candidate

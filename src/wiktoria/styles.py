@@ -1,0 +1,130 @@
+"""Styles: the layer stack of each style, with defaults chosen by the mood.
+
+A mood's affect (valence, arousal) and motion (speed, octaves, warp, turbulence, stroke hints)
+choose every layer's default parameters: a seething landscape is dark, turbulent and dense; a
+serene one is pale, calm and sparse. Every parameter can then be overridden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wiktoria.moodfile import Mood
+from wiktoria.scene import (
+    GrainLayer,
+    Layer,
+    MarbleLayer,
+    SkyLayer,
+    StrataLayer,
+    StrokesLayer,
+    WashLayer,
+)
+
+__all__ = ["STYLES", "check_style", "layers_for"]
+
+
+def _clamp(v: float, lo: float, hi: float) -> float:
+    return min(hi, max(lo, v))
+
+
+def _u(m: Mood) -> float:
+    """Arousal mapped to [0, 1]."""
+    return (m.arousal + 1) / 2
+
+
+def _sky(m: Mood) -> SkyLayer:
+    u = _u(m)
+    mo = m.motion
+    return SkyLayer(
+        frequency=round(0.8 + 0.7 * u, 3),
+        octaves=int(_clamp(round(mo.octaves), 3, 6)),
+        warp=round(0.4 + 1.4 * mo.warp, 3),
+        depth=1 if u < 0.35 else 2,
+        low=round(_clamp(0.30 + 0.15 * m.valence, 0.05, 0.6), 3),
+        high=0.97,
+        contrast=round(0.16 + 0.16 * u, 3),
+        glow=round(0.8 - 0.3 * u, 3),
+    )
+
+
+def _strata(m: Mood) -> StrataLayer:
+    u = _u(m)
+    mo = m.motion
+    return StrataLayer(
+        count=int(_clamp(round(3 + 3.4 * u), 3, 7)),
+        horizon=round(0.36 - 0.06 * u + 0.04 * m.valence, 3),
+        spread=0.6,
+        roughness=round(0.25 + 0.9 * mo.turbulence * u + 0.1, 3),
+        frequency=round(1.6 + 3.0 * u, 3),
+        octaves=int(_clamp(round(mo.octaves) + 1, 3, 8)),
+        warp=round(0.15 + 0.9 * mo.warp, 3),
+        haze=round(0.8 - 0.35 * u, 3),
+        near=round(_clamp(0.04 + 0.12 * max(m.valence, 0.0), 0.0, 0.3), 3),
+        far=0.58,
+        texture=round(0.06 + 0.14 * mo.turbulence, 3),
+    )
+
+
+def _strokes(m: Mood, clip: float, boost: float = 1.0) -> StrokesLayer:
+    u = _u(m)
+    mo = m.motion
+    return StrokesLayer(
+        density=round(boost * (26000 + 34000 * mo.stroke_density), 1),
+        length=round(18 + 150 * mo.stroke_length, 2),
+        width=round(0.9 + 0.8 * (1 - u), 3),
+        curl=round(mo.stroke_curl, 3),
+        frequency=round(1.2 + 2.4 * u, 3),
+        octaves=int(_clamp(round(mo.octaves / 2), 2, 4)),
+        opacity=round(0.35 + 0.5 * u, 3),
+        clip=clip,
+        low=0.35,
+        high=1.0,
+        gain=round(1.2 + 2.0 * mo.stroke_density, 3),
+    )
+
+
+def _grain(m: Mood) -> GrainLayer:
+    u = _u(m)
+    return GrainLayer(amount=round(0.012 + 0.025 * u, 4),
+                      vignette=round(0.22 + 0.25 * max(-m.valence, 0.0), 3))
+
+
+def _landscape(m: Mood) -> tuple[Layer, ...]:
+    return (_sky(m), _strata(m), _strokes(m, clip=1.0), _grain(m))
+
+
+def _flow(m: Mood) -> tuple[Layer, ...]:
+    return (WashLayer(position=0.04, variation=0.05), _strokes(m, clip=0.0, boost=1.6),
+            _grain(m))
+
+
+def _marble(m: Mood) -> tuple[Layer, ...]:
+    u = _u(m)
+    mo = m.motion
+    marble = MarbleLayer(
+        frequency=round(1.0 + 1.4 * u, 3),
+        octaves=int(_clamp(round(mo.octaves), 3, 7)),
+        warp=round(1.2 + 3.0 * mo.warp, 3),
+        depth=3 if u > 0.4 else 2,
+        veins=round(0.25 + 0.5 * mo.turbulence, 3),
+    )
+    return (marble, _grain(m))
+
+
+STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
+    "landscape": _landscape,
+    "flow": _flow,
+    "marble": _marble,
+}
+
+
+def check_style(style: object) -> str:
+    """Validate a style name; the error lists the valid ones."""
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; valid styles: {', '.join(STYLES)}")
+    return str(style)
+
+
+def layers_for(mood: Mood, style: str) -> tuple[Layer, ...]:
+    """The default layer stack of ``style`` for ``mood``."""
+    return STYLES[check_style(style)](mood)
