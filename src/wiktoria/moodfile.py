@@ -55,6 +55,8 @@ __all__ = [
 NAME_RE = re.compile(r"^[a-z][a-z0-9_.+@-]{0,199}$")
 """Mood names and aliases: lowercase, starting with a letter; no spaces, commas or slashes."""
 
+NAME_RULE = "use lowercase letters, digits and '-', '_', '.', '+', '@', starting with a letter"
+
 
 class MoodFileError(ValueError):
     """A mood file (or mood text) is malformed; the message names the file, key and value."""
@@ -222,10 +224,7 @@ def _check_name(value: Any, what: str) -> str:
         raise TypeError(f"{what} must be a string, got {value!r}")
     name = value.strip().lower()
     if not NAME_RE.match(name):
-        raise ValueError(
-            f"{what} {value!r} is not a valid mood name: use lowercase letters, digits and "
-            "'-', '_', '.', '+', '@', starting with a letter"
-        )
+        raise ValueError(f"{what} {value!r} is not a valid mood name: {NAME_RULE}")
     return name
 
 
@@ -455,7 +454,7 @@ class _Reader:
         except (TypeError, ValueError) as exc:
             if isinstance(exc, TypeError):
                 raise self.fail(path, value, "expected a string") from None
-            raise self.fail(path, value, str(exc).split(": ", 1)[-1]) from None
+            raise self.fail(path, value, f"not a valid mood name: {NAME_RULE}") from None
 
     def stop(self, item: Any, path: str) -> Stop:
         if not isinstance(item, dict):
