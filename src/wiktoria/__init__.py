@@ -8,7 +8,9 @@ The public API is small and flat:
 * moods: :func:`moods` lists them, :func:`mood` finds one by name or alias, :func:`mood_at`
   makes one for any (valence, arousal), :func:`blend` mixes two; each is a :class:`Mood` with
   a colour ramp (``mood.palette(values)``) and :class:`Motion` (modules :mod:`wiktoria.palette`,
-  :mod:`wiktoria.colour`).
+  :mod:`wiktoria.colour`);
+* paintings: :func:`paint` renders a mood as a :class:`Painting` (a PIL image that knows its
+  :class:`Scene`, saves with the scene embedded and shows itself in Jupyter).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from wiktoria.moodfile import Mood, Motion
-from wiktoria.moods import blend, mood, mood_at, moods
-
 try:
     __version__ = _version("wiktoria")
 except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
     __version__ = "0+unknown"
 
-__all__ = ["Mood", "Motion", "__version__", "blend", "mood", "mood_at", "moods"]
+from wiktoria.moodfile import Mood, Motion  # noqa: E402
+from wiktoria.moods import blend, mood, mood_at, moods  # noqa: E402
+from wiktoria.painting import Painting, paint  # noqa: E402
+from wiktoria.scene import Scene  # noqa: E402
+
+__all__ = ["Mood", "Motion", "Painting", "Scene", "__version__", "blend", "mood", "mood_at",
+           "moods", "paint"]

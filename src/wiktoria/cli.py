@@ -277,6 +277,69 @@ def palette_import_cmd(source: str, name: str, force: bool, keep_order: bool) ->
                "estimated from the colours)")
 
 
+@cli.command("paint")
+@click.option("--mood", "-m", default=None, help=MOOD_HELP + "  [default: seething]")
+@click.option("--size", type=SIZE, default=None, help="WIDTHxHEIGHT  [default: 1920x1080]")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="Seed of every random choice; drawn and printed when omitted.")
+@click.option("--style", default=None,
+              help="landscape, flow or marble  [default: landscape]")
+@click.option("--set", "sets", multiple=True, metavar="LAYER.PARAM=VALUE",
+              help="Override a layer parameter (repeatable), e.g. --set strata.count=4.")
+@click.option("--scene", "scene_file", type=click.Path(dir_okay=False), default=None,
+              help="Render a scene file (.toml) or the scene inside a Wiktoria PNG.")
+@click.option("--dump-scene", type=click.Path(dir_okay=False), default=None,
+              help="Also write the scene of this render as TOML.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Image file (.png, .jpg, .webp, .tif)  [default: MOOD-SEED.png, never "
+                   "overwriting]")
+@friendly_errors
+@echo_warnings
+def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: int | None,
+              style: str | None, sets: tuple[str, ...], scene_file: str | None,
+              dump_scene: str | None, output: str | None) -> None:
+    """Paint a mood as an abstract landscape.
+
+    The PNG carries its whole scene: `wiktoria reproduce` renders it again.
+
+    \b
+    Examples:
+      wiktoria paint --mood seething
+      wiktoria paint --mood serene --size 3840x2160 --seed 7 -o serene.png
+      wiktoria paint --mood 0.3,-0.5 --style flow --set strokes.curl=0.9
+      wiktoria paint --scene scene.toml --dump-scene again.toml
+    """
+    from wiktoria.painting import paint_to_file
+
+    painting, path, dumped = paint_to_file(mood=mood, size=size, seed=seed, style=style,
+                                           sets=sets, scene_file=scene_file, output=output,
+                                           dump_scene=dump_scene)
+    if seed is None and scene_file is None:
+        click.echo(f"seed: {painting.scene.seed}")
+    click.echo(f"wrote {path}")
+    if dumped is not None:
+        click.echo(f"wrote {dumped}")
+
+
+@cli.command("reproduce")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the new render.")
+@friendly_errors
+@echo_warnings
+def reproduce_cmd(source: str, output: str) -> None:
+    """Render the scene embedded in a Wiktoria PNG again, pixel for pixel.
+
+    \b
+    Examples:
+      wiktoria reproduce seething-1234.png -o copy.png
+    """
+    from wiktoria.painting import reproduce
+
+    reproduce(source, output)
+    click.echo(f"wrote {output}")
+
+
 def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
     """Entry point of the ``wiktoria`` console script."""
     cli.main(args=args, prog_name=prog_name or "wiktoria")

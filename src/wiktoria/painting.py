@@ -264,3 +264,97 @@ def default_filename(scene: Scene, folder: str | os.PathLike[str] = ".", ext: st
         candidate = folder / f"{base}-{k}{ext}"
         k += 1
     return candidate
+
+
+def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """Parse ``["strata.count=5", "sky.warp=2.5"]`` into ``{"strata.count": 5, ...}``.
+
+    Values are read as int, then float, then ``true``/``false``, else kept as text (the layer
+    then rejects what it cannot take, naming the key).
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip() or not raw.strip():
+            raise ValueError(f"--set expects LAYER.PARAM=VALUE, e.g. strata.count=5, got {item!r}")
+        text = raw.strip()
+        value: Any
+        try:
+            value = int(text)
+        except ValueError:
+            try:
+                value = float(text)
+            except ValueError:
+                value = {"true": True, "false": False}.get(text.lower(), text)
+        out[key.strip()] = value
+    return out
+
+
+def paint_to_file(
+    *,
+    mood: str | None = None,
+    size: tuple[int, int] | None = None,
+    seed: int | None = None,
+    style: str | None = None,
+    sets: list[str] | tuple[str, ...] = (),
+    scene_file: str | os.PathLike[str] | None = None,
+    output: str | os.PathLike[str] | None = None,
+    dump_scene: str | os.PathLike[str] | None = None,
+) -> tuple[Painting, Path, Path | None]:
+    """What ``wiktoria paint`` does: build or load the scene, render, write the files.
+
+    Explicit ``mood``/``size``/``seed``/``style`` override those of ``scene_file``. Without
+    ``output`` the painting is written to ``{mood}-{seed}.png`` in the current folder, never
+    over an existing file. Output folders are checked before rendering.
+
+    Returns
+    -------
+    (Painting, Path, Path or None)
+        The painting, the image path and the scene path (when ``dump_scene`` is given).
+    """
+    overrides = parse_overrides(list(sets))
+    if output is not None:
+        _format_for(Path(output))
+        check_output_dir(output)
+    if dump_scene is not None:
+        check_output_dir(dump_scene)
+    embedded: Mood | None = None
+    if scene_file is not None:
+        base, embedded = read_scene(scene_file)
+        changes: dict[str, Any] = {}
+        if size is not None:
+            w, h = check_size(size)
+            changes["canvas"] = Canvas(w, h, base.seed if seed is None else _seed(seed))
+        elif seed is not None:
+            changes["canvas"] = Canvas(base.canvas.width, base.canvas.height, _seed(seed))
+        if style is not None and style != base.style:
+            style = check_style(style)
+            new_mood = resolve_mood(mood if mood is not None else base.mood)
+            changes["layers"] = layers_for(new_mood, style)
+            changes["style"] = style
+        if mood is not None:
+            changes["mood"] = mood
+            embedded = None
+        scene = replace_scene(base, changes)
+        if overrides:
+            scene = scene.override(overrides)
+        resolved = embedded if embedded is not None else resolve_mood(scene.mood)
+    else:
+        scene, resolved = build_scene(mood or "seething", size or (1920, 1080), seed,
+                                      style or "landscape", overrides)
+    painting = paint_scene(scene, resolved)
+    path = Path(output) if output is not None else default_filename(scene)
+    painting.save(path)
+    dumped = None
+    if dump_scene is not None:
+        from wiktoria.atomicio import atomic_write_text
+
+        dumped = atomic_write_text(dump_scene, scene.to_toml())
+    return painting, path, dumped
+
+
+def replace_scene(scene: Scene, changes: Mapping[str, Any]) -> Scene:
+    """``dataclasses.replace`` for scenes (kept here so callers need not import dataclasses)."""
+    from dataclasses import replace
+
+    return replace(scene, **changes) if changes else scene
