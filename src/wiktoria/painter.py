@@ -329,8 +329,8 @@ def _band_marble(ctx: _Ctx, layer: MarbleLayer, rows: np.ndarray, buf: np.ndarra
     # Fine veins where the warp folds: ridged noise sampled in the warped domain.
     vx = x + F32(layer.warp) * qx
     vy = y + F32(layer.warp) * qy
-    veins = noise.ridged(vx * 3.0, vy * 3.0, octaves=4, seed=seed + 7)
-    veins = _smooth(veins, 0.72, 0.98) * F32(layer.veins)
+    veins = noise.ridged(vx * 1.7, vy * 1.7, octaves=3, seed=seed + 7)
+    veins = _smooth(veins, 0.8, 0.99) * F32(layer.veins)
     span = F32(layer.high - layer.low)
     base = F32(layer.low) + span * np.clip(F32(0.5) + F32(1.8) * value, 0, 1)
     alt = F32(layer.low) + span * np.clip(F32(0.25) + F32(1.2) * qx + F32(0.6) * fold, 0, 1)

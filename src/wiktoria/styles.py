@@ -102,9 +102,9 @@ def _marble(m: Mood) -> tuple[Layer, ...]:
     u = _u(m)
     mo = m.motion
     marble = MarbleLayer(
-        frequency=round(1.0 + 1.4 * u, 3),
-        octaves=int(_clamp(round(mo.octaves), 3, 7)),
-        warp=round(1.2 + 3.0 * mo.warp, 3),
+        frequency=round(0.8 + 0.5 * u, 3),
+        octaves=int(_clamp(round(mo.octaves) - 1, 3, 5)),
+        warp=round(1.2 + 2.2 * mo.warp, 3),
         depth=3 if u > 0.4 else 2,
         veins=round(0.25 + 0.5 * mo.turbulence, 3),
     )
