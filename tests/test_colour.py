@@ -114,7 +114,8 @@ def test_oklch_round_trip_and_ranges(rgb: np.ndarray) -> None:
 @settings(max_examples=60, deadline=None)
 @given(hnp.arrays(np.float64, (16,), elements=unit))
 def test_transfer_functions_are_inverse_and_monotone(x: np.ndarray) -> None:
-    np.testing.assert_allclose(linear_to_srgb(srgb_to_linear(x)), x, atol=1e-12)
+    # 1e-7, not exact: the standard's two thresholds (0.04045 and 0.0031308) disagree by 3e-8
+    np.testing.assert_allclose(linear_to_srgb(srgb_to_linear(x)), x, atol=1e-7)
     order = np.argsort(x)
     assert np.all(np.diff(srgb_to_linear(x)[order]) >= 0)
 

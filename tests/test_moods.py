@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import importlib
 import io
 import itertools
@@ -752,3 +753,13 @@ def test_mood_table_plain_and_colour() -> None:
 def test_moods_module_is_importable_despite_the_function_name() -> None:
     module = importlib.import_module("wiktoria.moods")
     assert module.moods is moods
+
+
+@pytest.mark.parametrize(
+    "name", ["colour", "palette", "palette_formats", "moodfile", "moods", "userdirs"]
+)
+def test_docstring_examples_hold(name: str) -> None:
+    module = importlib.import_module(f"wiktoria.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -231,6 +231,13 @@ def test_lut_is_gamut_mapped() -> None:
     assert report["stop_gamut"].value > 0.02
 
 
+def test_from_colors_lengths_must_match() -> None:
+    with pytest.raises(ValueError, match="colors, positions and names must have the same length"):
+        Palette.from_colors(["#000", "#fff"], names=["a"])
+    with pytest.raises(TypeError, match="stops must be Stop objects"):
+        Palette(("#000", "#fff"))  # type: ignore[arg-type]
+
+
 def test_samples_and_stop_hexes(ember: Palette) -> None:
     assert ember.stop_hexes() == EMBER
     assert ember.sample_hexes(2) == [EMBER[0], EMBER[-1]]

@@ -125,7 +125,7 @@ def _registry() -> _Registry:
                         f"user mood {m.name!r} ({m.path}) shadows the {kind} mood "
                         f"{old.name!r} ({old.path})"
                     ),
-                    stacklevel=4,
+                    stacklevel=3,
                 )
                 order.remove(old)
                 for k in old.keys:
@@ -485,6 +485,13 @@ def save_palette_png(spec: str | Mood, output: str | os.PathLike[str], *, width:
 
     The image is ``width`` wide: a 64-pixel ramp over a 256-pixel sine ramp
     (:func:`wiktoria.palette.ramp_image`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_palette_png("haunting", pathlib.Path(tmp) / "ramp.png").name
+    'ramp.png'
     """
     if isinstance(width, bool) or not isinstance(width, int) or not 64 <= width <= 8192:
         raise ValueError(f"width {width!r} is outside the allowed range [64, 8192]")
