@@ -481,10 +481,16 @@ def test_mood_at_is_continuous(valence: float, arousal: float, angle: float) -> 
 
 
 def test_mood_at_moves_smoothly_across_the_plane() -> None:
-    """Walk a line in small steps: no step jumps much more than its neighbours."""
-    luts = [mood_at(v, 0.2).palette.oklab_lut for v in np.linspace(-0.9, 0.9, 61)]
-    jumps = np.array([np.abs(b - a).max() for a, b in itertools.pairwise(luts)])
-    assert jumps.max() < 0.06
+    """Walk a line through the busiest region: quartering the step quarters the largest change
+    between neighbouring points (a jump would stay the same size)."""
+
+    def largest_step(n: int) -> float:
+        luts = [mood_at(float(v), 0.8).palette.oklab_lut for v in np.linspace(-0.9, 0.9, n)]
+        return max(float(np.abs(b - a).max()) for a, b in itertools.pairwise(luts))
+
+    coarse, fine = largest_step(61), largest_step(241)
+    assert fine < coarse / 2.5
+    assert fine < 0.05
 
 
 def test_blend_ends_and_middle() -> None:

@@ -49,7 +49,7 @@ __all__ = [
     "save_palette_png",
 ]
 
-MOOD_SIGMA: float = 0.25
+MOOD_SIGMA: float = 0.18
 """Width of the Gaussian weights of :func:`mood_at`, in valence–arousal units."""
 
 
