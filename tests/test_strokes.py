@@ -1,0 +1,515 @@
+"""Tests of the flow-field strokes layer: determinism, shapes, anti-aliasing, continuity, clipping,
+the bilinear field sampler, curl versus laminar paths and every error message."""
+
+from __future__ import annotations
+
+import doctest
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from wiktoria import strokes
+from wiktoria.strokes import (
+    StrokeLayer,
+    StrokeParams,
+    VectorField,
+    flow_field,
+    render_strokes,
+    sample_bilinear,
+    trace,
+)
+
+W, H = 160, 90
+
+
+def uniform_field(angle: float, width: int = W, height: int = H) -> VectorField:
+    """A constant unit velocity at ``angle``, covering the canvas and a margin."""
+    rows, cols = height // 4 + 40, width // 4 + 40
+    return VectorField(
+        np.full((rows, cols), math.cos(angle)),
+        np.full((rows, cols), math.sin(angle)),
+        origin=(-80.0, -80.0),
+        spacing=4.0,
+    )
+
+
+def single_stroke(angle: float, **kw: object) -> tuple[StrokeLayer, float, float, StrokeParams]:
+    """Render one straight stroke that lies well inside the canvas; return it and its start.
+
+    A weight map of ones seeds on the canvas and clips nothing; the seed is searched so that
+    the whole stroke (start to end) stays 6 px inside the canvas.
+    """
+    weight = np.ones((H, W), np.float32)
+    kw = {"count": 1, "length": 80.0, "length_spread": 0.0, "opacity_spread": 0.0,
+          "width": (1.0, 1.0), "opacity": 1.0, **kw}
+    dx, dy = math.cos(angle), math.sin(angle)
+    for seed in range(500):
+        p = StrokeParams(seed=seed, **kw)  # type: ignore[arg-type]
+        sw = strokes._swarm(W, H, p, weight)
+        x0, y0 = float(sw.x0[0]), float(sw.y0[0])
+        x1, y1 = x0 + p.length * dx, y0 + p.length * dy
+        if min(x0, x1) > 6 and max(x0, x1) < W - 7 and min(y0, y1) > 6 and max(y0, y1) < H - 7:
+            layer = render_strokes(W, H, p, weight=weight, field=uniform_field(angle))
+            return layer, x0, y0, p
+    raise AssertionError("no seed puts the stroke inside the canvas")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------- outputs, seeds
+
+
+def test_shapes_dtypes_and_ranges() -> None:
+    layer = render_strokes(W, H, StrokeParams(count=2000, seed=1))
+    assert isinstance(layer, StrokeLayer)
+    for a in (layer.density, layer.tone):
+        assert a.shape == (H, W)
+        assert a.dtype == np.float32
+        assert np.isfinite(a).all()
+        assert a.min() >= 0 and a.max() <= 1
+    assert isinstance(layer.coverage, float) and 0.05 < layer.coverage < 0.95
+    assert layer.coverage == pytest.approx(float(layer.density.mean()), rel=1e-6)
+    assert isinstance(layer.n_strokes, int) and 0 < layer.n_strokes <= 2000
+    # Both sparse and dense regions keep structure: nothing is burnt flat.
+    assert np.mean(layer.density > 0.98) < 0.01
+    assert np.all(layer.tone[layer.density == 0] == 0)
+    assert layer.tone[layer.density > 0.2].std() > 0.1
+
+
+def test_same_seed_same_arrays_whatever_the_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    p = StrokeParams(count=3000, curl=0.7, seed=11, t=0.4, period=3)
+    monkeypatch.setenv("WIKTORIA_NUM_THREADS", "1")
+    a = render_strokes(240, 135, p)
+    monkeypatch.setenv("WIKTORIA_NUM_THREADS", "2")
+    b = render_strokes(240, 135, p)
+    c = render_strokes(240, 135, p)
+    for other in (b, c):
+        assert np.array_equal(a.density, other.density)
+        assert np.array_equal(a.tone, other.tone)
+        assert a.coverage == other.coverage and a.n_strokes == other.n_strokes
+
+
+def test_different_seeds_differ() -> None:
+    a = render_strokes(W, H, StrokeParams(count=1500, seed=1))
+    b = render_strokes(W, H, StrokeParams(count=1500, seed=2))
+    assert np.abs(a.density - b.density).mean() > 0.05
+    # The field itself changes with the seed, not only the stroke positions.
+    fa = flow_field(W, H, StrokeParams(seed=1))
+    fb = flow_field(W, H, StrokeParams(seed=2))
+    assert np.abs(fa.u - fb.u).mean() > 0.1
+
+
+def test_raising_count_keeps_the_existing_strokes() -> None:
+    small = strokes._swarm(W, H, StrokeParams(count=100, seed=5), None)
+    big = strokes._swarm(W, H, StrokeParams(count=300, seed=5), None)
+    for name in ("x0", "y0", "n_steps", "ink", "value", "radius"):
+        assert np.array_equal(getattr(small, name), getattr(big, name)[:100]), name
+
+
+def test_more_strokes_more_ink_and_gain_darkens() -> None:
+    few = render_strokes(W, H, StrokeParams(count=500, seed=3))
+    many = render_strokes(W, H, StrokeParams(count=4000, seed=3))
+    strong = render_strokes(W, H, StrokeParams(count=500, seed=3, gain=4.0))
+    assert few.coverage < many.coverage
+    assert few.coverage < strong.coverage
+    assert np.all(strong.density >= few.density)
+
+
+@pytest.mark.parametrize("tone", ["stroke", "along", "speed"])
+def test_tone_modes(tone: str) -> None:
+    layer = render_strokes(W, H, StrokeParams(count=1500, seed=4, curl=0.8, tone=tone))  # type: ignore[arg-type]
+    inked = layer.tone[layer.density > 0.05]
+    assert inked.size > 1000
+    assert inked.min() >= 0 and inked.max() <= 1
+    assert inked.max() - inked.min() > 0.4
+
+
+def test_along_tone_runs_from_tail_to_head() -> None:
+    layer, *_ = single_stroke(0.0, tone="along", gain=1.0)
+    rows = layer.density.sum(axis=1)
+    row = int(np.argmax(rows))
+    xs = np.flatnonzero(layer.density[row] > 0.05)
+    tone = layer.tone[row, xs]
+    assert tone[0] < 0.2 and tone[-1] > 0.8
+    assert np.all(np.diff(tone) > -1e-3)
+
+
+def test_stroke_tones_are_uniform_and_spatially_coherent() -> None:
+    sw = strokes._swarm(480, 270, StrokeParams(count=20_000, seed=8), None)
+    hist, _ = np.histogram(sw.value, bins=10, range=(0, 1))
+    assert hist.min() > 0.6 * hist.max()
+    # Neighbouring strokes share a family of values: nearest neighbours correlate.
+    order = np.lexsort((sw.x0 // 20, sw.y0 // 20))
+    v = sw.value[order]
+    assert np.corrcoef(v[:-1], v[1:])[0, 1] > 0.3
+
+
+# ------------------------------------------------------------------ anti-aliasing, continuity
+
+
+def test_a_single_diagonal_stroke_is_anti_aliased() -> None:
+    layer, *_ = single_stroke(0.55, gain=3.0)
+    d = layer.density
+    ink = d[d > 0]
+    assert ink.size > 100
+    levels = np.unique(np.round(ink, 4))
+    assert levels.size > 40  # many intermediate levels, not a hard 0/1 line
+    assert np.mean(ink < 0.8 * ink.max()) > 0.3
+    assert layer.n_strokes == 1
+
+
+@pytest.mark.parametrize("angle", [0.0, 0.55, 1.2, 2.4])
+def test_a_stroke_is_continuous_without_beading(angle: float) -> None:
+    layer, x0, y0, p = single_stroke(angle, gain=0.05)
+    raw = -np.log1p(-layer.density.astype(np.float64)) / p.gain
+    dx, dy = math.cos(angle), math.sin(angle)
+    # Ink per unit of length, measured across the stroke's middle (where the taper is 1):
+    # sum the ink in the columns (or rows, for steep strokes) it crosses there.
+    if abs(dx) >= abs(dy):
+        lo, hi = sorted((x0 + 0.3 * p.length * dx, x0 + 0.7 * p.length * dx))
+        per = raw.sum(axis=0)[math.ceil(lo):math.floor(hi) + 1] * abs(dx)
+    else:
+        lo, hi = sorted((y0 + 0.3 * p.length * dy, y0 + 0.7 * p.length * dy))
+        per = raw.sum(axis=1)[math.ceil(lo):math.floor(hi) + 1] * abs(dy)
+    assert per.size > 15
+    assert per.min() > 0  # no gaps
+    # Every column (row) gets exactly the ink of the length crossing it: no dots or beads.
+    np.testing.assert_allclose(per, 1.0, rtol=1e-3)  # opacity 1, width 1: one unit per px
+
+
+def test_wide_strokes_are_wide_with_the_same_peak() -> None:
+    thin, *_ = single_stroke(0.0, width=(1.0, 1.0), gain=0.05)
+    wide, *_ = single_stroke(0.0, width=(5.0, 5.0), gain=0.05)
+
+    def profile(layer: StrokeLayer) -> np.ndarray:
+        return layer.density[:, W // 2]
+
+    t, w = profile(thin), profile(wide)
+    assert np.sum(w > 0.5 * w.max()) >= 4 > np.sum(t > 0.5 * t.max())
+    assert w.max() == pytest.approx(0.05 * (1 - 0.05 / 2), rel=0.25)
+
+
+def test_traced_paths_are_continuous() -> None:
+    field = flow_field(W, H, StrokeParams(curl=1.0, seed=2))
+    rng = np.random.default_rng(0)
+    xs, ys = trace(field, rng.uniform(0, W, 500), rng.uniform(0, H, 500), steps=60, step=1.5)
+    assert xs.shape == ys.shape == (61, 500) and xs.dtype == np.float32
+    d = np.hypot(np.diff(xs, axis=0), np.diff(ys, axis=0))
+    assert d.max() <= 1.5 * (1 + 1e-4)
+    assert np.median(d) == pytest.approx(1.5, rel=1e-3)
+
+
+def test_trace_without_normalising_follows_the_velocity() -> None:
+    f = VectorField(np.full((4, 4), 2.0), np.full((4, 4), -1.0))
+    xs, ys = trace(f, 1.0, 2.0, steps=2, step=0.25, normalize=False)
+    assert xs[:, 0].tolist() == [1.0, 1.5, 2.0]
+    assert ys[:, 0].tolist() == [2.0, 1.75, 1.5]
+
+
+def test_zero_field_leaves_particles_still() -> None:
+    f = VectorField(np.zeros((3, 3)), np.zeros((3, 3)))
+    xs, ys = trace(f, [0.5, 1.0], [0.5, 2.0], steps=3, step=1.0)
+    assert np.all(xs == xs[0]) and np.all(ys == ys[0])
+
+
+# ---------------------------------------------------------------------------- weight map
+
+
+def test_weight_map_clips_and_seeds() -> None:
+    weight = np.zeros((H, W), np.float32)
+    weight[:, 80:] = 1.0
+    weight[30:60, 100:140] = 0.25
+    p = StrokeParams(count=3000, seed=6, curl=0.9, width=(0.7, 9.0))
+    layer = render_strokes(W, H, p, weight=weight)
+    assert np.all(layer.density[:, :80] == 0)
+    assert np.all(layer.tone[:, :80] == 0)
+    assert layer.density[:, 80:].mean() > 0.1
+
+    sw = strokes._swarm(W, H, StrokeParams(count=40_000, seed=6), weight)
+    col = np.clip(np.round(sw.x0).astype(int), 0, W - 1)
+    row = np.clip(np.round(sw.y0).astype(int), 0, H - 1)
+    assert np.all(weight[row, col] > 0)  # no seed where the weight is 0
+    # Seed density is proportional to the weight: 1 against 0.25 per pixel.
+    full = np.sum(weight[row, col] == 1.0) / np.sum(weight == 1.0)
+    quarter = np.sum(weight[row, col] == 0.25) / np.sum(weight == 0.25)
+    assert full / quarter == pytest.approx(4.0, rel=0.15)
+
+
+def test_soft_weight_scales_the_ink() -> None:
+    p = StrokeParams(count=2000, seed=9, gain=0.05)
+    ones = render_strokes(W, H, p, weight=np.ones((H, W), np.float32))
+    half = render_strokes(W, H, p, weight=np.full((H, W), 0.5, np.float32))
+    # Same seeds (the weights are proportional), half the raw ink, the same tones.
+    raw_ones = -np.log1p(-ones.density.astype(np.float64)) / p.gain
+    raw_half = -np.log1p(-half.density.astype(np.float64)) / p.gain
+    np.testing.assert_allclose(raw_half, raw_ones * 0.5, rtol=1e-3, atol=1e-5)
+    np.testing.assert_allclose(half.tone, ones.tone, atol=1e-4)
+
+
+# --------------------------------------------------------------------------- field and sampler
+
+
+@st.composite
+def grids(draw: st.DrawFn) -> np.ndarray:
+    shape = (draw(st.integers(1, 6)), draw(st.integers(1, 6)))
+    elements = st.floats(-1000, 1000, width=32, allow_nan=False, allow_infinity=False)
+    return draw(hnp.arrays(np.float32, shape, elements=elements))
+
+
+@settings(max_examples=60, deadline=None)
+@given(grids())
+def test_sampler_is_exact_on_nodes(grid: np.ndarray) -> None:
+    rows, cols = grid.shape
+    jj, ii = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+    out = sample_bilinear(grid, ii.astype(np.float32), jj.astype(np.float32))
+    assert out.dtype == np.float32
+    assert np.array_equal(out, grid)
+
+
+@settings(max_examples=60, deadline=None)
+@given(grids(), st.data())
+def test_sampler_is_linear_between_nodes(grid: np.ndarray, data: st.DataObject) -> None:
+    rows, cols = grid.shape
+    j = data.draw(st.integers(0, rows - 1))
+    i = data.draw(st.integers(0, cols - 1))
+    t = data.draw(st.floats(0, 1))
+    scale = float(np.abs(grid).max()) + 1
+    if i + 1 < cols:  # along x
+        got = float(sample_bilinear(grid, np.float32(i + t), np.float32(j)))
+        want = (1 - t) * float(grid[j, i]) + t * float(grid[j, i + 1])
+        assert got == pytest.approx(want, abs=2e-6 * scale)
+    if j + 1 < rows:  # along y
+        got = float(sample_bilinear(grid, np.float32(i), np.float32(j + t)))
+        want = (1 - t) * float(grid[j, i]) + t * float(grid[j + 1, i])
+        assert got == pytest.approx(want, abs=2e-6 * scale)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(-5, 5), st.floats(-5, 5), st.floats(-5, 5),
+    st.lists(st.tuples(st.floats(-3, 10), st.floats(-3, 10)), min_size=1, max_size=20),
+)
+def test_sampler_reproduces_affine_fields_and_clamps(
+    a: float, b: float, c: float, points: list[tuple[float, float]]
+) -> None:
+    rows, cols = 6, 8
+    jj, ii = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+    grid = a + b * ii + c * jj  # float64
+    xs = np.array([p[0] for p in points])
+    ys = np.array([p[1] for p in points])
+    got = sample_bilinear(grid, xs, ys)
+    cx, cy = np.clip(xs, 0, cols - 1), np.clip(ys, 0, rows - 1)  # clamped to the edge
+    np.testing.assert_allclose(got, a + b * cx + c * cy, atol=1e-9)
+
+
+def test_sampler_handles_complex_and_degenerate_grids() -> None:
+    g = np.array([[1 + 2j, 3 - 1j]], dtype=np.complex64)
+    out = sample_bilinear(g, [0.5], [7.0])
+    assert out.dtype == np.complex64 and out[0] == pytest.approx(2 + 0.5j)
+    assert sample_bilinear([[4]], 3.5, -2.0) == 4.0
+    assert sample_bilinear(np.arange(6, dtype=np.int64).reshape(2, 3), 0.5, 0.5) == 2.0
+
+
+def test_vector_field_sample_and_attributes() -> None:
+    u = np.arange(12, dtype=np.float32).reshape(3, 4)
+    f = VectorField(u, -u, origin=(10.0, 20.0), spacing=2.0)
+    su, sv = f.sample([10.0, 13.0], [20.0, 22.0])
+    assert su.tolist() == [0.0, 5.5] and sv.tolist() == [-0.0, -5.5]
+    assert f.shape == (3, 4) and f.origin == (10.0, 20.0) and f.spacing == 2.0
+    assert not f.u.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        f.u[0, 0] = 1
+
+
+def test_flow_field_grid_covers_canvas_and_margin() -> None:
+    p = StrokeParams(length=30.0, seed=3)
+    f = flow_field(W, H, p, spacing=4.0)
+    margin = -f.origin[0]
+    assert margin >= 2 * p.length and f.origin[0] == f.origin[1]
+    assert f.origin[0] + (f.shape[1] - 1) * f.spacing >= W - 1 + margin
+    assert f.origin[1] + (f.shape[0] - 1) * f.spacing >= H - 1 + margin
+    # Magnitudes around 1 for both parts of the blend.
+    for curl in (0.0, 1.0):
+        g = flow_field(W, H, StrokeParams(curl=curl, seed=3))
+        rms = float(np.sqrt(np.mean(g.u**2 + g.v**2)))
+        assert 0.6 < rms < 1.6
+    laminar = flow_field(W, H, StrokeParams(curl=0.0, direction=0.0, seed=3))
+    assert np.mean(laminar.u > 0) > 0.99  # nearly laminar: (almost) everything flows right
+    assert np.allclose(np.hypot(laminar.u, laminar.v), 1, atol=1e-5)
+
+
+def test_flow_field_is_periodic_in_time() -> None:
+    a = flow_field(W, H, StrokeParams(curl=0.6, t=0.3, period=2, seed=4))
+    b = flow_field(W, H, StrokeParams(curl=0.6, t=2.3, period=2, seed=4))
+    c = flow_field(W, H, StrokeParams(curl=0.6, t=1.3, period=2, seed=4))
+    np.testing.assert_allclose(a.u, b.u, atol=2e-4)
+    np.testing.assert_allclose(a.v, b.v, atol=2e-4)
+    assert np.abs(a.u - c.u).mean() > 0.05
+
+
+def mean_turning(curl: float) -> float:
+    field = flow_field(W, H, StrokeParams(curl=curl, seed=12))
+    rng = np.random.default_rng(1)
+    xs, ys = trace(field, rng.uniform(0, W, 400), rng.uniform(0, H, 400), steps=40, step=2.0)
+    heading = np.unwrap(np.arctan2(np.diff(ys, axis=0), np.diff(xs, axis=0)), axis=0)
+    return float(np.abs(np.diff(heading, axis=0)).mean())
+
+
+def test_curl_zero_is_straighter_than_curl_one() -> None:
+    straight, mid, curly = mean_turning(0.0), mean_turning(0.5), mean_turning(1.0)
+    assert straight < mid < curly
+    assert straight < 0.4 * curly
+
+
+# ------------------------------------------------------------------------------ errors
+
+BAD_PARAMS = [
+    ("count", 0, "an integer from 1 to 10000000"),
+    ("count", 1.5, "an integer from 1 to 10000000"),
+    ("count", True, "an integer from 1 to 10000000"),
+    ("count", "10", "an integer from 1 to 10000000"),
+    ("length", 0.0, "a number in (0, 10000]"),
+    ("length", math.nan, "a number in (0, 10000]"),
+    ("length_spread", -0.1, "a number in [0, 2]"),
+    ("step", 0.1, "a number in [0.25, 16]"),
+    ("step", "2", "a number in [0.25, 16]"),
+    ("opacity", 0.0, "a number in (0, 1]"),
+    ("opacity", 1.5, "a number in (0, 1]"),
+    ("opacity_spread", 3.0, "a number in [0, 2]"),
+    ("curl", 1.5, "a number in [0, 1]"),
+    ("curl", -0.1, "a number in [0, 1]"),
+    ("direction", 7.0, "a number in [-6.28319, 6.28319]"),
+    ("frequency", 0.0, "a number in (0, 64]"),
+    ("octaves", 0, "an integer from 1 to 8"),
+    ("octaves", 9, "an integer from 1 to 8"),
+    ("gain", 0.0, "a number in (0, 100]"),
+    ("gain", math.inf, "a number in (0, 100]"),
+    ("tone", "blue", "one of 'stroke', 'along', 'speed'"),
+    ("seed", -1, "an integer from 0 to 18446744073709551615"),
+    ("seed", 2**64, "an integer from 0 to 18446744073709551615"),
+    ("t", math.inf, "a number in [-1e+06, 1e+06]"),
+    ("period", 0, "an integer from 1 to 1000000"),
+    ("period", 1.5, "an integer from 1 to 1000000"),
+]
+
+
+def exactly(message: str) -> str:
+    """A ``pytest.raises`` pattern matching the whole (one-line) message."""
+    assert "\n" not in message
+    return f"^{re.escape(message)}$"
+
+
+@pytest.mark.parametrize(("name", "value", "allowed"), BAD_PARAMS)
+def test_bad_params_raise_one_line_value_errors(name: str, value: object, allowed: str) -> None:
+    with pytest.raises(ValueError, match=exactly(f"{name} must be {allowed}, got {value!r}")):
+        StrokeParams(**{name: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "name", "allowed", "shown"),
+    [
+        ((3.0, 1.0), "width", "a pair (min, max) with 0.25 <= min <= max <= 32", "(3.0, 1.0)"),
+        (5.0, "width", "a pair (min, max) with 0.25 <= min <= max <= 32", "5.0"),
+        ((1, 2, 3), "width", "a pair (min, max) with 0.25 <= min <= max <= 32", "(1, 2, 3)"),
+        ((0.1, 1.0), "width[0]", "a number in [0.25, 32]", "0.1"),
+        ((1.0, 40.0), "width[1]", "a number in [0.25, 32]", "40.0"),
+    ],
+)
+def test_bad_widths(value: object, name: str, allowed: str, shown: str) -> None:
+    with pytest.raises(ValueError, match=exactly(f"{name} must be {allowed}, got {shown}")):
+        StrokeParams(width=value)  # type: ignore[arg-type]
+
+
+def test_width_list_is_stored_as_a_tuple() -> None:
+    p = StrokeParams(width=[1, 3])  # type: ignore[arg-type]
+    assert p.width == (1, 3)
+    assert hash(p) == hash(StrokeParams(width=(1, 3)))
+
+
+def test_render_strokes_errors() -> None:
+    p = StrokeParams(count=10)
+    cases: list[tuple[dict[str, object], str]] = [
+        ({"width": 0}, "width must be an integer from 1 to 16384, got 0"),
+        ({"height": 20000}, "height must be an integer from 1 to 16384, got 20000"),
+        ({"params": {"count": 3}}, "params must be a StrokeParams, got {'count': 3}"),
+        ({"field": np.zeros((30, 30))},
+         "field must be a VectorField, got ndarray of shape (30, 30)"),
+        ({"weight": np.ones((H, W + 1))},
+         f"weight must be a ({H}, {W}) array of finite values in [0, 1], got shape ({H}, {W + 1})"),
+        ({"weight": np.full((H, W), np.nan)},
+         f"weight must be a ({H}, {W}) array of finite values in [0, 1], "
+         "got NaN or infinite values"),
+        ({"weight": np.full((H, W), 2.0)},
+         f"weight must be a ({H}, {W}) array of finite values in [0, 1], got values from 2 to 2"),
+        ({"weight": np.zeros((H, W))},
+         f"weight must be a ({H}, {W}) array of finite values in [0, 1] and not all zero, "
+         "got all zeros"),
+        ({"weight": "abc"},
+         f"weight must be a ({H}, {W}) array of finite values in [0, 1], got str"),
+    ]
+    for kw, message in cases:
+        args = {"width": W, "height": H, "params": p, **kw}
+        width, height, params = args.pop("width"), args.pop("height"), args.pop("params")
+        with pytest.raises(ValueError, match=exactly(message)):
+            render_strokes(width, height, params, **args)  # type: ignore[arg-type]
+
+
+def test_field_and_sampler_errors() -> None:
+    ok = np.zeros((3, 4))
+    cases: list[tuple[object, str]] = [
+        (lambda: VectorField(ok, np.zeros((4, 3))),
+         "u and v must be non-empty 2D arrays of one shape, got (3, 4) and (4, 3)"),
+        (lambda: VectorField(np.zeros(5), np.zeros(5)),
+         "u and v must be non-empty 2D arrays of one shape, got (5,) and (5,)"),
+        (lambda: VectorField(np.full((3, 4), np.inf), ok),
+         "u and v must be finite, got NaN or infinite values"),
+        (lambda: VectorField(ok, ok, origin=("a", 1)),
+         "origin must be a pair of finite numbers (x, y), got ('a', 1)"),
+        (lambda: VectorField(ok, ok, origin=(math.nan, 0.0)),
+         "origin must be a pair of finite numbers (x, y), got (nan, 0.0)"),
+        (lambda: VectorField(ok, ok, spacing=0.0),
+         "spacing must be a number in (0, 1e+06], got 0.0"),
+        (lambda: VectorField(ok, ok).sample(math.nan, 1.0),
+         "x and y must be finite numbers, got NaN or infinite values"),
+        (lambda: sample_bilinear(np.zeros(4), 0.0, 0.0),
+         "grid must be a non-empty 2D array, got shape (4,)"),
+        (lambda: sample_bilinear(np.zeros((2, 0)), 0.0, 0.0),
+         "grid must be a non-empty 2D array, got shape (2, 0)"),
+        (lambda: sample_bilinear(ok, [0.0, math.inf], 0.0),
+         "xs and ys must be finite numbers, got NaN or infinite values"),
+        (lambda: trace(ok, 0.0, 0.0, 3, 1.0),  # type: ignore[arg-type]
+         "field must be a VectorField, got ndarray of shape (3, 4)"),
+        (lambda: trace(VectorField(ok, ok), 0.0, 0.0, -1, 1.0),
+         "steps must be an integer from 0 to 100000, got -1"),
+        (lambda: trace(VectorField(ok, ok), 0.0, 0.0, 3, 0.0),
+         "step must be a number in (0, 1000], got 0.0"),
+        (lambda: trace(VectorField(ok, ok), [0.0, math.nan], 0.0, 3, 1.0),
+         "x0 and y0 must be finite numbers, got NaN or infinite values"),
+        (lambda: flow_field(W, H, spacing=0.5),
+         "spacing must be a number in [1, 64], got 0.5"),
+        (lambda: flow_field(W, H, margin=-1.0),
+         "margin must be a number in [0, 16384], got -1.0"),
+        (lambda: flow_field(0, H), "width must be an integer from 1 to 16384, got 0"),
+        (lambda: flow_field(W, H, "calm"),  # type: ignore[arg-type]
+         "params must be a StrokeParams, got 'calm'"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError, match=exactly(message)):
+            call()  # type: ignore[operator]
+
+
+def test_long_strokes_keep_the_default_margin_valid() -> None:
+    p = StrokeParams(count=20, length=10_000.0, length_spread=0.0, seed=1)
+    f = flow_field(64, 36, p)
+    assert -f.origin[0] <= 2 * 32 + 16
+    layer = render_strokes(64, 36, StrokeParams(count=20, length=300.0, seed=1))
+    assert layer.n_strokes > 0
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(strokes, optionflags=doctest.ELLIPSIS, verbose=False)
+    assert result.attempted > 0
+    assert result.failed == 0
