@@ -188,6 +188,7 @@ def _band_sky(ctx: _Ctx, layer: SkyLayer, rows: np.ndarray, buf: np.ndarray) -> 
     assert ctx.sky is not None
     pos, gy, gx = ctx.sky
     p = _interp_rows_cols(pos, gy, gx, rows, np.arange(ctx.width))
+    ctx.extra["band_pos"] = p
     buf[...] = ramp(ctx.palette, p)
 
 
@@ -250,6 +251,8 @@ def _band_strata(ctx: _Ctx, layer: StrataLayer, rows: np.ndarray, buf: np.ndarra
     x, y = _xy(ctx, rows, np.arange(W), 3.0)
     tex = noise.fbm(x * 0.6, y * 1.8, octaves=5, seed=_stream(ctx.seed, "strata-texture"))
     n = len(ctx.depths)
+    ink = _band_ink(ctx, rows)
+    covered = np.zeros((len(rows), W), dtype=F32)
     for i, d in enumerate(ctx.depths):
         ridge = ctx.ridges[i].reshape(1, -1)
         below = r - ridge  # rows below the ridge line
@@ -263,12 +266,19 @@ def _band_strata(ctx: _Ctx, layer: StrataLayer, rows: np.ndarray, buf: np.ndarra
         pos = pos + F32(0.18 * (1 - 0.5 * d)) * rim
         # Deeper in a stratum it darkens a little (the valley before the next ridge).
         pos = pos - F32(0.06) * _smooth(below, 0, 0.2 * H)
+        if ink is not None:
+            # Strokes are part of the stratum's surface: they pull its ramp position towards
+            # their own (in a perceptual ramp, so no mud), before the haze of distance.
+            lift, alpha = ink
+            pos = pos + lift * alpha
         col = ramp(ctx.palette, pos)
         haze = F32(layer.haze * (1 - d) ** 1.3)
         if n > 1 and haze > 0:
             col += (haze_col - col) * haze
         a = cover[..., None]
         buf += (col - buf) * a
+        np.maximum(covered, cover, out=covered)
+    ctx.extra["band_cover"] = covered
 
 
 # --------------------------------------------------------------------------- strokes
@@ -285,10 +295,11 @@ def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
         weight = (F32(layer.clip) * inside + F32(1 - layer.clip)).astype(F32)
     count = max(1, round(layer.density * W * H / 1e6))
     scale = H / 1080
+    w = layer.width * scale
     params = StrokeParams(
         count=count,
-        length=layer.length * scale,
-        width=layer.width * scale,
+        length=max(1.0, layer.length * scale),
+        width=(min(32.0, max(0.25, 0.6 * w)), min(32.0, max(0.25, 3.5 * w))),
         curl=layer.curl,
         frequency=layer.frequency,
         octaves=layer.octaves,
@@ -299,16 +310,41 @@ def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
     ctx.strokes = (out.density, out.tone)
 
 
-def _band_strokes(ctx: _Ctx, layer: StrokesLayer, rows: np.ndarray, buf: np.ndarray) -> None:
-    assert ctx.strokes is not None
+def _band_ink(ctx: _Ctx, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Ramp lift and opacity of the strokes in a band, or None without strokes.
+
+    A stroke moves the ramp position of the surface below by ``lift`` (scaled by its tone),
+    so strokes on a far, pale stratum stay pale and strokes on a near, dark one stay dark:
+    the landscape's depth survives the texture.
+    """
+    layer = ctx.scene.layer("strokes")
+    if ctx.strokes is None or not isinstance(layer, StrokesLayer):
+        return None
     density, tone = ctx.strokes
     d = density[rows[0] : rows[-1] + 1]
-    if not d.any():
-        return
     t = tone[rows[0] : rows[-1] + 1]
-    col = ramp(ctx.palette, F32(layer.low) + F32(layer.high - layer.low) * t)
-    a = (F32(layer.opacity) * d)[..., None]
-    buf += (col - buf) * a
+    lift = F32(layer.lift) * (F32(1 - layer.contrast) + F32(layer.contrast) * t)
+    return lift, F32(layer.opacity) * d
+
+
+def _band_strokes(ctx: _Ctx, layer: StrokesLayer, rows: np.ndarray, buf: np.ndarray) -> None:
+    """Strokes outside the strata (inside them the strata layer has drawn them)."""
+    ink = _band_ink(ctx, rows)
+    if ink is None:
+        return
+    lift, alpha = ink
+    if not alpha.any():
+        return
+    cover = ctx.extra.get("band_cover")
+    free = F32(1) - cover if cover is not None else np.ones_like(alpha)
+    base = ctx.extra.get("band_pos")
+    if base is not None:
+        # Over a ramp-coloured ground, move along the ramp (perceptual, no mud).
+        col = ramp(ctx.palette, base + lift * alpha)
+        buf += (col - buf) * (free * (alpha > 0))[..., None]
+    else:
+        col = ramp(ctx.palette, F32(0.5) + lift)
+        buf += (col - buf) * (alpha * free)[..., None]
 
 
 # --------------------------------------------------------------------------- wash and marble
@@ -317,7 +353,9 @@ def _band_strokes(ctx: _Ctx, layer: StrokesLayer, rows: np.ndarray, buf: np.ndar
 def _band_wash(ctx: _Ctx, layer: WashLayer, rows: np.ndarray, buf: np.ndarray) -> None:
     x, y = _xy(ctx, rows, np.arange(ctx.width), layer.frequency)
     v = noise.fbm(x, y, octaves=3, seed=_stream(ctx.seed, "wash"))
-    buf[...] = ramp(ctx.palette, F32(layer.position) + F32(layer.variation) * F32(2) * v)
+    p = F32(layer.position) + F32(layer.variation) * F32(2) * v
+    ctx.extra["band_pos"] = p
+    buf[...] = ramp(ctx.palette, p)
 
 
 def _band_marble(ctx: _Ctx, layer: MarbleLayer, rows: np.ndarray, buf: np.ndarray) -> None:
@@ -406,6 +444,8 @@ def render(scene: Scene, mood: Mood) -> np.ndarray:
     for band, r0 in enumerate(range(0, H, BAND)):
         rows = np.arange(r0, min(H, r0 + BAND))
         buf = np.zeros((len(rows), W, 3), dtype=F32)
+        ctx.extra.pop("band_pos", None)
+        ctx.extra.pop("band_cover", None)
         for layer in scene.layers:
             if isinstance(layer, GrainLayer):
                 _band_grain(ctx, layer, rows, buf, band)

@@ -186,9 +186,9 @@ class StrokesLayer(Layer):
     octaves: int = _p(3, 1, 8, "octaves of the flow potential")
     opacity: float = _p(0.6, 0.0, 1.0, "opacity of the strokes over the layers below")
     clip: float = _p(1.0, 0.0, 1.0, "how strictly strokes stay inside the strata (0: anywhere)")
-    low: float = _p(0.3, 0.0, 1.0, "ramp position of the faintest strokes")
-    high: float = _p(1.0, 0.0, 1.0, "ramp position of the stroke cores")
-    gain: float = _p(2.0, 0.05, 50.0, "tone-mapping gain of the stroke density")
+    lift: float = _p(0.3, -1.0, 1.0, "how far along the ramp strokes move the surface below")
+    contrast: float = _p(0.6, 0.0, 1.0, "how much the strokes' tone varies their lift")
+    gain: float = _p(1.2, 0.05, 50.0, "tone-mapping gain of the stroke density")
 
 
 @dataclass(frozen=True)

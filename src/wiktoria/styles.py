@@ -65,21 +65,21 @@ def _strata(m: Mood) -> StrataLayer:
     )
 
 
-def _strokes(m: Mood, clip: float, boost: float = 1.0) -> StrokesLayer:
+def _strokes(m: Mood, clip: float, boost: float = 1.0, lift: float = 0.3) -> StrokesLayer:
     u = _u(m)
     mo = m.motion
     return StrokesLayer(
-        density=round(boost * (26000 + 34000 * mo.stroke_density), 1),
+        density=round(boost * (20000 + 30000 * mo.stroke_density), 1),
         length=round(18 + 150 * mo.stroke_length, 2),
         width=round(0.9 + 0.8 * (1 - u), 3),
         curl=round(mo.stroke_curl, 3),
         frequency=round(1.2 + 2.4 * u, 3),
         octaves=int(_clamp(round(mo.octaves / 2), 2, 4)),
-        opacity=round(0.35 + 0.5 * u, 3),
+        opacity=round(0.5 + 0.5 * u, 3),
         clip=clip,
-        low=0.35,
-        high=1.0,
-        gain=round(1.2 + 2.0 * mo.stroke_density, 3),
+        lift=lift,
+        contrast=0.7,
+        gain=round(0.5 + 1.0 * mo.stroke_density, 3),
     )
 
 
@@ -94,8 +94,8 @@ def _landscape(m: Mood) -> tuple[Layer, ...]:
 
 
 def _flow(m: Mood) -> tuple[Layer, ...]:
-    return (WashLayer(position=0.04, variation=0.05), _strokes(m, clip=0.0, boost=1.6),
-            _grain(m))
+    return (WashLayer(position=0.04, variation=0.05),
+            _strokes(m, clip=0.0, boost=1.6, lift=0.9), _grain(m))
 
 
 def _marble(m: Mood) -> tuple[Layer, ...]:
