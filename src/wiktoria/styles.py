@@ -65,7 +65,8 @@ def _strata(m: Mood) -> StrataLayer:
     )
 
 
-def _strokes(m: Mood, clip: float, boost: float = 1.0, lift: float = 0.3) -> StrokesLayer:
+def _strokes(m: Mood, clip: float, boost: float = 1.0, lift: float = 0.3,
+             ink: float = 1.0) -> StrokesLayer:
     u = _u(m)
     mo = m.motion
     return StrokesLayer(
@@ -75,11 +76,11 @@ def _strokes(m: Mood, clip: float, boost: float = 1.0, lift: float = 0.3) -> Str
         curl=round(mo.stroke_curl, 3),
         frequency=round(1.2 + 2.4 * u, 3),
         octaves=int(_clamp(round(mo.octaves / 2), 2, 4)),
-        opacity=round(0.5 + 0.5 * u, 3),
+        opacity=round(min(1.0, ink * (0.5 + 0.5 * u)), 3),
         clip=clip,
         lift=lift,
         contrast=0.7,
-        gain=round(0.5 + 1.0 * mo.stroke_density, 3),
+        gain=round(ink * (0.5 + 1.0 * mo.stroke_density), 3),
     )
 
 
@@ -95,7 +96,7 @@ def _landscape(m: Mood) -> tuple[Layer, ...]:
 
 def _flow(m: Mood) -> tuple[Layer, ...]:
     return (WashLayer(position=0.04, variation=0.05),
-            _strokes(m, clip=0.0, boost=1.6, lift=0.9), _grain(m))
+            _strokes(m, clip=0.0, boost=1.6, lift=0.9, ink=2.0), _grain(m))
 
 
 def _marble(m: Mood) -> tuple[Layer, ...]:
