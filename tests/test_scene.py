@@ -30,7 +30,7 @@ def test_round_trip_property(count: int, horizon: float, seed: int) -> None:
 
 def test_every_override_key_is_accepted_and_validated() -> None:
     scene, _ = build_scene("seething", (64, 48), 1, "landscape")
-    for key in scene.keys():
+    for key in scene.override_keys():
         layer, param = key.split(".")
         current = getattr(scene.layer(layer), param)
         same = scene.override({key: current})

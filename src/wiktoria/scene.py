@@ -297,7 +297,7 @@ class Scene:
         """The layer of type ``kind``, or None."""
         return next((layer for layer in self.layers if layer.type == kind), None)
 
-    def keys(self) -> list[str]:
+    def override_keys(self) -> list[str]:
         """All override keys ``layer.param`` of this scene."""
         return [f"{layer.type}.{p}" for layer in self.layers for p in layer.params()]
 
@@ -316,7 +316,7 @@ class Scene:
             key = raw_key.replace("__", ".")
             if key.count(".") != 1:
                 raise ValueError(f"override key {raw_key!r} must be layer.param, e.g. "
-                                 f"'strata.count'; valid keys: {', '.join(self.keys())}")
+                                 f"'strata.count'; valid keys: {', '.join(self.override_keys())}")
             kind, param = key.split(".")
             idx = next((i for i, layer in enumerate(layers) if layer.type == kind), None)
             if idx is None:
