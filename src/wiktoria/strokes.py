@@ -22,8 +22,9 @@ Pipeline of :func:`render_strokes`:
    get ink (Xiaolin Wu's anti-aliased line): every column (row) receives exactly the ink of
    the length crossing it, with no beading at any angle. A sample's weight is the stroke's
    opacity times its width, times a taper that fades the stroke in and out along its length,
-   times the arc length it stands for. Wider classes are then softened with a separable box
-   blur whose radius is the class's half-width.
+   times the arc length it stands for; a stroke that winds several times round an eddy's eye
+   is thinned in proportion, so eyes stay rings instead of burnt dots. Wider classes are then
+   softened with a separable box blur whose radius is the class's half-width.
 4. **Tone mapping.** Raw density (in units of stroke opacity: one stroke of opacity ``a`` leaves
    about ``a`` on its core) maps to ``1 - exp(-gain * density)``: sparse single strokes stay
    translucent, overlaps build up smoothly and dense regions approach 1 without clipping flat.
@@ -134,10 +135,9 @@ class StrokeParams:
     Attributes
     ----------
     count : int
-        Number of strokes seeded, 1 to 10,000,000. Default 50,000. Without a weight map the
-        seeds cover the canvas plus a margin of one median ``length`` (at most half the
-        canvas's longer side), so that strokes can enter from outside; some of them never
-        reach the canvas.
+        Number of strokes seeded, 1 to 10,000,000. Default 50,000. Seeds cover the canvas
+        plus a margin of one median ``length`` (at most half the canvas's longer side), so
+        that strokes can enter from outside; some of them never reach the canvas.
     length : float
         Median stroke length in pixels, (0, 10000]. Default 60. Lengths are lognormal.
     length_spread : float
@@ -782,18 +782,26 @@ def _swarm(
     s_a, s_b, s_c, s_len, s_wid, s_op, s_val = np.random.SeedSequence(
         [params.seed, 0x5357]
     ).spawn(7)
+    m = _seed_margin(width, height, params)
     if weight is None:
-        m = _seed_margin(width, height, params)
         x0 = np.random.default_rng(s_a).uniform(-0.5 - m, width - 0.5 + m, n)
         y0 = np.random.default_rng(s_b).uniform(-0.5 - m, height - 0.5 + m, n)
     else:
-        cdf = np.cumsum(weight.reshape(-1), dtype=np.float64)
+        # Seed pixels in proportion to the weight, over the canvas and the margin (where the
+        # weight is its nearest edge pixel's), so that regions touching an edge are not
+        # starved of the strokes that would flow in from outside.
+        mi = math.ceil(m)
+        padded = np.pad(weight, mi, mode="edge") if mi else weight
+        pw = padded.shape[1]
+        cdf = np.cumsum(padded.reshape(-1), dtype=np.float64)
+        del padded
         u = np.random.default_rng(s_a).random(n) * cdf[-1]
         flat = np.minimum(np.searchsorted(cdf, u, side="right"), cdf.size - 1)
+        del cdf
         jx = np.random.default_rng(s_b).random(n) - 0.5
         jy = np.random.default_rng(s_c).random(n) - 0.5
-        x0 = flat % width + jx * 0.999
-        y0 = flat // width + jy * 0.999
+        x0 = flat % pw - mi + jx * 0.999
+        y0 = flat // pw - mi + jy * 0.999
     sig = params.length_spread
     log_len = np.random.default_rng(s_len).normal(0.0, 1.0, n)
     length = params.length * np.exp(sig * np.clip(log_len, -2.5, 2.5))
@@ -886,9 +894,12 @@ def render_strokes(
         Default ``StrokeParams()``.
     weight : array_like, shape (height, width), optional
         Where strokes live, values in [0, 1] (not all zero). Seeds are drawn with probability
-        proportional to the weight (no margin), and the accumulated ink of every pixel is
-        multiplied by the weight there, so nothing is drawn where it is 0 and strokes fade out
-        as they leave the region. Default: uniform seeds over the canvas plus a margin.
+        proportional to the weight (over the canvas plus the seed margin, where the weight is
+        that of the nearest edge pixel), and the accumulated ink of every pixel is multiplied
+        by the weight there: nothing is drawn where it is 0, and strokes fade out where it
+        falls. This is the same as multiplying each sample's bilinear contributions by the
+        weight at the pixel they land on, and it keeps wide (blurred) strokes from bleeding
+        past a zero edge. Default: uniform seeds over the canvas plus the seed margin.
     field : VectorField, optional
         The velocity field, in pixel coordinates. Default ``flow_field(width, height,
         params)``.
@@ -920,7 +931,7 @@ def render_strokes(
 
     sw = _swarm(width, height, params, wmap)
     radii = np.unique(sw.radius)
-    pad = 2 + int(radii.max()) + math.ceil(params.step)  # see _render_chunk
+    pad = 3 + int(radii.max()) + math.ceil(params.step)  # see _render_chunk
     speed_scale = _speed_scale(field) if params.tone == "speed" else 1.0
     inked = np.zeros(params.count, bool)
     den = np.zeros((height, width), np.float32)
@@ -1031,9 +1042,11 @@ def _render_chunk(
     inv_n = (1.0 / ns).astype(np.float32)
     ink = sw.ink[idx] * _loop_factor(starts, deltas, stroke, z0)
     pad = canvas.pad
-    lo = np.float32(-pad)
-    hix = np.float32(canvas.w - pad - 1)
-    hiy = np.float32(canvas.h - pad - 1)
+    # Segment ends stay a pixel inside the padded buffer, so that rounding along a segment
+    # can never put a sample's two pixels outside it.
+    lo = np.float32(1 - pad)
+    hix = np.float32(canvas.w - pad - 2)
+    hiy = np.float32(canvas.h - pad - 2)
     span = max(1, _CHUNK_SAMPLES // (1 + math.ceil(params.step)))
     for t0 in range(0, starts.size, span):
         sl = slice(t0, t0 + span)
