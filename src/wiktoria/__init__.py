@@ -23,10 +23,11 @@ try:
 except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
     __version__ = "0+unknown"
 
+from wiktoria.animation import Animation, animate
 from wiktoria.moodfile import Mood, Motion
 from wiktoria.moods import blend, mood, mood_at, moods
 from wiktoria.painting import Painting, paint
 from wiktoria.scene import Scene
 
-__all__ = ["Mood", "Motion", "Painting", "Scene", "__version__", "blend", "mood", "mood_at",
-           "moods", "paint"]
+__all__ = ["Animation", "Mood", "Motion", "Painting", "Scene", "__version__", "animate", "blend",
+           "mood", "mood_at", "moods", "paint"]

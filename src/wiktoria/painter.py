@@ -126,6 +126,19 @@ class _Ctx:
     def palette(self) -> Palette:
         return self.mood.palette
 
+    def time(self, speed: float) -> tuple[float, int | None]:
+        """Time coordinate and its period for a layer evolving at ``speed`` cells per second.
+
+        A still is time 0 without a period, which equals frame 0 of any loop exactly (the
+        time corners' weights vanish at t = 0). In a loop the period is the whole number of
+        cells nearest to ``speed * duration`` (at least 1), so frame ``frames`` equals frame 0.
+        """
+        loop = self.scene.loop
+        if loop is None:
+            return 0.0, None
+        period = max(1, round(speed * loop.duration))
+        return loop.phase * period, period
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -169,9 +182,10 @@ def _prepare_sky(ctx: _Ctx, layer: SkyLayer) -> None:
     gx = np.linspace(-1.0, ctx.width, w)
     gy = np.linspace(-1.0, ctx.height, h)
     x, y = _xy(ctx, gy, gx, layer.frequency)
-    value, qx, qy = noise.warp(x, y, depth=layer.depth, strength=layer.warp,
+    t, period = ctx.time(layer.speed)
+    value, qx, qy = noise.warp(x, y, t, depth=layer.depth, strength=layer.warp,
                                octaves=layer.octaves, seed=_stream(ctx.seed, "sky"),
-                               return_offsets=True)
+                               period=(None, None, period), return_offsets=True)
     yy = ((gy + 0.5) / ctx.height).reshape(-1, 1)
     hz = ctx.horizon
     # Brightest at the horizon, darkening upwards; the warp's folds move the ramp position.
@@ -202,18 +216,22 @@ def _prepare_strata(ctx: _Ctx, layer: StrataLayer) -> None:
     hz = layer.horizon
     cols = np.arange(W, dtype=np.float64)
     ridges = np.empty((n, W), dtype=F32)
+    t, period = ctx.time(layer.speed)
+    per = (None, None, period)
     for i, d in enumerate(depths):
         base = H * (hz + layer.spread * (1 - hz) * d**1.35)
         freq = layer.frequency * (1.0 + 0.5 * d)
         x = (cols + 0.5) / W * freq
         seed = _stream(ctx.seed, "strata", i)
         # A gentle sideways warp keeps the ridges from looking like audio waveforms.
-        xw = x + layer.warp * 0.35 * noise.fbm(x * 0.7, 0.37 + i, octaves=3, seed=seed + 1,
-                                               dtype=np.float64)
+        xw = x + layer.warp * 0.35 * noise.fbm(x * 0.7, 0.37 + i, t, octaves=3, seed=seed + 1,
+                                               period=per, dtype=np.float64)
         octaves = max(2, layer.octaves - (n - 1 - i))
-        rolling = noise.fbm(xw, 0.5 + 3.1 * i, octaves=octaves, seed=seed, dtype=np.float64)
-        peaks = noise.ridged(xw * 0.8, 7.3 + i, octaves=octaves, seed=seed + 2,
-                             dtype=np.float64)
+        # Time moves the ridges gently: they breathe rather than slide.
+        rolling = noise.fbm(xw, 0.5 + 3.1 * i, t, octaves=octaves, seed=seed, period=per,
+                            dtype=np.float64)
+        peaks = noise.ridged(xw * 0.8, 7.3 + i, t, octaves=octaves, seed=seed + 2,
+                             period=per, dtype=np.float64)
         height = 1.6 * rolling + 0.9 * (peaks - 0.45)
         amp = layer.roughness * H * (0.05 + 0.07 * d)
         ridges[i] = base - amp * height
@@ -249,7 +267,9 @@ def _band_strata(ctx: _Ctx, layer: StrataLayer, rows: np.ndarray, buf: np.ndarra
         return  # the whole band is sky
     haze_col = _haze_colour(ctx, buf)
     x, y = _xy(ctx, rows, np.arange(W), 3.0)
-    tex = noise.fbm(x * 0.6, y * 1.8, octaves=5, seed=_stream(ctx.seed, "strata-texture"))
+    t, period = ctx.time(layer.speed)
+    tex = noise.fbm(x * 0.6, y * 1.8, t, octaves=5, seed=_stream(ctx.seed, "strata-texture"),
+                    period=(None, None, period))
     n = len(ctx.depths)
     ink = _band_ink(ctx, rows)
     covered = np.zeros((len(rows), W), dtype=F32)
@@ -295,6 +315,7 @@ def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
         weight = (F32(layer.clip) * inside + F32(1 - layer.clip)).astype(F32)
     count = max(1, round(layer.density * W * H / 1e6))
     scale = H / 1080
+    t, period = ctx.time(layer.speed)
     w = layer.width * scale
     params = StrokeParams(
         count=count,
@@ -305,6 +326,8 @@ def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
         octaves=layer.octaves,
         gain=layer.gain,
         seed=_stream(ctx.seed, "strokes"),
+        t=t,
+        period=period,
     )
     out = render_strokes(W, H, params, weight=weight)
     ctx.strokes = (out.density, out.tone)
@@ -352,7 +375,8 @@ def _band_strokes(ctx: _Ctx, layer: StrokesLayer, rows: np.ndarray, buf: np.ndar
 
 def _band_wash(ctx: _Ctx, layer: WashLayer, rows: np.ndarray, buf: np.ndarray) -> None:
     x, y = _xy(ctx, rows, np.arange(ctx.width), layer.frequency)
-    v = noise.fbm(x, y, octaves=3, seed=_stream(ctx.seed, "wash"))
+    t, period = ctx.time(layer.speed)
+    v = noise.fbm(x, y, t, octaves=3, seed=_stream(ctx.seed, "wash"), period=(None, None, period))
     p = F32(layer.position) + F32(layer.variation) * F32(2) * v
     ctx.extra["band_pos"] = p
     buf[...] = ramp(ctx.palette, p)
@@ -361,13 +385,16 @@ def _band_wash(ctx: _Ctx, layer: WashLayer, rows: np.ndarray, buf: np.ndarray) -
 def _band_marble(ctx: _Ctx, layer: MarbleLayer, rows: np.ndarray, buf: np.ndarray) -> None:
     x, y = _xy(ctx, rows, np.arange(ctx.width), layer.frequency)
     seed = _stream(ctx.seed, "marble")
-    value, qx, qy = noise.warp(x, y, depth=layer.depth, strength=layer.warp,
-                               octaves=layer.octaves, seed=seed, return_offsets=True)
+    t, period = ctx.time(layer.speed)
+    value, qx, qy = noise.warp(x, y, t, depth=layer.depth, strength=layer.warp,
+                               octaves=layer.octaves, seed=seed, period=(None, None, period),
+                               return_offsets=True)
     fold = np.hypot(qx, qy)
     # Fine veins where the warp folds: ridged noise sampled in the warped domain.
     vx = x + F32(layer.warp) * qx
     vy = y + F32(layer.warp) * qy
-    veins = noise.ridged(vx * 1.7, vy * 1.7, octaves=3, seed=seed + 7)
+    veins = noise.ridged(vx * 1.7, vy * 1.7, t, octaves=3, seed=seed + 7,
+                         period=(None, None, period))
     veins = _smooth(veins, 0.8, 0.99) * F32(layer.veins)
     span = F32(layer.high - layer.low)
     base = F32(layer.low) + span * np.clip(F32(0.5) + F32(1.8) * value, 0, 1)

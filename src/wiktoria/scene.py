@@ -20,10 +20,13 @@ from typing import Any, ClassVar
 
 __all__ = [
     "LAYER_TYPES",
+    "MAX_FPS",
+    "MAX_FRAMES",
     "MAX_SIDE",
     "Canvas",
     "GrainLayer",
     "Layer",
+    "Loop",
     "MarbleLayer",
     "Scene",
     "SkyLayer",
@@ -79,6 +82,55 @@ class Canvas:
             0 <= self.seed < 2**63
         ):
             raise ValueError(f"seed must be an integer from 0 to 2**63-1, got {self.seed!r}")
+
+
+MAX_FRAMES = 100_000
+MAX_FPS = 100.0
+
+
+@dataclass(frozen=True)
+class Loop:
+    """Time of an animation frame: frame ``frame`` of a seamless loop of ``frames`` at ``fps``.
+
+    Time is a periodic axis: frame ``frames`` equals frame 0 exactly. With ``to`` the mood moves
+    to another one across the loop (there and back when ``pingpong``, so it still loops).
+    """
+
+    frames: int
+    fps: float
+    frame: int = 0
+    to: str = ""
+    pingpong: bool = True
+
+    def __post_init__(self) -> None:
+        f = self.frames
+        if isinstance(f, bool) or not isinstance(f, int) or not 1 <= f <= MAX_FRAMES:
+            raise ValueError(f"frames must be an integer from 1 to {MAX_FRAMES}, got {f!r}")
+        fps = self.fps
+        if isinstance(fps, bool) or not isinstance(fps, int | float) or not (
+            math.isfinite(fps) and 0 < fps <= MAX_FPS
+        ):
+            raise ValueError(f"fps must be a number in (0, {MAX_FPS:g}], got {fps!r}")
+        object.__setattr__(self, "fps", float(fps))
+        i = self.frame
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < f:
+            raise ValueError(f"frame must be an integer from 0 to {f - 1}, got {i!r}")
+
+    @property
+    def duration(self) -> float:
+        """Seconds of one loop."""
+        return self.frames / self.fps
+
+    @property
+    def phase(self) -> float:
+        """Position in the loop, in [0, 1)."""
+        return self.frame / self.frames
+
+    def blend_t(self) -> float:
+        """How far the mood has moved towards ``to`` at this frame, in [0, 1]."""
+        if self.pingpong:
+            return 1.0 - abs(2.0 * self.phase - 1.0)
+        return self.frame / max(1, self.frames - 1)
 
 
 # --------------------------------------------------------------------------- layers
@@ -149,6 +201,7 @@ class SkyLayer(Layer):
     high: float = _p(0.95, 0.0, 1.0, "ramp position of the glow at the horizon")
     contrast: float = _p(0.35, 0.0, 1.0, "how far the field moves the ramp position")
     glow: float = _p(0.6, 0.0, 1.0, "strength of the brightening towards the horizon")
+    speed: float = _p(0.5, 0.0, 50.0, "noise cells per second the field evolves (animations)")
 
 
 @dataclass(frozen=True)
@@ -171,6 +224,7 @@ class StrataLayer(Layer):
     near: float = _p(0.05, 0.0, 1.0, "ramp position of the nearest stratum")
     far: float = _p(0.55, 0.0, 1.0, "ramp position of the farthest stratum")
     texture: float = _p(0.12, 0.0, 1.0, "ramp movement by the texture inside a stratum")
+    speed: float = _p(0.3, 0.0, 50.0, "noise cells per second the ridges breathe (animations)")
 
 
 @dataclass(frozen=True)
@@ -189,6 +243,8 @@ class StrokesLayer(Layer):
     lift: float = _p(0.3, -1.0, 1.0, "how far along the ramp strokes move the surface below")
     contrast: float = _p(0.6, 0.0, 1.0, "how much the strokes' tone varies their lift")
     gain: float = _p(1.2, 0.05, 50.0, "tone-mapping gain of the stroke density")
+    speed: float = _p(0.5, 0.0, 50.0, "noise cells per second the flow field evolves")
+    life: float = _p(1.0, 0.05, 60.0, "seconds a stroke lives in an animation (fading in and out)")
 
 
 @dataclass(frozen=True)
@@ -199,6 +255,7 @@ class WashLayer(Layer):
     position: float = _p(0.05, 0.0, 1.0, "ramp position of the wash")
     variation: float = _p(0.06, 0.0, 0.5, "ramp movement by a very soft noise")
     frequency: float = _p(1.0, 0.05, 20.0, "noise cells per canvas height")
+    speed: float = _p(0.2, 0.0, 50.0, "noise cells per second the wash evolves (animations)")
 
 
 @dataclass(frozen=True)
@@ -214,6 +271,7 @@ class MarbleLayer(Layer):
     veins: float = _p(0.5, 0.0, 1.0, "strength of the ridged veins")
     low: float = _p(0.0, 0.0, 1.0, "ramp position of the darkest areas")
     high: float = _p(1.0, 0.0, 1.0, "ramp position of the brightest areas")
+    speed: float = _p(0.5, 0.0, 50.0, "noise cells per second the marble evolves (animations)")
 
 
 @dataclass(frozen=True)
@@ -275,6 +333,7 @@ class Scene:
     mood: str
     style: str
     layers: tuple[Layer, ...]
+    loop: Loop | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.mood, str) or not self.mood.strip():
@@ -335,12 +394,15 @@ class Scene:
     # ---- TOML ------------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "canvas": dataclasses.asdict(self.canvas),
             "mood": self.mood,
             "style": self.style,
             "layers": [layer.to_dict() for layer in self.layers],
         }
+        if self.loop is not None:
+            out["loop"] = dataclasses.asdict(self.loop)
+        return out
 
     def to_toml(self, version: str | None = None) -> str:
         """The scene as a TOML document (with the Wiktoria version that wrote it)."""
@@ -356,6 +418,10 @@ class Scene:
         ]
         for k, v in dataclasses.asdict(self.canvas).items():
             lines.append(f"{k} = {_toml_value(v)}")
+        if self.loop is not None:
+            lines += ["", "[loop]"]
+            for k, v in dataclasses.asdict(self.loop).items():
+                lines.append(f"{k} = {_toml_value(v)}")
         for layer in self.layers:
             lines += ["", "[[layers]]"]
             for k, v in layer.to_dict().items():
@@ -392,11 +458,26 @@ class Scene:
                 layers.append(layer_from_dict(raw, where=f"layers[{i}]"))
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"{origin}: {exc}") from None
-        unknown = set(data) - {"canvas", "mood", "style", "layers", "wiktoria"}
+        unknown = set(data) - {"canvas", "mood", "style", "layers", "wiktoria", "loop"}
         if unknown:
             raise ValueError(f"{origin}: unknown key {sorted(unknown)[0]!r}")
+        loop = None
+        if "loop" in data:
+            raw_loop = data["loop"]
+            if not isinstance(raw_loop, Mapping):
+                raise ValueError(f"{origin}: [loop] must be a table, got {raw_loop!r}")
+            extra = set(raw_loop) - {f.name for f in fields(Loop)}
+            if extra:
+                raise ValueError(f"{origin}: unknown loop key {sorted(extra)[0]!r}; valid: "
+                                 f"{', '.join(f.name for f in fields(Loop))}")
+            try:
+                loop = Loop(**raw_loop)
+            except TypeError:
+                raise ValueError(f"{origin}: [loop] needs frames and fps") from None
+            except ValueError as exc:
+                raise ValueError(f"{origin}: loop.{exc}") from None
         return cls(canvas=cv, mood=str(data["mood"]), style=str(data["style"]),
-                   layers=tuple(layers))
+                   layers=tuple(layers), loop=loop)
 
     @classmethod
     def from_toml(cls, text: str, origin: str = "scene") -> Scene:

@@ -44,6 +44,7 @@ def _sky(m: Mood) -> SkyLayer:
         high=0.97,
         contrast=round(0.16 + 0.16 * u, 3),
         glow=round(0.8 - 0.3 * u, 3),
+        speed=round(3.0 * mo.speed, 4),
     )
 
 
@@ -62,6 +63,7 @@ def _strata(m: Mood) -> StrataLayer:
         near=round(_clamp(0.04 + 0.12 * max(m.valence, 0.0), 0.0, 0.3), 3),
         far=0.58,
         texture=round(0.06 + 0.14 * mo.turbulence, 3),
+        speed=round(1.2 * mo.speed, 4),
     )
 
 
@@ -81,6 +83,8 @@ def _strokes(m: Mood, clip: float, boost: float = 1.0, lift: float = 0.3,
         lift=lift,
         contrast=0.7,
         gain=round(ink * (0.5 + 1.0 * mo.stroke_density), 3),
+        speed=round(4.0 * mo.speed, 4),
+        life=round(0.6 + 1.8 * (1 - u), 3),
     )
 
 
@@ -95,7 +99,7 @@ def _landscape(m: Mood) -> tuple[Layer, ...]:
 
 
 def _flow(m: Mood) -> tuple[Layer, ...]:
-    return (WashLayer(position=0.04, variation=0.05),
+    return (WashLayer(position=0.04, variation=0.05, speed=round(2.0 * m.motion.speed, 4)),
             _strokes(m, clip=0.0, boost=1.6, lift=0.9, ink=2.0), _grain(m))
 
 
@@ -108,6 +112,7 @@ def _marble(m: Mood) -> tuple[Layer, ...]:
         warp=round(1.2 + 2.2 * mo.warp, 3),
         depth=3 if u > 0.4 else 2,
         veins=round(0.25 + 0.5 * mo.turbulence, 3),
+        speed=round(3.0 * mo.speed, 4),
     )
     return (marble, _grain(m))
 

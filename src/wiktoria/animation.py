@@ -1,0 +1,238 @@
+"""Animations: seamless loops of paintings, rendered lazily frame by frame.
+
+Time is a periodic axis of every layer (see :meth:`wiktoria.painter` ``_Ctx.time``): frame
+``i + len(anim)`` is frame ``i`` exactly, so a loop has no seam. A frame is a pure function of
+the scene and its index, so frames can be rendered in any order, in any process, with
+identical bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from wiktoria.moodfile import Mood
+from wiktoria.moods import blend, resolve_mood
+from wiktoria.painter import render
+from wiktoria.painting import Painting, build_scene
+from wiktoria.scene import Layer, Loop, Scene
+
+__all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "animate", "animation_from_scene"]
+
+#: Largest animated image ``_repr_html_`` embeds in a notebook.
+HTML_CAP_BYTES = 12 * 2**20
+
+
+def _mix_layers(a: tuple[Layer, ...], b: tuple[Layer, ...], t: float) -> tuple[Layer, ...]:
+    """Layers of ``a`` with their real-valued parameters moved ``t`` of the way to ``b``'s.
+
+    Integer parameters (counts, octaves, depths) and speeds stay those of ``a``: they define
+    structure and the time axis, which must not jump between frames.
+    """
+    out = []
+    other = {layer.type: layer for layer in b}
+    for layer in a:
+        twin = other.get(layer.type)
+        if twin is None:
+            out.append(layer)
+            continue
+        changes = {}
+        for f in fields(layer):
+            va, vb = getattr(layer, f.name), getattr(twin, f.name)
+            if f.name in ("speed", "life") or isinstance(va, int) or not isinstance(va, float):
+                continue
+            changes[f.name] = va + (vb - va) * t
+        out.append(replace(layer, **changes))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class FramePlan:
+    """Everything needed to render any frame: picklable, so workers can take it."""
+
+    scene: Scene  # the loop's scene, frame 0
+    mood: Mood
+    to_mood: Mood | None
+    to_scene: Scene | None
+
+    def frame_scene(self, index: int) -> tuple[Scene, Mood]:
+        assert self.scene.loop is not None
+        n = self.scene.loop.frames
+        loop = replace(self.scene.loop, frame=index % n)
+        scene = replace(self.scene, loop=loop)
+        if self.to_mood is None or self.to_scene is None:
+            return scene, self.mood
+        t = loop.blend_t()
+        mood = blend(self.mood, self.to_mood, t)
+        layers = _mix_layers(self.scene.layers, self.to_scene.layers, t)
+        return replace(scene, layers=layers), mood
+
+    def render(self, index: int) -> np.ndarray:
+        """Frame ``index`` (taken modulo the frame count) as (H, W, 3) uint8."""
+        scene, mood = self.frame_scene(index)
+        return render(scene, mood)
+
+    def painting(self, index: int) -> Painting:
+        """Frame ``index`` as a :class:`Painting` whose scene carries the frame index."""
+        scene, mood = self.frame_scene(index)
+        return Painting(scene, mood, render(scene, mood))
+
+    def png_bytes(self, index: int) -> bytes:
+        """Frame ``index`` as PNG bytes carrying its scene (with ``loop.frame``) and mood."""
+        return self.painting(index).png_bytes()
+
+
+class Animation:
+    """A seamless loop of paintings.
+
+    ``len(anim)`` is the number of frames; ``anim[i]`` and ``anim.frame(i)`` are
+    :class:`~wiktoria.painting.Painting` objects (``frame`` accepts any integer, periodic);
+    iteration renders frames lazily, one at a time.
+    """
+
+    def __init__(self, plan: FramePlan) -> None:
+        self._plan = plan
+
+    @property
+    def scene(self) -> Scene:
+        """The scene of frame 0 (its ``loop`` gives frames and fps)."""
+        return self._plan.scene
+
+    @property
+    def mood(self) -> Mood:
+        return self._plan.mood
+
+    @property
+    def plan(self) -> FramePlan:
+        """A picklable object whose ``render(i)`` / ``png_bytes(i)`` render frame ``i``:
+        hand it to worker processes."""
+        return self._plan
+
+    @property
+    def fps(self) -> float:
+        assert self.scene.loop is not None
+        return self.scene.loop.fps
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.scene.size
+
+    def __len__(self) -> int:
+        assert self.scene.loop is not None
+        return self.scene.loop.frames
+
+    def frame(self, index: int) -> Painting:
+        """Frame ``index`` (any integer; ``frame(i + len(self))`` equals ``frame(i)``)."""
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise TypeError(f"frame index must be an integer, got {index!r}")
+        return self._plan.painting(int(index) % len(self))
+
+    def frame_array(self, index: int) -> np.ndarray:
+        """Frame ``index`` as an (H, W, 3) uint8 array."""
+        return self._plan.render(int(index) % len(self))
+
+    def __getitem__(self, index: int) -> Painting:
+        n = len(self)
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise TypeError(f"frame index must be an integer, got {index!r}")
+        if not -n <= index < n:
+            raise IndexError(f"frame {index} out of range for {n} frames")
+        return self.frame(int(index) % n)
+
+    def __iter__(self) -> Iterator[Painting]:
+        for i in range(len(self)):
+            yield self.frame(i)
+
+    def __repr__(self) -> str:
+        w, h = self.size
+        return (f"<Animation {self.scene.style} {self.scene.mood!r} {w}x{h} "
+                f"{len(self)} frames at {self.fps:g} fps seed={self.scene.seed}>")
+
+    def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
+        """Write the loop; the format is chosen by the extension (.gif, .png (APNG), .webp,
+        .mp4). Options go to :func:`wiktoria.encode.write_animation`."""
+        from wiktoria.encode import write_animation
+
+        return write_animation(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        from wiktoria.encode import encode_animation
+
+        data = encode_animation(self, ".webp", quality=80)
+        if len(data) > HTML_CAP_BYTES:
+            return (f"<p>{self!r}: the loop is {len(data) / 2**20:.1f} MiB, above the "
+                    f"{HTML_CAP_BYTES / 2**20:.0f} MiB inline limit; save it with "
+                    "<code>.save('loop.webp')</code> instead.</p>")
+        b64 = base64.b64encode(data).decode("ascii")
+        w, h = self.size
+        return f'<img src="data:image/webp;base64,{b64}" width="{w}" height="{h}" />'
+
+
+def animate(
+    mood: str | Mood = "seething",
+    size: tuple[int, int] = (512, 512),
+    frames: int = 48,
+    fps: float = 24,
+    seed: int | None = None,
+    style: str = "landscape",
+    to: str | Mood | None = None,
+    pingpong: bool = True,
+    **overrides: Any,
+) -> Animation:
+    """A seamless loop of a mood's painting, evolving through time.
+
+    Parameters
+    ----------
+    mood, size, seed, style, **overrides
+        As :func:`wiktoria.paint`.
+    frames : int
+        Frames in the loop, 1 to 100,000.
+    fps : float
+        Frames per second, in (0, 100].
+    to : str or Mood, optional
+        Move palette and motion from ``mood`` to this mood across the loop.
+    pingpong : bool
+        With ``to``: go there and back, so the transition still loops (default). Without it
+        the last frame is ``to``.
+
+    Returns
+    -------
+    Animation
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> anim = wiktoria.animate("serene", size=(64, 48), frames=8, fps=8, seed=1)
+    >>> len(anim), anim.frame(3).scene.loop.frame
+    (8, 3)
+    """
+    scene, resolved = build_scene(mood, size, seed, style, overrides)
+    loop = Loop(frames=frames, fps=fps, frame=0,
+                to=(to if isinstance(to, str) else (to.name if to is not None else "")),
+                pingpong=pingpong)
+    scene = replace(scene, loop=loop)
+    to_mood = to_scene = None
+    if to is not None:
+        to_mood = resolve_mood(to)
+        to_scene, _ = build_scene(to_mood, size, scene.seed, style, overrides)
+    return Animation(FramePlan(scene, resolved, to_mood, to_scene))
+
+
+def animation_from_scene(scene: Scene, mood: Mood | None = None,
+                         overrides: Mapping[str, Any] | None = None) -> Animation:
+    """An :class:`Animation` of a scene that has a ``loop`` (e.g. read from a frame PNG)."""
+    if scene.loop is None:
+        raise ValueError("the scene has no [loop]: it is a still, not an animation")
+    scene = replace(scene, loop=replace(scene.loop, frame=0))
+    resolved = mood if mood is not None else resolve_mood(scene.mood)
+    to_mood = to_scene = None
+    if scene.loop.to:
+        to_mood = resolve_mood(scene.loop.to)
+        to_scene, _ = build_scene(to_mood, scene.size, scene.seed, scene.style, overrides)
+    return Animation(FramePlan(scene, resolved, to_mood, to_scene))
