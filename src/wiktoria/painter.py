@@ -313,8 +313,10 @@ def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
         rows = np.arange(H, dtype=F32).reshape(-1, 1)
         inside = np.clip(rows - ctx.ridges[0].reshape(1, -1) + F32(0.5), 0, 1)
         weight = (F32(layer.clip) * inside + F32(1 - layer.clip)).astype(F32)
-    count = max(1, round(layer.density * W * H / 1e6))
     scale = H / 1080
+    # The same strokes at any resolution: count per megapixel at 1080 lines; lengths and
+    # widths scale with the height. A 4K render is the 1080p painting, sharper.
+    count = max(1, round(layer.density * W * H / 1e6 / scale**2))
     t, period = ctx.time(layer.speed)
     w = layer.width * scale
     params = StrokeParams(

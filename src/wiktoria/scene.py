@@ -232,7 +232,7 @@ class StrokesLayer(Layer):
     """Flow-field strokes: particles traced through curl noise, splatted anti-aliased."""
 
     type: ClassVar[str] = "strokes"
-    density: float = _p(20000.0, 0.0, 400000.0, "strokes per megapixel")
+    density: float = _p(20000.0, 0.0, 400000.0, "strokes per megapixel at 1080 lines")
     length: float = _p(60.0, 2.0, 2000.0, "mean stroke length, pixels at 1080 lines")
     width: float = _p(1.2, 0.3, 20.0, "mean stroke width, pixels at 1080 lines")
     curl: float = _p(0.6, 0.0, 1.0, "0 laminar .. 1 tightly curled")
