@@ -1084,6 +1084,12 @@ def _render_chunk(
             a_tau = (first - c0) / dc
             b_tau = np.float32(1) / np.abs(dc)
             per = np.abs(de) * b_tau  # arc length per sample: 1 to sqrt(2) px
+        # Zero-length segments (count 0) gave inf/nan above: zero them so later products stay
+        # finite (and warning-free); they splat nothing either way.
+        dead = count == 0
+        a_tau[dead] = 0
+        b_tau[dead] = 0
+        per[dead] = 0
         dm = np.where(xmaj, dy, dx)
         a_m = np.where(xmaj, st.imag, st.real) + a_tau * dm
         b_m = dm * b_tau
