@@ -315,8 +315,10 @@ def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
         weight = (F32(layer.clip) * inside + F32(1 - layer.clip)).astype(F32)
     scale = H / 1080
     # The same strokes at any resolution: count per megapixel at 1080 lines; lengths and
-    # widths scale with the height. A 4K render is the 1080p painting, sharper.
-    count = max(1, round(layer.density * W * H / 1e6 / scale**2))
+    # widths scale with the height. A 4K render is the 1080p painting, sharper. Below 270
+    # lines (thumbnails, tests) the count falls with the area instead: strokes there are
+    # thinner than a pixel and tens of thousands of them would cost time for nothing.
+    count = max(1, round(layer.density * W * H / 1e6 / max(scale, 0.25) ** 2))
     t, period = ctx.time(layer.speed)
     w = layer.width * scale
     params = StrokeParams(
