@@ -149,9 +149,11 @@ def main() -> None:
 
     # compat against the per-sample loop, for every compat function, on grids and points.
     if noise_pkg is not None and not args.no_loop:
-        m = 256
-        cx, cy = np.meshgrid(np.arange(m) / 16, np.arange(m) / 16)
-        cz, cw = np.full_like(cx, 0.3), np.full_like(cx, 0.7)
+        m = n
+        # Grids as (1, W) and (H, 1) axis vectors plus scalars (compat expands them itself).
+        cx, cy = (np.arange(m) / 16).reshape(1, -1), (np.arange(m) / 16).reshape(-1, 1)
+        cz, cw = 0.3, 0.7
+        gxx, gyy = np.meshgrid(np.arange(m) / 16, np.arange(m) / 16)
         px, py, pz, pw = rng.uniform(-40, 40, (4, m * m))
         funcs = [("pnoise1", 1), ("pnoise2", 2), ("pnoise3", 3), ("snoise2", 2),
                  ("snoise3", 3), ("snoise4", 4)]
@@ -164,7 +166,11 @@ def main() -> None:
                     a = arrs[:d]
                     cf = getattr(compat, name)
                     nf = getattr(noise_pkg, name)
-                    flat = [v.ravel().tolist() for v in a]
+                    if layout == "grid":
+                        full = (gxx, gyy, np.full_like(gxx, 0.3), np.full_like(gxx, 0.7))[:d]
+                        flat = [v.ravel().tolist() for v in full]
+                    else:
+                        flat = [v.ravel().tolist() for v in a]
                     ct, lt = [], []
                     for _ in range(args.rounds):
                         ct.append(timeit(lambda cf=cf, a=a, o=octaves: cf(*a, octaves=o)))
