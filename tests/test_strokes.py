@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 import math
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -376,6 +377,123 @@ def test_curl_zero_is_straighter_than_curl_one() -> None:
     assert straight < 0.4 * curly
 
 
+# --------------------------------------------------------------------- lifetimes (animations)
+
+LOOP = {"count": 1500, "curl": 0.8, "seed": 21, "period": 2, "cycles": 3}
+
+
+def test_lifetimes_are_exactly_periodic_and_deterministic() -> None:
+    a = render_strokes(W, H, StrokeParams(**LOOP, phase=0.0))  # type: ignore[arg-type]
+    b = render_strokes(W, H, StrokeParams(**LOOP, phase=1.0))  # type: ignore[arg-type]
+    c = render_strokes(W, H, StrokeParams(**LOOP, phase=-2.0))  # type: ignore[arg-type]
+    for other in (b, c):
+        assert np.array_equal(a.density, other.density)
+        assert np.array_equal(a.tone, other.tone)
+    d = render_strokes(W, H, StrokeParams(**LOOP, phase=0.3, t=0.6))  # type: ignore[arg-type]
+    e = render_strokes(W, H, StrokeParams(**LOOP, phase=2.3, t=0.6))  # type: ignore[arg-type]
+    assert np.array_equal(d.density, e.density) and np.array_equal(d.tone, e.tone)
+    assert np.abs(a.density - d.density).mean() > 0.02
+
+
+def test_cycles_zero_is_the_still_whatever_the_phase() -> None:
+    still = render_strokes(W, H, StrokeParams(count=1500, seed=21))
+    same = render_strokes(W, H, StrokeParams(count=1500, seed=21, phase=0.37, travel=50.0))
+    assert np.array_equal(still.density, same.density) and np.array_equal(still.tone, same.tone)
+    assert still.n_strokes == same.n_strokes
+
+
+def test_ink_is_steady_over_a_loop_and_matches_the_still() -> None:
+    # A frozen field isolates the lifetimes: staggered ages keep the ink steady.
+    n = 24
+    loop = {**LOOP, "count": 6000, "length": 20.0, "t": 0.5}
+    cov = np.array([
+        render_strokes(W, H, StrokeParams(**loop, phase=k / n)).coverage  # type: ignore[arg-type]
+        for k in range(n)
+    ])
+    assert np.ptp(cov) < 0.05 * cov.mean(), cov
+    # No empty start, and as much ink as the still (more strokes seeded, envelope compensated).
+    still = render_strokes(W, H, StrokeParams(**{**loop, "cycles": 0}))  # type: ignore[arg-type]
+    assert cov[0] > 0.95 * still.coverage
+    assert cov.mean() == pytest.approx(still.coverage, rel=0.04)
+
+
+def test_no_pop_at_the_wrap_or_at_births() -> None:
+    n = 16
+    frames = []
+    for k in range(n + 1):
+        phase = (k % n) / n
+        p = StrokeParams(**LOOP, phase=phase, t=phase * LOOP["period"])  # type: ignore[arg-type]
+        frames.append(render_strokes(W, H, p).density)
+    assert np.array_equal(frames[0], frames[n])
+    steps = [np.abs(frames[k + 1] - frames[k]) for k in range(n)]
+    inner = max(float(s.max()) for s in steps[:-1])
+    assert float(steps[-1].max()) <= inner * 1.05 + 0.02
+    mean_steps = [float(s.mean()) for s in steps]
+    assert mean_steps[-1] <= max(mean_steps[:-1]) * 1.1
+    # A stroke is born (and dies) invisible: across its birth, a tiny phase step changes no
+    # pixel by more than a trace of ink.
+    angle, travel = 0.4, 30.0
+    p, mid = lone_stroke(angle, travel, cycles=2, width=(2.0, 2.0))
+    weight = np.ones((H, W), np.float32)
+    birth = mid - 0.25  # half a life before mid-life
+    before, after, middle = (
+        render_strokes(W, H, replace(p, phase=ph), weight=weight, field=uniform_field(angle))
+        for ph in (birth - 1e-4, birth + 1e-4, mid)
+    )
+    assert before.density.max() < 0.01 and after.density.max() < 0.01
+    assert middle.density.max() > 0.5
+
+
+def lone_stroke(angle: float, travel: float, **kw: object) -> tuple[StrokeParams, float]:
+    """A single animated stroke (straight, in ``uniform_field(angle)``) that stays 8 px inside
+    the canvas for the middle 40 % of its life, and the phase at which it is half-life old."""
+    weight = np.ones((H, W), np.float32)
+    kw = {"count": 1, "length": 30.0, "length_spread": 0.0, "opacity": 1.0,
+          "opacity_spread": 0.0, "width": (1.0, 1.0), "cycles": 1, "travel": travel, **kw}
+    dx, dy = math.cos(angle), math.sin(angle)
+    for seed in range(500):
+        p = StrokeParams(seed=seed, **kw)  # type: ignore[arg-type]
+        age0, *_ = strokes._lives(np.zeros(1), p)
+        mid = (0.5 - float(age0[0])) / p.cycles % (1.0 / p.cycles)  # phase at half its life
+        p = replace(p, phase=mid)
+        sw = strokes._swarm(W, H, p, weight)
+        assert sw.x0.size == 1
+        x0, y0 = float(sw.x0[0]), float(sw.y0[0])  # at mid-life the stroke starts at its seed
+        ends = [(x0 + s * dx, y0 + s * dy) for s in (-0.2 * travel, 0.2 * travel + p.length)]
+        if all(8 < x < W - 9 and 8 < y < H - 9 for x, y in ends):
+            return p, mid
+    raise AssertionError("no seed keeps the stroke inside the canvas")  # pragma: no cover
+
+
+@pytest.mark.parametrize("angle", [0.0, 2.2])
+def test_strokes_flow_along_the_field(angle: float) -> None:
+    travel = 40.0
+    p, mid = lone_stroke(angle, travel)
+    weight = np.ones((H, W), np.float32)
+    field = uniform_field(angle)
+
+    def centroid(phase: float) -> tuple[float, float]:
+        d = render_strokes(W, H, replace(p, phase=phase), weight=weight, field=field).density
+        rows, cols = np.mgrid[0:H, 0:W]
+        return float((d * cols).sum() / d.sum()), float((d * rows).sum() / d.sum())
+
+    (xa, ya), (xb, yb) = centroid(mid - 0.1), centroid(mid + 0.1)
+    # Two tenths of a life later the stroke has slid 0.2 * travel along the flow, unchanged.
+    dx, dy = math.cos(angle), math.sin(angle)
+    assert xb - xa == pytest.approx(0.2 * travel * dx, abs=0.3)
+    assert yb - ya == pytest.approx(0.2 * travel * dy, abs=0.3)
+
+
+def test_default_travel_follows_the_field_speed() -> None:
+    p = StrokeParams(count=10, length=20.0, period=4, cycles=2, frequency=2.0)
+    assert strokes._travel(W, H, p) == pytest.approx(4 / 2 * H / 2.0)  # 2 cells of H / 2 px
+    assert strokes._travel(W, H, replace(p, period=None)) == p.length
+    assert strokes._travel(W, H, replace(p, travel=12.5)) == 12.5
+    # Strokes slide up to half the travel back or on: the seeding margin grows by as much.
+    assert strokes._seed_margin(W, H, p) == pytest.approx(20.0 + 0.5 * 90.0)
+    assert strokes._seed_margin(W, H, replace(p, cycles=0)) == 20.0
+
+
 # ------------------------------------------------------------------------------ errors
 
 BAD_PARAMS = [
@@ -405,6 +523,15 @@ BAD_PARAMS = [
     ("t", math.inf, "a number in [-1e+06, 1e+06]"),
     ("period", 0, "an integer from 1 to 1000000"),
     ("period", 1.5, "an integer from 1 to 1000000"),
+    ("phase", math.nan, "a number in [-1e+06, 1e+06]"),
+    ("phase", 2e6, "a number in [-1e+06, 1e+06]"),
+    ("phase", "0.5", "a number in [-1e+06, 1e+06]"),
+    ("cycles", -1, "an integer from 0 to 100000"),
+    ("cycles", 1.5, "an integer from 0 to 100000"),
+    ("cycles", True, "an integer from 0 to 100000"),
+    ("cycles", 100_001, "an integer from 0 to 100000"),
+    ("travel", -1.0, "a number in [0, 100000]"),
+    ("travel", math.inf, "a number in [0, 100000]"),
 ]
 
 
