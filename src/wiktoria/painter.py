@@ -320,6 +320,14 @@ def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
     # thinner than a pixel and tens of thousands of them would cost time for nothing.
     count = max(1, round(layer.density * W * H / 1e6 / max(scale, 0.25) ** 2))
     t, period = ctx.time(layer.speed)
+    loop = ctx.scene.loop
+    # In a loop strokes live staggered lives of about ``layer.life`` seconds (a whole number
+    # per loop, so the loop stays seamless), fading in and out while they slide along the flow
+    # at the field's speed (``speed`` cells per second, a cell is ``H / frequency`` pixels).
+    cycles, travel = 0, None
+    if loop is not None:
+        cycles = min(100_000, max(1, round(loop.duration / layer.life)))
+        travel = min(1e5, layer.speed * loop.duration / cycles * H / layer.frequency)
     w = layer.width * scale
     params = StrokeParams(
         count=count,
@@ -332,6 +340,9 @@ def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
         seed=_stream(ctx.seed, "strokes"),
         t=t,
         period=period,
+        phase=0.0 if loop is None else loop.phase,
+        cycles=cycles,
+        travel=travel,
     )
     out = render_strokes(W, H, params, weight=weight)
     ctx.strokes = (out.density, out.tone)
