@@ -576,3 +576,76 @@ def test_progress_bar_as_render_callback(tmp_path: Path, anim: Any) -> None:
     bar = ProgressBar(label="frames", file=out, delay=0, min_interval=0)
     render_frames(anim, tmp_path, frames=range(3), jobs=1, progress=bar)
     assert bar.total == 3 and bar.done == 3 and "3/3 100%" in out.getvalue()
+
+
+# ------------------------------------------------------------------------- loops read ahead
+
+
+class Recording(ThreadPoolExecutor):
+    """A thread pool that records which frames were submitted."""
+
+    def __init__(self, workers: int = 2) -> None:
+        super().__init__(workers)
+        self.frames: list[int] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.frames.append(args[1])
+        return super().submit(fn, *args, **kwargs)
+
+
+@pytest.mark.parametrize("order", [
+    list(range(N)),  # APNG, WebP, MP4: in order
+    [0, 2, 5, 7, 1, 3, 4, 6],  # GIF: palette sample, then the others in order
+    [7, 6, 5, 4, 3, 2, 1, 0],
+])
+def test_frames_ahead_renders_each_frame_once(anim: Any, order: list[int]) -> None:
+    with Recording() as ex, batch.FramesAhead(anim, executor=ex, jobs=2) as ahead:
+        assert (len(ahead), ahead.size, ahead.fps) == (N, SIZE, 8.0)
+        assert ahead.scene == anim.scene and ahead.mood == anim.mood
+        for i in order:
+            assert (ahead.frame_array(i) == anim.frame_array(i)).all()
+            assert ahead.held <= ahead.keep
+        assert sorted(ex.frames) == list(range(N))
+
+
+def test_frames_ahead_bounds_and_rereads(anim: Any) -> None:
+    with Recording() as ex, batch.FramesAhead(anim, executor=ex, jobs=1, keep_bytes=0) as ahead:
+        assert ahead.window == ahead.keep == 2
+        for i in [*range(N), *range(N)]:  # a reader that keeps nothing reads twice
+            assert (ahead.frame_array(i) == anim.frame_array(i)).all()
+            assert ahead.held <= 2
+        assert len(ex.frames) <= 2 * N + 2
+        assert ahead.frame_array(N + 1).shape == (SIZE[1], SIZE[0], 3)  # periodic
+        with pytest.raises(TypeError, match=r"frame index must be an integer, got 1\.5"):
+            ahead.frame_array(1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="FramesAhead is closed"):
+        ahead.frame_array(0)
+
+
+def test_frames_ahead_own_pool(anim: Any) -> None:
+    with batch.FramesAhead(anim, jobs=2) as ahead:
+        assert all((ahead.frame_array(i) == anim.frame_array(i)).all() for i in range(N))
+        assert "2 workers" in repr(ahead)
+    assert not multiprocessing.active_children()
+    with batch.FramesAhead(anim, jobs=1) as serial:  # in-process, on demand
+        assert (serial.frame_array(3) == anim.frame_array(3)).all() and serial.held == 0
+
+
+@pytest.mark.parametrize("ext", [".gif", ".png", ".webp"])
+def test_write_loop_matches_write_animation(tmp_path: Path, anim: Any, ext: str) -> None:
+    encode = pytest.importorskip("wiktoria.encode")
+    calls: list[tuple[int, int]] = []
+    path = batch.write_loop(anim, tmp_path / f"a{ext}", jobs=2,
+                            progress=lambda done, total: calls.append((done, total)))
+    encode.write_animation(anim, tmp_path / f"b{ext}")
+    assert path.read_bytes() == (tmp_path / f"b{ext}").read_bytes()
+    assert calls[-1] == (N, N)
+    assert not multiprocessing.active_children()
+
+
+def test_progress_bar_takes_done_and_total() -> None:
+    out = Tty()
+    bar = ProgressBar(file=out, delay=0, min_interval=0)
+    bar(3, 8)
+    bar(8, 8)
+    assert bar.done == 8 and bar.total == 8 and "8/8 100%" in out.getvalue()

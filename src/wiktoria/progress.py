@@ -6,7 +6,8 @@ altogether. It writes to stderr, never stdout, so stdout stays machine-readable.
 
 A :class:`ProgressBar` is the ``progress`` callback of :func:`wiktoria.batch.render_frames`
 and :func:`wiktoria.batch.render_sweep`: they call ``start(total)`` once and then the bar
-itself with the number of items just finished. ``update`` is thread-safe.
+itself with the number of items just finished; :func:`wiktoria.encode.write_animation` calls
+it as ``bar(done, total)``, which also works. ``update`` is thread-safe.
 
 Examples
 --------
@@ -101,10 +102,18 @@ class ProgressBar:
             self._t0 = time.monotonic()
             self._closed = False
 
-    def update(self, n: int = 1) -> None:
-        """Count ``n`` more items as finished and redraw if due. Thread-safe."""
+    def update(self, n: int = 1, total: int | None = None) -> None:
+        """Count ``n`` more items as finished and redraw if due. Thread-safe.
+
+        Called as ``update(done, total)`` (the convention of
+        :func:`wiktoria.encode.write_animation`'s ``progress``), it sets both instead.
+        """
         with self._lock:
-            self.done += n
+            if total is not None:
+                self.total = int(total)
+                self.done = int(n)
+            else:
+                self.done += n
             now = time.monotonic()
             final = self.total is not None and self.done >= self.total
             if final or now - self._last_draw >= self.min_interval:
