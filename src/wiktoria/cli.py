@@ -280,8 +280,9 @@ def palette_import_cmd(source: str, name: str, force: bool, keep_order: bool) ->
 @cli.command("paint")
 @click.option("--mood", "-m", default=None, help=MOOD_HELP + "  [default: seething]")
 @click.option("--size", type=SIZE, default=None, help="WIDTHxHEIGHT  [default: 1920x1080]")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
-              help="Seed of every random choice; drawn and printed when omitted.")
+@click.option("--seed", default=None, metavar="N|A..B|A,B,...",
+              help="Seed; drawn and printed when omitted. A range (0..99) or list (1,5,9) "
+                   "renders a sweep into the -o folder, in parallel.")
 @click.option("--style", default=None,
               help="landscape, flow or marble  [default: landscape]")
 @click.option("--set", "sets", multiple=True, metavar="LAYER.PARAM=VALUE",
@@ -290,14 +291,20 @@ def palette_import_cmd(source: str, name: str, force: bool, keep_order: bool) ->
               help="Render a scene file (.toml) or the scene inside a Wiktoria PNG.")
 @click.option("--dump-scene", type=click.Path(dir_okay=False), default=None,
               help="Also write the scene of this render as TOML.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="Image file (.png, .jpg, .webp, .tif)  [default: MOOD-SEED.png, never "
-                   "overwriting]")
+                   "overwriting]; a folder for a seed sweep.")
+@click.option("--contact-sheet", is_flag=True,
+              help="With a seed sweep: also write contact-sheet.png, labelled by seed.")
+@click.option("--jobs", "-j", type=int, default=None,
+              help="Worker processes for a sweep  [default: all cores]")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @friendly_errors
 @echo_warnings
-def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: int | None,
+def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: str | None,
               style: str | None, sets: tuple[str, ...], scene_file: str | None,
-              dump_scene: str | None, output: str | None) -> None:
+              dump_scene: str | None, output: str | None, contact_sheet: bool,
+              jobs: int | None, quiet: bool) -> None:
     """Paint a mood as an abstract landscape.
 
     The PNG carries its whole scene: `wiktoria reproduce` renders it again.
@@ -308,17 +315,132 @@ def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: int | None,
       wiktoria paint --mood serene --size 3840x2160 --seed 7 -o serene.png
       wiktoria paint --mood 0.3,-0.5 --style flow --set strokes.curl=0.9
       wiktoria paint --scene scene.toml --dump-scene again.toml
+      wiktoria paint --mood seething --seed 0..99 -o sweep/ --contact-sheet
     """
-    from wiktoria.painting import paint_to_file
+    from wiktoria.commands import paint_command
+    from wiktoria.progress import ProgressBar
 
-    painting, path, dumped = paint_to_file(mood=mood, size=size, seed=seed, style=style,
-                                           sets=sets, scene_file=scene_file, output=output,
-                                           dump_scene=dump_scene)
+    with ProgressBar(label="paintings", quiet=quiet) as bar:
+        kind, result = paint_command(mood=mood, size=size, seed=seed, style=style, sets=sets,
+                                     scene_file=scene_file, output=output,
+                                     dump_scene=dump_scene, contact_sheet=contact_sheet,
+                                     jobs=jobs, progress=bar)
+    if kind == "sweep":
+        click.echo(f"wrote {len(result.written)} paintings to {result.out_dir}")
+        if result.contact_sheet is not None:
+            click.echo(f"wrote {result.contact_sheet}")
+        return
+    painting, path, dumped = result
     if seed is None and scene_file is None:
         click.echo(f"seed: {painting.scene.seed}")
     click.echo(f"wrote {path}")
     if dumped is not None:
         click.echo(f"wrote {dumped}")
+
+
+def loop_options(func: Any) -> Any:
+    """Options shared by ``animate`` and ``frames``."""
+    options = [
+        click.option("--mood", "-m", default="seething", show_default=True, help=MOOD_HELP),
+        click.option("--to", default=None, metavar="MOOD",
+                     help="Move palette and motion to this mood across the loop."),
+        click.option("--pingpong/--one-way", default=True, show_default=True,
+                     help="With --to: there and back (still loops), or one way."),
+        click.option("--frames", "-n", type=int, default=48, show_default=True,
+                     help="Frames in the loop."),
+        click.option("--fps", type=float, default=24.0, show_default=True,
+                     help="Frames per second (at most 100)."),
+        click.option("--size", type=SIZE, default="512x512", show_default=True,
+                     help="WIDTHxHEIGHT"),
+        click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+                     help="Seed; drawn and printed when omitted."),
+        click.option("--style", default="landscape", show_default=True,
+                     help="landscape, flow or marble"),
+        click.option("--set", "sets", multiple=True, metavar="LAYER.PARAM=VALUE",
+                     help="Override a layer parameter (repeatable)."),
+        click.option("--jobs", "-j", type=int, default=None,
+                     help="Worker processes  [default: all cores]"),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command("animate")
+@loop_options
+@click.option("--dither", type=click.Choice(["none", "ordered", "floyd"]), default="ordered",
+              show_default=True, help="GIF dithering.")
+@click.option("--quality", type=int, default=None,
+              help="WebP: lossy quality 1-100  [default: lossless]")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help=".gif, .png (APNG), .webp or .mp4  [default: MOOD-SEED.gif]")
+@friendly_errors
+@echo_warnings
+def animate_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: float,
+                size: tuple[int, int], seed: int | None, style: str, sets: tuple[str, ...],
+                jobs: int | None, quiet: bool, dither: str, quality: int | None,
+                output: str | None) -> None:
+    """Render a seamless loop: the landscape writhes, and frame N is frame 0.
+
+    \b
+    Examples:
+      wiktoria animate --mood seething -o seething.gif
+      wiktoria animate --mood serene --frames 96 --fps 24 --size 720x405 -o serene.webp
+      wiktoria animate --mood seething --to serene -o turn.gif
+      wiktoria animate --mood electric --style flow -o electric.mp4
+    """
+    from wiktoria.commands import animate_to_file
+    from wiktoria.progress import ProgressBar
+
+    with ProgressBar(label="frames", quiet=quiet) as bar:
+        anim, path = animate_to_file(mood=mood, to=to, pingpong=pingpong, frames=frames,
+                                     fps=fps, size=size, seed=seed, style=style, sets=sets,
+                                     output=output, dither=dither, quality=quality,
+                                     jobs=jobs, progress=bar)
+    if seed is None:
+        click.echo(f"seed: {anim.scene.seed}")
+    click.echo(f"wrote {path}")
+
+
+@cli.command("frames")
+@loop_options
+@click.option("--start", type=int, default=None, help="First frame to render  [default: 0]")
+@click.option("--stop", type=int, default=None,
+              help="Frame to stop before  [default: the frame count]")
+@click.option("--resume", is_flag=True,
+              help="Keep frames already complete in the folder; re-render broken ones.")
+@click.option("--pattern", default=None,
+              help="File names, e.g. frame_{index:05d}.png or f_####.png")
+@click.option("-o", "--output", type=click.Path(file_okay=False), required=True,
+              help="Folder of frames (created if missing).")
+@friendly_errors
+@echo_warnings
+def frames_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: float,
+               size: tuple[int, int], seed: int | None, style: str, sets: tuple[str, ...],
+               jobs: int | None, quiet: bool, start: int | None, stop: int | None,
+               resume: bool, pattern: str | None, output: str) -> None:
+    """Write a loop as numbered PNG frames, each carrying its scene and frame index.
+
+    \b
+    Examples:
+      wiktoria frames --mood seething --frames 240 -o frames/
+      wiktoria frames --mood seething --frames 240 --seed 7 --start 0 --stop 120 -o frames/
+      wiktoria frames --mood seething --frames 240 --seed 7 --resume -o frames/
+    """
+    from wiktoria.commands import frames_to_folder
+    from wiktoria.progress import ProgressBar
+
+    with ProgressBar(label="frames", quiet=quiet) as bar:
+        anim, report = frames_to_folder(mood=mood, to=to, pingpong=pingpong, frames=frames,
+                                        fps=fps, size=size, seed=seed, style=style, sets=sets,
+                                        output=output, start=start, stop=stop,
+                                        pattern=pattern, resume=resume, jobs=jobs,
+                                        progress=bar)
+    if seed is None:
+        click.echo(f"seed: {anim.scene.seed}")
+    click.echo(f"wrote {len(report.written)} frames to {report.out_dir}"
+               + (f" ({len(report.skipped)} already complete)" if report.skipped else ""))
 
 
 @cli.command("reproduce")
