@@ -369,8 +369,8 @@ def loop_options(func: Any) -> Any:
 
 @cli.command("animate")
 @loop_options
-@click.option("--dither", type=click.Choice(["none", "ordered", "floyd"]), default="ordered",
-              show_default=True, help="GIF dithering.")
+@click.option("--dither", type=click.Choice(["none", "ordered", "floyd"]), default=None,
+              help="GIF dithering  [default: none]")
 @click.option("--quality", type=int, default=None,
               help="WebP: lossy quality 1-100  [default: lossless]")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -379,7 +379,7 @@ def loop_options(func: Any) -> Any:
 @echo_warnings
 def animate_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: float,
                 size: tuple[int, int], seed: int | None, style: str, sets: tuple[str, ...],
-                jobs: int | None, quiet: bool, dither: str, quality: int | None,
+                jobs: int | None, quiet: bool, dither: str | None, quality: int | None,
                 output: str | None) -> None:
     """Render a seamless loop: the landscape writhes, and frame N is frame 0.
 

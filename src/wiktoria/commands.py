@@ -37,7 +37,7 @@ def animate_to_file(
     style: str = "landscape",
     sets: tuple[str, ...] | list[str] = (),
     output: str | os.PathLike[str] | None = None,
-    dither: str = "ordered",
+    dither: str | None = None,
     quality: int | None = None,
     jobs: int | None = None,
     progress: Any = None,
@@ -58,7 +58,9 @@ def animate_to_file(
         check_output_dir(output)
     anim = _animation(mood, to, pingpong, frames, fps, size, seed, style, sets)
     path = Path(output) if output is not None else default_filename(anim.scene, ext=".gif")
-    options: dict[str, Any] = {"dither": dither}
+    options: dict[str, Any] = {}
+    if dither is not None:
+        options["dither"] = dither
     if quality is not None:
         options["quality"] = quality
     write_loop(anim, path, jobs=jobs, progress=progress, **options)
