@@ -1187,12 +1187,13 @@ def render_strokes(
 
 def _trace_segments(
     field: VectorField, z0: np.ndarray, active: np.ndarray, step: float
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Trace strokes sorted longest first, keeping only the segments each stroke uses.
 
     ``active[k]`` strokes (a prefix, since they are sorted by length) take step ``k``. Returns
     the start and displacement of every segment, step-major: step 0 of every stroke, then
-    step 1 of the strokes still active, and so on (complex64, ``active.sum()`` entries).
+    step 1 of the strokes still active, and so on (complex64, ``active.sum()`` entries), and
+    each stroke's loop factor (see :func:`_loop_factor`), from sums kept while tracing.
     """
     total = int(active.sum())
     starts = np.empty(total, np.complex64)
@@ -1200,6 +1201,10 @@ def _trace_segments(
     h = np.float32(step)
     half = np.float32(step / 2)
     eps2 = np.float32(max((_SPEED_EPS * field._rms) ** 2, 1e-30))
+    n = z0.size
+    # Per stroke: sums of the points' offsets from its start, of their squared distances and
+    # of the segments' lengths (float64, in step order).
+    sx, sy, s2, length = (np.zeros(n) for _ in range(4))
     z = z0
     o = 0
     for a in active.tolist():
@@ -1211,9 +1216,20 @@ def _trace_segments(
         d *= h
         starts[o:o + a] = zk
         deltas[o:o + a] = d
+        rel = zk - z0[:a]
+        x = rel.real.astype(np.float64)
+        y = rel.imag.astype(np.float64)
+        sx[:a] += x
+        sy[:a] += y
+        x *= x
+        y *= y
+        x += y
+        s2[:a] += x
+        length[:a] += np.abs(d)
         z = zk + d
         o += a
-    return starts, deltas
+    cnt = np.searchsorted(-active, -np.arange(n), side="left")  # steps of each stroke
+    return starts, deltas, _loop_factor(sx, sy, s2, length, cnt)
 
 
 def _near_canvas(
@@ -1281,7 +1297,7 @@ def _render_chunk(
     z0 = np.empty(idx.size, np.complex64)
     z0.real = sw.x0[idx]
     z0.imag = sw.y0[idx]
-    starts, deltas = _trace_segments(field, z0, active, params.step)
+    starts, deltas, loop = _trace_segments(field, z0, active, params.step)
     offsets = np.repeat(np.cumsum(active) - active, active)
     stroke = np.arange(starts.size) - offsets  # local stroke index of each segment
     step_k = np.repeat(np.arange(n_max, dtype=np.float32), active)
@@ -1301,7 +1317,7 @@ def _render_chunk(
     inked[idx] |= reached
     del on
     inv_n = (1.0 / ns).astype(np.float32)
-    ink = sw.ink[idx] * _loop_factor(starts, deltas, stroke, z0)
+    ink = sw.ink[idx] * loop
     pad = canvas.pad
     # Segment ends stay a pixel inside the padded buffer, so that rounding along a segment
     # can never put a sample's two pixels outside it.
@@ -1309,26 +1325,16 @@ def _render_chunk(
     hix = np.float32(canvas.w - pad - 2)
     hiy = np.float32(canvas.h - pad - 2)
     span = max(1, _CHUNK_SAMPLES // (1 + math.ceil(params.step)))
+    value = sw.value[idx] if params.tone == "stroke" else None
     for t0 in range(0, starts.size, span):
         sl = slice(t0, t0 + span)
-        st, de, si = starts[sl], deltas[sl], stroke[sl]
-        # Each segment runs from st to st + de (exactly the next segment's start). Its samples
-        # are where it crosses the pixel-centre lines (integer coordinates) of its major axis:
-        # half-open, so every crossing of the polyline belongs to exactly one segment, and one
-        # sample per pixel column (row) gives every column (row) exactly the ink of its length
-        # (Xiaolin Wu's anti-aliased lines).
-        dx, dy = de.real, de.imag
-        x1 = st.real + dx
-        y1 = st.imag + dy
-        xmaj = np.abs(dx) >= np.abs(dy)
-        c0 = np.where(xmaj, st.real, st.imag)
-        c1 = np.where(xmaj, x1, y1)
-        dc = c1 - c0
-        fwd = dc > 0
-        first = np.where(fwd, np.ceil(c0), np.floor(c0))
-        count = np.where(fwd, np.ceil(c1) - first, first - np.floor(c1)).astype(np.intp)
+        st, de, si, sk = starts[sl], deltas[sl], stroke[sl], step_k[sl]
+        sp = None if speed is None else speed[sl]
+        x1 = st.real + de.real
+        y1 = st.imag + de.imag
         # Segments leaving the padded buffer are dropped whole: the padding is wider than a
-        # step plus the blur radius, so none of their ink could reach the canvas.
+        # step plus the blur radius, so none of their ink could reach the canvas. They go
+        # first (strokes seeded in the margin have many), so the rest of the work skips them.
         inside = st.real >= lo
         inside &= st.imag >= lo
         inside &= st.real < hix
@@ -1337,35 +1343,66 @@ def _render_chunk(
         inside &= y1 >= lo
         inside &= x1 < hix
         inside &= y1 < hiy
-        count *= inside
-        np.maximum(count, 0, out=count)
+        keep = np.flatnonzero(inside)
+        if keep.size == 0:
+            continue
+        if keep.size < inside.size:
+            st, de, si, sk, x1, y1 = st[keep], de[keep], si[keep], sk[keep], x1[keep], y1[keep]
+            sp = None if sp is None else sp[keep]
+        # Each segment runs from st to st + de (exactly the next segment's start). Its samples
+        # are where it crosses the pixel-centre lines (integer coordinates) of its major axis:
+        # half-open, so every crossing of the polyline belongs to exactly one segment, and one
+        # sample per pixel column (row) gives every column (row) exactly the ink of its length
+        # (Xiaolin Wu's anti-aliased lines).
+        # (np.where is slow on these unpredictable masks: selections are made bitwise, and
+        # integer choices arithmetically, with identical results.)
+        sx, sy = st.real, st.imag
+        dx, dy = de.real, de.imag
+        xmaj = np.abs(dx) >= np.abs(dy)
+        ymaj = ~xmaj
+        mx = np.negative(xmaj, dtype=np.int32)  # all ones where x is the major axis
+        my = ~mx
+        c0 = _pick(mx, my, sx, sy)
+        c1 = _pick(mx, my, x1, y1)
+        dc = c1 - c0
+        fwd = dc > 0
+        sgn = fwd.astype(np.intp)
+        sgn += sgn
+        sgn -= 1  # +1 forwards, -1 backwards
+        f0 = np.floor(c0)
+        f1 = np.floor(c1)
+        # first: ceil(c0) forwards, floor(c0) backwards; last: ceil(c1) or floor(c1).
+        first_i = f0.astype(np.intp)
+        first_i += fwd & (c0 > f0)
+        count = f1.astype(np.intp)
+        count += fwd & (c1 > f1)
+        count -= first_i
+        count *= sgn
+        first = first_i.astype(np.float32)
         # Along the segment, everything is affine in the crossing's rank j: tau (0 to 1 from
         # start to end) = a_tau + j * b_tau, and so are the minor coordinate, ink and position.
-        with np.errstate(divide="ignore", invalid="ignore"):  # only where count is 0
+        # Segments crossing no pixel-centre line (count 0, some of zero length) give inf or
+        # NaN here; they splat nothing.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             a_tau = (first - c0) / dc
             b_tau = np.float32(1) / np.abs(dc)
             per = np.abs(de) * b_tau  # arc length per sample: 1 to sqrt(2) px
-        # Zero-length segments (count 0) gave inf/nan above: zero them so later products stay
-        # finite (and warning-free); they splat nothing either way.
-        dead = count == 0
-        a_tau[dead] = 0
-        b_tau[dead] = 0
-        per[dead] = 0
-        dm = np.where(xmaj, dy, dx)
-        a_m = np.where(xmaj, st.imag, st.real) + a_tau * dm
-        b_m = dm * b_tau
-        step_n = inv_n[si]
-        pos0 = step_k[sl] * step_n  # position along the stroke at the segment's start
-        w0 = _taper(pos0)
-        dw = _taper(pos0 + step_n) - w0
-        per *= ink[si]  # ink per sample: opacity * width * arc length * taper
-        a_w = (w0 + a_tau * dw) * per
-        b_w = dw * b_tau * per
+            dm = _pick(mx, my, dy, dx)
+            a_m = _pick(mx, my, sy, sx) + a_tau * dm
+            b_m = dm * b_tau
+            step_n = inv_n[si]
+            pos0 = sk * step_n  # position along the stroke at the segment's start
+            w0 = _taper(pos0)
+            dw = _taper(pos0 + step_n) - w0
+            per *= ink[si]  # ink per sample: opacity * width * arc length * taper
+            a_w = (w0 + a_tau * dw) * per
+            b_w = dw * b_tau * per
         # Flat buffer index of a crossing: major axis integer, minor axis floor.
-        s_maj = np.where(xmaj, 1, canvas.w)
-        s_min = np.where(xmaj, canvas.w, 1)
-        base0 = (first.astype(np.intp) + pad) * s_maj + pad * s_min
-        d_maj = np.where(fwd, s_maj, -s_maj)
+        s_maj = ymaj * np.intp(canvas.w - 1)
+        s_maj += 1  # 1 or the row length
+        s_min = np.intp(canvas.w + 1) - s_maj
+        base0 = (first_i + pad) * s_maj + pad * s_min
+        d_maj = s_maj * sgn
         seg = np.repeat(np.arange(st.size), count)
         j = np.arange(seg.size)
         j -= np.repeat(np.cumsum(count) - count, count)
@@ -1377,35 +1414,39 @@ def _render_chunk(
         base = base0[seg] + j * d_maj[seg]
         base += fl.astype(np.intp) * smin
         w = a_w[seg] + jf * b_w[seg]
-        if params.tone == "stroke":
-            tv = sw.value[idx][si][seg]
+        if value is not None:
+            tv = value[si][seg]
         elif params.tone == "along":
             tv = (pos0 + a_tau * step_n)[seg] + jf * (step_n * b_tau)[seg]
         else:
-            assert speed is not None
-            tv = speed[sl][seg]
+            assert sp is not None
+            tv = sp[seg]
         canvas.add(base, smin, f, w, tv)
 
 
+def _pick(m: np.ndarray, not_m: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.where(m, a, b)`` for float32 ``a``, ``b`` and an int32 mask ``m`` of all ones or
+    zeros (``not_m = ~m``), bit for bit and much faster when the mask is unpredictable."""
+    out = np.bitwise_and(a.view(np.int32), m)
+    out |= np.bitwise_and(b.view(np.int32), not_m)
+    return out.view(np.float32)
+
+
 def _loop_factor(
-    starts: np.ndarray, deltas: np.ndarray, stroke: np.ndarray, z0: np.ndarray
+    sx: np.ndarray, sy: np.ndarray, s2: np.ndarray, length: np.ndarray, cnt: np.ndarray
 ) -> np.ndarray:
     """Ink factor per stroke that keeps strokes orbiting an eddy's eye from burning a dot.
 
     A stroke that winds ``k`` times around a small eddy lays its ink ``k`` times over the same
     circle. With ``R`` the radius of gyration of its points and ``L`` its length, one turn is
     about ``2 pi R`` long, so the factor is ``min(1, 2 pi R / L)``: 1 for straight strokes
-    (``2 pi R / L`` is 1.8), arcs and single loops, ``1 / k`` for ``k`` turns.
+    (``2 pi R / L`` is 1.8), arcs and single loops, ``1 / k`` for ``k`` turns. The arguments
+    are each stroke's sums over its ``cnt`` segments of their starts' offsets ``(x, y)`` from
+    the stroke's start, of ``x * x + y * y`` and of the segments' lengths.
     """
-    n = z0.size
-    rel = starts - z0[stroke]
-    x = rel.real.astype(np.float64)
-    y = rel.imag.astype(np.float64)
-    cnt = np.bincount(stroke, minlength=n)
-    mx = np.bincount(stroke, x, minlength=n) / cnt
-    my = np.bincount(stroke, y, minlength=n) / cnt
-    var = np.bincount(stroke, x * x + y * y, minlength=n) / cnt - mx * mx - my * my
-    length = np.bincount(stroke, np.abs(deltas).astype(np.float64), minlength=n)
+    mx = sx / cnt
+    my = sy / cnt
+    var = s2 / cnt - mx * mx - my * my
     turn = 2 * math.pi * np.sqrt(np.maximum(var, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(turn < length, turn / length, 1.0)
