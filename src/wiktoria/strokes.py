@@ -1248,23 +1248,33 @@ def _advance(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Move each point ``dist`` pixels along the field's direction (backwards where negative).
 
-    Midpoint steps of at most ``step`` pixels: point ``i`` takes ``ceil(|dist_i| / step)``
-    equal steps, so its end moves continuously with ``dist_i`` (no snapping to whole steps).
-    Sorted by step count, the points still moving at step ``k`` are a prefix.
+    Midpoint steps of ``step`` pixels, then one partial step for the remainder: the path is
+    the same for every distance, so the end moves continuously with ``dist`` (equal steps of
+    ``dist / n`` would change the whole path whenever ``n`` changes, and near a saddle of the
+    field that can throw the end to the other side). Sorted by step count, the points still
+    moving at step ``k`` are a prefix, and those taking their partial step are its tail.
     """
-    n = np.ceil(np.abs(dist) * np.float32(1.0 / step)).astype(np.int64)
-    h = (dist / np.maximum(n, 1)).astype(np.float32)
-    order = np.argsort(-n, kind="stable")
-    ns = n[order]
-    hs = h[order]
+    h = np.float32(step)
+    mag = np.abs(dist).astype(np.float32)
+    full = np.floor(mag / h).astype(np.int64)
+    rem = mag - full.astype(np.float32) * h
+    order = np.argsort(-full, kind="stable")
+    ks = full[order]
+    sign = np.where(dist[order] < 0, np.float32(-1), np.float32(1))
+    h_full = sign * h
+    h_rem = sign * rem[order]
     z = np.empty(x0.size, np.complex64)
     z.real = x0[order]
     z.imag = y0[order]
-    active = np.searchsorted(-ns, -np.arange(int(ns[0]) if ns.size else 0), side="left")
+    # Points taking step k: full steps for k < full, the partial one at k == full.
+    n_max = int(ks[0]) + 1 if ks.size else 0
+    active = np.searchsorted(-ks, -np.arange(n_max + 1), side="right")  # full >= k
     eps2 = np.float32(max((_SPEED_EPS * field._rms) ** 2, 1e-30))
-    for a in active.tolist():
+    for k in range(n_max):
+        a, a_next = int(active[k]), int(active[k + 1])
         zk = z[:a]
-        hk = hs[:a]
+        hk = h_full[:a].copy()
+        hk[a_next:] = h_rem[a_next:a]
         d = _direction(field, zk, eps2)
         d *= hk * np.float32(0.5)
         d += zk
