@@ -722,6 +722,13 @@ class _Canvas:
     Samples queue up until ``_SPLAT_SAMPLES`` are pending, then one ``np.bincount`` per buffer
     splats them all: its cost has a fixed part (a full-size result added into the buffer), so
     few large batches are much faster than many small ones.
+
+    A sample sits on a pixel-centre line of its stroke's major axis, so its bilinear weights
+    along that axis are exactly 1 and 0 and only two of its four corners get ink: ``w * (1 -
+    f)`` at flat index ``base`` and ``w * f`` at ``base + off`` (``off`` is 1 or the buffer's
+    row length); ``t`` is its tone value. Queued samples are written straight into the
+    bincount inputs: first corners at the front of ``_idx`` / ``_w``, second corners from
+    ``_cap`` on, moved down to follow the first ones when the batch is splatted.
     """
 
     def __init__(self, width: int, height: int, pad: int) -> None:
@@ -730,48 +737,59 @@ class _Canvas:
         self.h = height + 2 * pad
         self.den = np.zeros(self.h * self.w, np.float32)
         self.num = np.zeros(self.h * self.w, np.float32)
-        self._queue: list[tuple[np.ndarray, ...]] = []
+        self._cap = 0
+        self._idx = np.empty(0, np.intp)
+        self._w = np.empty(0, np.float64)  # bincount sums in float64 anyway
+        self._t = np.empty(0, np.float32)
         self._queued = 0
+
+    def _reserve(self, n: int) -> None:
+        if n <= self._cap:
+            return
+        cap = max(n, _SPLAT_SAMPLES + _SPLAT_SAMPLES // 2)
+        q = self._queued
+        idx = np.empty(2 * cap, np.intp)
+        w = np.empty(2 * cap, np.float64)
+        t = np.empty(cap, np.float32)
+        for new, old in ((idx, self._idx), (w, self._w)):
+            new[:q] = old[:q]
+            new[cap:cap + q] = old[self._cap:self._cap + q]
+        t[:q] = self._t[:q]
+        self._cap, self._idx, self._w, self._t = cap, idx, w, t
 
     def add(
         self, base: np.ndarray, off: np.ndarray, f: np.ndarray, w: np.ndarray, t: np.ndarray
     ) -> None:
-        """Queue samples for splatting (see :meth:`splat`)."""
-        self._queue.append((base, off, f, w, t))
-        self._queued += base.size
+        """Queue samples for splatting."""
+        n = base.size
+        q = self._queued
+        self._reserve(q + n)
+        c = self._cap
+        self._idx[q:q + n] = base
+        np.add(base, off, out=self._idx[c + q:c + q + n])
+        wf = self._w[c + q:c + q + n]
+        np.multiply(w, f, out=wf)
+        np.subtract(w, wf, out=self._w[q:q + n])
+        self._t[q:q + n] = t
+        self._queued = q + n
         if self._queued >= _SPLAT_SAMPLES:
             self.flush()
 
     def flush(self) -> None:
         """Splat every queued sample."""
-        if self._queue:
-            parts = [np.concatenate(a) for a in zip(*self._queue, strict=True)]
-            self._queue.clear()
-            self._queued = 0
-            self.splat(*parts)
-
-    def splat(
-        self, base: np.ndarray, off: np.ndarray, f: np.ndarray, w: np.ndarray, t: np.ndarray
-    ) -> None:
-        """Splat samples that sit on a pixel-centre line of their stroke's major axis.
-
-        Such a sample's bilinear weights along the major axis are exactly 1 and 0, so only
-        two of its four corners get ink: ``w * (1 - f)`` at flat index ``base`` and ``w * f``
-        at ``base + off`` (``off`` is 1 or the buffer's row length). ``t`` is the tone value.
-        """
-        n = base.size
+        n = self._queued
         if n == 0:
             return
-        idx2 = np.empty(2 * n, np.intp)
-        idx2[:n] = base
-        np.add(base, off, out=idx2[n:])
-        w2 = np.empty(2 * n, np.float64)  # bincount sums in float64 anyway
-        np.multiply(w, f, out=w2[n:])
-        np.subtract(w, w2[n:], out=w2[:n])
+        c = self._cap
+        idx = self._idx
+        w = self._w
+        idx[n:2 * n] = idx[c:c + n]
+        w[n:2 * n] = w[c:c + n]
         size = self.w * self.h
-        self.den += np.bincount(idx2, w2, minlength=size)
-        w2.reshape(2, n)[...] *= t
-        self.num += np.bincount(idx2, w2, minlength=size)
+        self.den += np.bincount(idx[:2 * n], w[:2 * n], minlength=size)
+        w[:2 * n].reshape(2, n)[...] *= self._t[:n]
+        self.num += np.bincount(idx[:2 * n], w[:2 * n], minlength=size)
+        self._queued = 0
 
 
 # ---------------------------------------------------------------------------------- render
@@ -1150,7 +1168,10 @@ def render_strokes(
         keep &= sw.ink > 0
         live = np.flatnonzero(keep)
         x0, y0 = sw.x0.copy(), sw.y0.copy()
-        x0[live], y0[live] = _advance(field, x0[live], y0[live], sw.shift[live], params.step)
+        # (Steps twice the tracing step: only where the stroke starts matters, not its path.)
+        x0[live], y0[live] = _advance(
+            field, x0[live], y0[live], sw.shift[live], 2.0 * params.step
+        )
         sw = replace(sw, x0=x0, y0=y0)
         keep &= _near_canvas(x0, y0, reach, width, height)
         order_all = order_all[keep[order_all]]
@@ -1308,10 +1329,10 @@ def _render_chunk(
     z0.real = sw.x0[idx]
     z0.imag = sw.y0[idx]
     starts, deltas, loop = _trace_segments(field, z0, active, params.step)
-    offsets = np.repeat(np.cumsum(active) - active, active)
-    stroke = np.arange(starts.size) - offsets  # local stroke index of each segment
+    # Local stroke index of each segment: 0 .. active[k] - 1 for every step k.
+    ramp = np.arange(int(active[0]) if n_max else 0)
+    stroke = np.concatenate([ramp[:a] for a in active.tolist()]) if n_max else ramp
     step_k = np.repeat(np.arange(n_max, dtype=np.float32), active)
-    del offsets
     speed = None
     if params.tone == "speed":
         speed = np.abs(field._sample_c(starts.real, starts.imag))
