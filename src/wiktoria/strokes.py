@@ -346,31 +346,33 @@ def _bilinear(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Core of :func:`sample_bilinear`: ``x``, ``y`` same shape, real dtype matching ``g``."""
     rows, cols = g.shape
     flat = g.reshape(-1)
+    one = x.dtype.type(1)
     if cols > 1:
         fx = np.clip(x, 0, cols - 1)
-        ix = np.minimum(fx.astype(np.intp), cols - 2)
-        fx -= ix
+        # Clipped to >= 0, so floor is the integer part; the fraction is exact in x's dtype.
+        ixf = np.minimum(np.floor(fx), x.dtype.type(cols - 2))
+        fx -= ixf
     else:
-        ix = np.zeros(x.shape, np.intp)
+        ixf = np.zeros_like(x)
         fx = np.zeros_like(x)
     if rows > 1:
         fy = np.clip(y, 0, rows - 1)
-        iy = np.minimum(fy.astype(np.intp), rows - 2)
-        fy -= iy
+        iyf = np.minimum(np.floor(fy), y.dtype.type(rows - 2))
+        fy -= iyf
     else:
-        iy = np.zeros(y.shape, np.intp)
+        iyf = np.zeros_like(y)
         fy = np.zeros_like(y)
     dx = 1 if cols > 1 else 0
     dy = cols if rows > 1 else 0
-    i00 = iy * cols
-    i00 += ix
-    one = fx.dtype.type(1)
+    i00 = iyf.astype(np.intp)
+    i00 *= cols
+    i00 += ixf.astype(np.intp)
     gx = one - fx
+    # The other corners are gathered through shifted views instead of shifted indices.
     top = flat[i00] * gx
-    top += flat[i00 + dx] * fx
-    bot = flat[i00 + dy] * gx
-    i00 += dx + dy
-    bot += flat[i00] * fx
+    top += flat[dx:][i00] * fx
+    bot = flat[dy:][i00] * gx
+    bot += flat[dx + dy:][i00] * fx
     top *= one - fy
     bot *= fy
     top += bot
