@@ -96,6 +96,13 @@ def test_same_seed_same_arrays_whatever_the_thread_count(monkeypatch: pytest.Mon
         assert np.array_equal(a.density, other.density)
         assert np.array_equal(a.tone, other.tone)
         assert a.coverage == other.coverage and a.n_strokes == other.n_strokes
+    # An animation frame too.
+    q = replace(p, cycles=2, phase=0.7)
+    monkeypatch.setenv("WIKTORIA_NUM_THREADS", "1")
+    d = render_strokes(240, 135, q)
+    monkeypatch.setenv("WIKTORIA_NUM_THREADS", "2")
+    e = render_strokes(240, 135, q)
+    assert np.array_equal(d.density, e.density) and np.array_equal(d.tone, e.tone)
 
 
 def test_different_seeds_differ() -> None:
@@ -482,6 +489,28 @@ def test_strokes_flow_along_the_field(angle: float) -> None:
     dx, dy = math.cos(angle), math.sin(angle)
     assert xb - xa == pytest.approx(0.2 * travel * dx, abs=0.3)
     assert yb - ya == pytest.approx(0.2 * travel * dy, abs=0.3)
+
+
+def test_sliding_start_moves_continuously_with_the_distance() -> None:
+    # Near saddles of a curly field, re-dividing the slide into equal steps used to throw a
+    # stroke's start across the separatrix; fixed steps and a partial one keep it continuous.
+    field = flow_field(W, H, StrokeParams(curl=1.0, frequency=3.0, seed=3))
+    rng = np.random.default_rng(0)
+    x0 = rng.uniform(0, W, 400).astype(np.float32)
+    y0 = rng.uniform(0, H, 400).astype(np.float32)
+    ends = [strokes._advance(field, x0, y0, np.full(400, d, np.float32), 2.0)
+            for d in np.arange(-30.0, 30.05, 0.1)]
+    xs = np.array([e[0] for e in ends])
+    ys = np.array([e[1] for e in ends])
+    moves = np.hypot(np.diff(xs, axis=0), np.diff(ys, axis=0))  # per 0.1 px more slide
+    assert np.median(moves) == pytest.approx(0.1, rel=0.02)
+    assert moves.max() < 1.0  # (equal steps: jumps of tens of pixels)
+    # Whole steps follow trace() exactly; a slide of 0 leaves the points where they are.
+    tx, ty = trace(field, x0, y0, steps=5, step=2.0)
+    ax, ay = strokes._advance(field, x0, y0, np.full(400, 10.0, np.float32), 2.0)
+    assert np.array_equal(ax, tx[-1]) and np.array_equal(ay, ty[-1])
+    bx, by = strokes._advance(field, x0, y0, np.zeros(400, np.float32), 2.0)
+    assert np.array_equal(bx, x0) and np.array_equal(by, y0)
 
 
 def test_default_travel_follows_the_field_speed() -> None:
