@@ -2,7 +2,8 @@
 
 :func:`render_frames` writes an animation as numbered PNG frames, :func:`render_sweep` paints
 one mood with many seeds (and optionally a labelled contact sheet), :func:`parse_seeds` reads
-``"0..99"``-style seed lists. Each matches one CLI command.
+``"0..99"``-style seed lists, :func:`write_loop` is :func:`wiktoria.encode.write_animation`
+with the frames rendered in parallel (by :class:`FramesAhead`). Each matches one CLI command.
 
 Parallelism
 -----------
@@ -26,7 +27,8 @@ process, in any order, with identical bytes. Work goes to a
   set ``MALLOC_TRIM_THRESHOLD_`` (Dask's nanny default), which made numpy frame functions
   about 3x slower in our measurements.
 
-Only compressed PNG bytes travel back. The parent writes each file atomically (temporary file
+Frame sequences and sweeps ship only compressed PNG bytes back (``write_loop`` ships raw
+frames, which its encoder needs). The parent writes each file atomically (temporary file
 beside it, then ``os.replace``) as soon as its result arrives. At most ``2 * workers`` tasks
 are in flight (submitted and not yet written): tasks are submitted lazily, so memory does not
 grow with the number of frames.
