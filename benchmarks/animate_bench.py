@@ -18,14 +18,16 @@ Targets (2-core machine):
   is what is compared with the target. ``--frames`` shrinks the run.
 
 Every measurement runs in a fresh process (so peak RSS belongs to it alone) and reports CPU
-time (user + sys, parent and workers) next to wall time: on a machine shared with other work,
-CPU time shows whether a slow wall time is contention.
+time (user + sys, parent and workers) next to wall time, and ``others``: the CPU other
+processes used meanwhile, in cores (from /proc/stat). On a machine shared with other work a
+slow wall time with ``others`` near 1 is contention, not Wiktoria.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -66,12 +68,29 @@ if __name__ == "__main__":
 """
 
 
+def machine_cpu() -> float | None:
+    """CPU seconds all processes have used so far (Linux /proc/stat), or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()[1:]
+        busy = sum(int(v) for k, v in enumerate(fields[:8]) if k not in (3, 4))  # not idle/iowait
+        return busy / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def run(kind: str, frames: int, jobs: int, size: tuple[int, int], mood: str) -> dict[str, float]:
     arg = json.dumps({"kind": kind, "frames": frames, "jobs": jobs, "size": size, "mood": mood})
+    before = machine_cpu()
     out = subprocess.run([sys.executable, "-c", CHILD, arg], capture_output=True, text=True)
+    after = machine_cpu()
     if out.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    # CPU used by other processes meanwhile, in cores (a loaded machine explains slow runs)
+    r["others"] = (max(0.0, after - before - r["cpu"]) / r["wall"]
+                   if before is not None and after is not None else float("nan"))
+    return r
 
 
 def med(runs: list[dict[str, float]], key: str) -> float:
@@ -112,9 +131,9 @@ def main() -> None:
                 runs = [run(kind, args.gif_frames, args.jobs, size, args.mood)
                         for _ in range(args.rounds)]
                 wall = med(runs, "wall")
-                rows.append(f"{label:<34}{wall:8.2f} s  cpu {med(runs, 'cpu'):6.1f} s   target "
-                            f"<= {GIF_TARGET_S:.0f} s ({args.gif_frames} frames)   "
-                            f"{verdict(wall <= GIF_TARGET_S)}")
+                rows.append(f"{label:<34}{wall:8.2f} s  cpu {med(runs, 'cpu'):6.1f} s  "
+                            f"others {med(runs, 'others'):4.2f}   target <= {GIF_TARGET_S:.0f} s "
+                            f"({args.gif_frames} frames)   {verdict(wall <= GIF_TARGET_S)}")
                 print(rows[-1], flush=True)
 
     if "speed" in args.only:
@@ -124,9 +143,10 @@ def main() -> None:
             two.append(run("frames", args.speed_frames, args.jobs, size, args.mood))
         w1, w2 = med(one, "wall"), med(two, "wall")
         ratio = w1 / w2
-        rows.append(f"{'frames jobs=1':<34}{w1:8.2f} s  cpu {med(one, 'cpu'):6.1f} s   "
-                    f"({args.speed_frames} frames)")
-        rows.append(f"{f'frames jobs={args.jobs}':<34}{w2:8.2f} s  cpu {med(two, 'cpu'):6.1f} s")
+        rows.append(f"{'frames jobs=1':<34}{w1:8.2f} s  cpu {med(one, 'cpu'):6.1f} s  "
+                    f"others {med(one, 'others'):4.2f}   ({args.speed_frames} frames)")
+        rows.append(f"{f'frames jobs={args.jobs}':<34}{w2:8.2f} s  cpu {med(two, 'cpu'):6.1f} s  "
+                    f"others {med(two, 'others'):4.2f}")
         rows.append(f"{'speed-up':<34}{ratio:8.2f} x                  target >= "
                     f"{SPEEDUP_TARGET} x   {verdict(ratio >= SPEEDUP_TARGET)}")
         print("\n".join(rows[-3:]), flush=True)
@@ -136,7 +156,8 @@ def main() -> None:
         gb = 1e9
         total = (r["rss_self"] + args.jobs * r["rss_child"]) / gb
         rows.append(f"{f'{args.frames} frames, jobs={args.jobs}':<34}{r['wall']:8.2f} s  cpu "
-                    f"{r['cpu']:6.1f} s   ({r['wall'] / args.frames:.3f} s/frame)")
+                    f"{r['cpu']:6.1f} s  others {r['others']:4.2f}   "
+                    f"({r['wall'] / args.frames:.3f} s/frame)")
         rows.append(f"{'peak RSS parent / largest worker':<34}{r['rss_self'] / gb:8.3f} GB / "
                     f"{r['rss_child'] / gb:.3f} GB")
         rows.append(f"{f'peak RSS parent + {args.jobs} x worker':<34}{total:8.3f} GB"
