@@ -16,29 +16,10 @@ CLIP = 1.0
 #: Points per chunk times corners: keeps every temporary under ~128 KiB, in cache and below
 #: malloc's mmap threshold (allocations above it page-fault on every call).
 CHUNK = 1 << 17
-__all__ = ["SCALE", "perlin_grid", "perlin_points", "split_axis"]
+__all__ = ["SCALE", "lattice_span", "perlin_grid", "perlin_points"]
 
 #: Output scale per dimension, measured so that the extremes of the field reach about ±1.
 SCALE = {1: 2.0, 2: 1.4142135, 3: 1.0, 4: 0.86}
-
-
-def split_axis(
-    c: np.ndarray, period: int | None, dtype: np.dtype[Any]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split float64 coordinates into the lattice cell index (intp), the wrapped corner indices
-    and the fraction in ``dtype``.
-
-    Returns
-    -------
-    i0, i1 : ndarray of intp
-        Table indices of the cell's lower and upper corner (period applied, masked).
-    f : ndarray of dtype
-        Position inside the cell, in [0, 1).
-    """
-    fl = np.floor(c)
-    f = (c - fl).astype(dtype, copy=False)
-    i = fl.astype(np.intp)
-    return wrap_index(i, period), wrap_index(i + 1, period), f
 
 
 def perlin_points(

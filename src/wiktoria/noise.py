@@ -52,7 +52,6 @@ import numpy.typing as npt
 
 from wiktoria import _parallel
 from wiktoria._lattice import (
-    AXIS_NAMES,
     Tables,
     as_coords,
     check_dtype,
@@ -254,10 +253,6 @@ def _prepare(
                 f"period={period!r}; use kind='perlin' for more periodic axes"
             )
     return arrs, shape, periods, dt
-
-
-def _finish(out: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    return out.reshape(shape)
 
 
 def perlin(
@@ -632,6 +627,3 @@ def curl(
     v = (dpdx * -scale).astype(dt)
     return np.broadcast_to(u, shape).copy(), np.broadcast_to(v, shape).copy()
 
-
-# Names of axes, for error messages in other modules.
-AXES = AXIS_NAMES

@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -335,7 +336,7 @@ def paint_to_file(
         if mood is not None:
             changes["mood"] = mood
             embedded = None
-        scene = replace_scene(base, changes)
+        scene = replace(base, **changes)
         if overrides:
             scene = scene.override(overrides)
         resolved = embedded if embedded is not None else resolve_mood(scene.mood)
@@ -351,10 +352,3 @@ def paint_to_file(
 
         dumped = atomic_write_text(dump_scene, scene.to_toml())
     return painting, path, dumped
-
-
-def replace_scene(scene: Scene, changes: Mapping[str, Any]) -> Scene:
-    """``dataclasses.replace`` for scenes (kept here so callers need not import dataclasses)."""
-    from dataclasses import replace
-
-    return replace(scene, **changes) if changes else scene

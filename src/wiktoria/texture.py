@@ -11,21 +11,9 @@ from PIL import Image
 
 from wiktoria import noise
 from wiktoria.atomicio import atomic_path
+from wiktoria.scene import check_size
 
 __all__ = ["noise_image", "save_noise_png"]
-
-MAX_SIDE = 16384
-
-
-def _check_size(size: tuple[int, int]) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in size)
-    except (TypeError, ValueError):
-        raise ValueError(f"size must be (width, height) in pixels, got {size!r}") from None
-    if not (1 <= w <= MAX_SIDE and 1 <= h <= MAX_SIDE):
-        raise ValueError(f"size must be 1 to {MAX_SIDE} pixels per side, got {w}x{h}")
-    return w, h
-
 
 def noise_image(
     size: tuple[int, int] = (512, 512),
@@ -66,7 +54,7 @@ def noise_image(
     >>> noise_image((64, 32), seed=1).size
     (64, 32)
     """
-    w, h = _check_size(size)
+    w, h = check_size(size)
     if not (isinstance(scale, int | float) and np.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a positive number of pixels per cell, got {scale!r}")
     if tileable:
