@@ -99,7 +99,12 @@ def cli() -> None:
 
     \b
     Examples:
-      wiktoria noise -o noise.png
+      wiktoria paint --mood seething
+      wiktoria paint --mood 0.3,-0.5 --style flow -o calm.png
+      wiktoria animate --mood seething -o seething.gif
+      wiktoria frames --mood serene --frames 240 -o frames/
+      wiktoria moods
+      wiktoria reproduce seething-1234.png -o copy.png
     """
 
 
