@@ -5,7 +5,8 @@
 Valence runs from unpleasant (-1) to pleasant (+1), arousal from calm (-1) to agitated (+1).
 ``wiktoria.mood_at(v, a)`` blends the moods nearest to the point; the string ``"v,a"`` (what
 ``wiktoria paint --mood 0.3,-0.5`` takes) means the same. Writes ``OUTDIR/point.png`` and
-``OUTDIR/plane.png`` (default OUTDIR: ``paint_plane/``).
+``OUTDIR/plane.png`` (default OUTDIR: ``paint_plane/``). A negative valence needs
+``--mood=-0.4,0.7`` (with ``=``: argparse takes ``-0.4,0.7`` alone for an option).
 """
 
 from __future__ import annotations
