@@ -44,6 +44,6 @@ print(f"fbm(x + {p}, y - {p}) equals fbm(x, y): {same}")
 
 # fbm lies in [-1, 1]; stretch to the range actually used for a contrasty greyscale tile.
 grey = ((field - field.min()) / (np.ptp(field) or 1.0) * 255).astype(np.uint8)
-Image.fromarray(grey, mode="L").save(out / "texture.png")
-Image.fromarray(np.tile(grey, (2, 2)), mode="L").save(out / "tiled.png")
+Image.fromarray(grey).save(out / "texture.png")
+Image.fromarray(np.tile(grey, (2, 2))).save(out / "tiled.png")
 print(f"wrote {out / 'texture.png'} ({n}x{n}) and {out / 'tiled.png'} ({2 * n}x{2 * n})")
