@@ -163,7 +163,8 @@ def main() -> None:
         for name, d in funcs:
             for octaves in (1, 6):
                 for layout, arrs in (("grid", (cx, cy, cz, cw)), ("scattered", (px, py, pz, pw))):
-                    a = arrs[:d]
+                    # pnoise1 takes x only: give it the full grid, not one row of it.
+                    a = (gxx,) if (d == 1 and layout == "grid") else arrs[:d]
                     cf = getattr(compat, name)
                     nf = getattr(noise_pkg, name)
                     if layout == "grid":
