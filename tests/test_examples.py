@@ -130,3 +130,11 @@ def test_the_examples_palette_file_imports() -> None:
 
     colours = read_palette_source(str(EXAMPLES / "dusk.gpl"))
     assert len(colours.colors) == 6
+
+
+def test_gallery_script_renders_both_files(tmp_path: Path) -> None:
+    script = EXAMPLES.parent / "docs" / "gallery.py"
+    _run(script, ["-o", str(tmp_path / "gallery"), "--size", "32x18", "--frames", "3"],
+         tmp_path, _env(tmp_path))
+    _check_image(tmp_path / "gallery" / "moods.png", 7 * 36 + 4, 2 * 42 + 4, 1)
+    _check_image(tmp_path / "gallery" / "loop.gif", 32, 18, 3)
