@@ -57,3 +57,16 @@ def test_every_command_has_help_with_examples() -> None:
         res = CliRunner().invoke(cli, [*path, "--help"])
         assert res.exit_code == 0, path
         assert "Examples:" in res.output, path
+
+
+def test_shell_completion_as_documented() -> None:
+    import os
+
+    env = {**os.environ, "COMP_WORDS": "wiktoria pa", "COMP_CWORD": "1",
+           "_WIKTORIA_COMPLETE": "bash_complete"}
+    proc = subprocess.run([sys.executable, "-m", "wiktoria"], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    # python -m reports its program name as the module; the completion protocol still answers.
+    assert proc.returncode == 0, proc.stderr
+    assert "paint" in proc.stdout and "palette" in proc.stdout
+    assert "_WIKTORIA_COMPLETE=bash_source wiktoria" in README
