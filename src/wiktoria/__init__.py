@@ -10,7 +10,9 @@ The public API is small and flat:
   a colour ramp (``mood.palette(values)``) and :class:`Motion` (modules :mod:`wiktoria.palette`,
   :mod:`wiktoria.colour`);
 * paintings: :func:`paint` renders a mood as a :class:`Painting` (a PIL image that knows its
-  :class:`Scene`, saves with the scene embedded and shows itself in Jupyter).
+  :class:`Scene`, saves with the scene embedded and shows itself in Jupyter);
+* frames: :func:`render_frames` writes a loop's frames as numbered PNGs, in parallel, on a
+  process pool, any ``concurrent.futures.Executor`` or a Dask cluster.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ except PackageNotFoundError:  # pragma: no cover - only when run from a bare sou
     __version__ = "0+unknown"
 
 from wiktoria.animation import Animation, animate
+from wiktoria.batch import render_frames
 from wiktoria.moodfile import Mood, Motion
 from wiktoria.moods import blend, mood, mood_at, moods
 from wiktoria.painting import Painting, paint
 from wiktoria.scene import Scene
 
 __all__ = ["Animation", "Mood", "Motion", "Painting", "Scene", "__version__", "animate", "blend",
-           "mood", "mood_at", "moods", "paint"]
+           "mood", "mood_at", "moods", "paint", "render_frames"]

@@ -21,15 +21,19 @@ process, in any order, with identical bytes. Work goes to a
   oversubscribe) unless the variable is already set in the parent, and ignores SIGINT, so
   Ctrl-C is handled by the parent alone. ``jobs=1`` renders in the calling process.
 * ``executor=`` takes any :class:`~concurrent.futures.Executor`, e.g. a Dask
-  ``client.get_executor()``. The task functions live in this module, so the workers (and a
-  remote scheduler, which unpickles the graph) need Wiktoria installed, the same version.
-  Such workers keep their own environment: set ``WIKTORIA_NUM_THREADS=1`` there, and do not
-  set ``MALLOC_TRIM_THRESHOLD_`` (Dask's nanny default), which made numpy frame functions
-  about 3x slower in our measurements.
+  ``client.get_executor()``, or a ``dask.distributed.Client`` itself (recognised without
+  importing Dask; its ``get_executor()`` is used). The task functions live in this module,
+  so the workers (and a remote scheduler, which unpickles the graph) need Wiktoria
+  installed, the same version. Such workers keep their own environment: set
+  ``WIKTORIA_NUM_THREADS=1`` there, and do not set ``MALLOC_TRIM_THRESHOLD_`` (Dask's nanny
+  default), which made numpy frame functions about 3x slower in our measurements
+  (:mod:`wiktoria.cluster` has the dask config that does both).
 
 Frame sequences and sweeps ship only compressed PNG bytes back (``write_loop`` ships raw
 frames, which its encoder needs). The parent writes each file atomically (temporary file
-beside it, then ``os.replace``) as soon as its result arrives. At most ``2 * workers`` tasks
+beside it, then ``os.replace``) as soon as its result arrives; with
+``render_frames(..., write_on_workers=True)`` the workers write the files the same way into a
+folder every machine shares, and the parent checks each one. At most ``2 * workers`` tasks
 are in flight (submitted and not yet written): tasks are submitted lazily, so memory does not
 grow with the number of frames.
 
@@ -53,6 +57,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
+    CancelledError,
     Executor,
     Future,
     ProcessPoolExecutor,
@@ -216,14 +221,54 @@ def _check_jobs(jobs: Any) -> int:
 
 def _check_executor(executor: Any) -> Executor | None:
     if executor is not None and not callable(getattr(executor, "submit", None)):
-        raise TypeError("executor must be a concurrent.futures.Executor (with submit), got "
-                        f"{type(executor).__name__}")
+        raise TypeError("executor must be a concurrent.futures.Executor (with submit) or a "
+                        f"dask.distributed.Client, got {type(executor).__name__}")
+    if _is_dask_client(executor):
+        return executor.get_executor()  # type: ignore[no-any-return]
     return executor
+
+
+def _is_dask_client(obj: Any) -> bool:
+    """Whether ``obj`` is a ``dask.distributed.Client`` (duck-typed: Dask is not imported)."""
+    return all(callable(getattr(obj, name, None)) for name in ("get_executor", "nthreads",
+                                                                "gather"))
+
+
+def _executor_workers(executor: Executor) -> int | None:
+    """How many tasks ``executor`` runs at once, if it says."""
+    n = getattr(executor, "_max_workers", None)
+    if isinstance(n, int) and n >= 1:
+        return n
+    client = getattr(executor, "_client", None)  # Dask's ClientExecutor
+    if _is_dask_client(client):
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:  # pragma: no cover - a client that lost its scheduler
+            return None
+    return None
 
 
 def _frame_png(plan: FramePlan, index: int) -> bytes:
     """Task: frame ``index`` of ``plan`` as PNG bytes (module level, so workers import it)."""
     return plan.png_bytes(index)
+
+
+def _frame_file(plan: FramePlan, index: int, folder: str, name: str) -> tuple[str, int]:
+    """Task: render frame ``index`` and write it atomically as ``folder/name`` (temporary file
+    in that folder, then ``os.replace``), in the worker; return ``(name, size in bytes)``."""
+    data = plan.png_bytes(index)
+    if not os.path.isdir(folder):
+        raise OSError(f"output folder {folder!r} does not exist on worker host "
+                      f"{_hostname()}; with --write-on-workers it must be shared by every "
+                      "machine, at the same path")
+    atomic_write_bytes(os.path.join(folder, name), data)
+    return name, len(data)
+
+
+def _hostname() -> str:
+    import socket
+
+    return socket.gethostname()
 
 
 def _frame_array(plan: FramePlan, index: int) -> np.ndarray:
@@ -243,10 +288,10 @@ def _broken(exc: BaseException, what: str) -> OSError:
 
 def _run_windowed(
     executor: Executor,
-    fn: Callable[..., bytes],
+    fn: Callable[..., Any],
     tasks: Iterable[tuple[Any, tuple[Any, ...]]],
     window: int,
-    on_result: Callable[[Any, bytes], None],
+    on_result: Callable[[Any, Any], None],
     what: Callable[[Any], str],
 ) -> None:
     """Run ``fn(*args)`` for ``(key, args)`` in ``tasks``, at most ``window`` in flight,
@@ -256,7 +301,7 @@ def _run_windowed(
     before re-raising.
     """
     it = iter(tasks)
-    pending: dict[Future[bytes], Any] = {}
+    pending: dict[Future[Any], Any] = {}
 
     def fill() -> None:
         while len(pending) < window:
@@ -276,6 +321,13 @@ def _run_windowed(
                     data = fut.result()
                 except BrokenProcessPool as exc:
                     raise _broken(exc, what(key)) from None
+                except CancelledError:
+                    raise OSError(f"{what(key)} was cancelled by the executor (did the Dask "
+                                  "scheduler go away?)") from None
+                except Exception as exc:
+                    if type(exc).__name__ == "KilledWorker":  # Dask gave up on the task
+                        raise _broken(exc, what(key)) from None
+                    raise
                 on_result(key, data)
             fill()
     except BaseException:
@@ -513,6 +565,7 @@ def render_frames(
     jobs: int | None = None,
     resume: bool = False,
     progress: ProgressCallback | None = None,
+    write_on_workers: bool = False,
 ) -> FramesReport:
     """Write an animation's frames as numbered PNGs, each carrying its scene and frame index.
 
@@ -530,10 +583,11 @@ def render_frames(
     pattern : str
         File names: a format string with the field ``index``, e.g. ``"frame_{index:05d}.png"``
         (the default), or a run of ``#`` (``"f_####.png"``: zero-padded to its length).
-    executor : concurrent.futures.Executor, optional
-        Render on this executor (e.g. Dask's ``client.get_executor()``) instead of a process
-        pool; it is not shut down. ``jobs`` then only sets how many frames are in flight
-        (``2 * jobs``; default ``executor._max_workers`` if it has one, else the CPU count).
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Render on this executor (any ``Executor``, e.g. Dask's ``client.get_executor()``, or a
+        Dask ``Client`` itself) instead of a process pool; it is not shut down. ``jobs`` then
+        only sets how many frames are in flight (``2 * jobs``; default the executor's
+        ``_max_workers``, or the total threads of a Dask cluster, else the CPU count).
     jobs : int, optional
         Worker processes (default: the CPUs this process may use). ``1``, or only one frame to
         write, renders in the calling process.
@@ -544,6 +598,12 @@ def render_frames(
         Called with ``1`` after each frame is written (in the calling thread); if it has
         ``start(total)``, that is called first with the number of frames to render. A
         :class:`wiktoria.progress.ProgressBar` fits.
+    write_on_workers : bool
+        Workers write the frame files themselves (each atomically, a temporary file in the
+        folder then ``os.replace``) and send back only the size; this process then checks
+        the file is there. For a Dask cluster whose machines all see ``out_dir`` at the same
+        path (shared storage). Default: frames come back as PNG bytes and this process
+        writes them.
 
     Returns
     -------
@@ -597,6 +657,8 @@ def render_frames(
     executor = _check_executor(executor)
     if not isinstance(resume, bool):
         raise TypeError(f"resume must be True or False, got {resume!r}")
+    if not isinstance(write_on_workers, bool):
+        raise TypeError(f"write_on_workers must be True or False, got {write_on_workers!r}")
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be a callable taking a count, got "
                         f"{type(progress).__name__}")
@@ -637,23 +699,51 @@ def render_frames(
         if progress is not None:
             progress(1)
 
+    folder = str(path.absolute())
+
+    def check(i: int, result: tuple[str, int]) -> None:
+        # The worker wrote the file; make sure this machine sees it, complete.
+        name, size = result
+        target = path / names[i]
+        try:
+            found = target.stat().st_size
+        except OSError:
+            found = -1
+        if name != names[i] or found != size:
+            raise OSError(f"a worker wrote frame {i} to {str(target)!r} ({size} bytes) but "
+                          f"{'it is not there' if found < 0 else f'it has {found} bytes'} "
+                          "here: with --write-on-workers the output folder must be shared by "
+                          "every machine, at the same path")
+        written.append(i)
+        if progress is not None:
+            progress(1)
+
+    task: Callable[..., Any]
+    if write_on_workers:
+        task, on_result = _frame_file, check
+        tasks: Iterable[tuple[int, tuple[Any, ...]]] = (
+            (i, (plan, i, folder, names[i])) for i in todo)
+    else:
+        task, on_result = _frame_png, write
+        tasks = ((i, (plan, i)) for i in todo)
+
     own: ProcessPoolExecutor | None = None
     workers = 1
     try:
         if executor is not None:
-            workers = jobs or getattr(executor, "_max_workers", None) or usable_cpus()
-            _run_windowed(executor, _frame_png, ((i, (plan, i)) for i in todo), 2 * workers,
-                          write, lambda i: f"frame {i}")
+            workers = jobs or _executor_workers(executor) or usable_cpus()
+            _run_windowed(executor, task, tasks, 2 * workers, on_result,
+                          lambda i: f"frame {i}")
         else:
             workers = min(jobs or usable_cpus(), len(todo))
             if workers <= 1:
                 workers = 1
-                for i in todo:
-                    write(i, plan.png_bytes(i))
+                for i, args in tasks:
+                    on_result(i, task(*args))
             else:
                 own = process_pool(workers)
-                _run_windowed(own, _frame_png, ((i, (plan, i)) for i in todo), 2 * workers,
-                              write, lambda i: f"frame {i}")
+                _run_windowed(own, task, tasks, 2 * workers, on_result,
+                              lambda i: f"frame {i}")
     except BaseException:
         if own is not None:
             own.shutdown(wait=True, cancel_futures=True)
@@ -941,7 +1031,7 @@ def render_sweep(
     wanted = set(names.values()) | {CONTACT_SHEET}
     try:
         if executor is not None:
-            workers = jobs or getattr(executor, "_max_workers", None) or usable_cpus()
+            workers = jobs or _executor_workers(executor) or usable_cpus()
             _run_windowed(executor, _still_png, tasks, 2 * workers, write,
                           lambda s: f"seed {s}")
         else:
@@ -1024,7 +1114,7 @@ class FramesAhead:
             jobs = _check_jobs(jobs)
         self._executor = _check_executor(executor)
         if executor is not None:
-            self.workers = jobs or getattr(executor, "_max_workers", None) or usable_cpus()
+            self.workers = jobs or _executor_workers(executor) or usable_cpus()
         else:
             self.workers = min(jobs or usable_cpus(), self._n)
         if window is not None:
