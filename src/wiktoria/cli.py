@@ -28,7 +28,7 @@ def friendly_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ValueError, TypeError, OSError, KeyError, LookupError) as exc:
+        except (ValueError, TypeError, OSError, KeyError, LookupError, ImportError) as exc:
             message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
             first = message.splitlines()[0] if message else type(exc).__name__
             click.echo(f"Error: {first}", err=True)
@@ -419,12 +419,21 @@ def animate_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: flo
               help="File names, e.g. frame_{index:05d}.png or f_####.png")
 @click.option("-o", "--output", type=click.Path(file_okay=False), required=True,
               help="Folder of frames (created if missing).")
+@click.option("--scheduler", default=None, envvar="DASK_SCHEDULER_ADDRESS",
+              metavar="tcp://HOST:PORT",
+              help="Render on this Dask cluster (extra 'distributed'; env "
+                   "DASK_SCHEDULER_ADDRESS).")
+@click.option("--write-on-workers", is_flag=True,
+              help="Workers write the frames into the folder, which every machine shares.")
+@click.option("--connect-timeout", type=click.FloatRange(0, 3600, min_open=True), default=None,
+              metavar="SECONDS", help="Wait this long for the scheduler  [default: 10]")
 @friendly_errors
 @echo_warnings
 def frames_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: float,
                size: tuple[int, int], seed: int | None, style: str, sets: tuple[str, ...],
                jobs: int | None, quiet: bool, start: int | None, stop: int | None,
-               resume: bool, pattern: str | None, output: str) -> None:
+               resume: bool, pattern: str | None, output: str, scheduler: str | None,
+               write_on_workers: bool, connect_timeout: float | None) -> None:
     """Write a loop as numbered PNG frames, each carrying its scene and frame index.
 
     \b
@@ -432,6 +441,8 @@ def frames_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: floa
       wiktoria frames --mood seething --frames 240 -o frames/
       wiktoria frames --mood seething --frames 240 --seed 7 --start 0 --stop 120 -o frames/
       wiktoria frames --mood seething --frames 240 --seed 7 --resume -o frames/
+      wiktoria frames --mood seething --frames 240 --seed 7 \\
+          --scheduler tcp://head:8786 --write-on-workers -o /shared/frames/
     """
     from wiktoria.commands import frames_to_folder
     from wiktoria.progress import ProgressBar
@@ -441,7 +452,9 @@ def frames_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: floa
                                         fps=fps, size=size, seed=seed, style=style, sets=sets,
                                         output=output, start=start, stop=stop,
                                         pattern=pattern, resume=resume, jobs=jobs,
-                                        progress=bar)
+                                        progress=bar, scheduler=scheduler or None,
+                                        write_on_workers=write_on_workers,
+                                        connect_timeout=connect_timeout)
     if seed is None:
         click.echo(f"seed: {anim.scene.seed}")
     click.echo(f"wrote {len(report.written)} frames to {report.out_dir}"

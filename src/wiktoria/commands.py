@@ -85,11 +85,17 @@ def frames_to_folder(
     resume: bool = False,
     jobs: int | None = None,
     progress: Any = None,
+    scheduler: str | None = None,
+    write_on_workers: bool = False,
+    connect_timeout: float | None = None,
 ) -> tuple[Animation, FramesReport]:
     """What ``wiktoria frames`` does: numbered PNG frames of a loop, each carrying its scene.
 
     ``start``/``stop`` select a slice of the loop (so a batch can be split across jobs);
-    ``resume`` keeps complete frames already written.
+    ``resume`` keeps complete frames already written. ``scheduler`` (``tcp://host:8786``)
+    renders on that Dask cluster (the ``distributed`` extra), waiting at most
+    ``connect_timeout`` seconds (default 10) for it; ``write_on_workers`` has the workers
+    write the frames into the (shared) folder themselves.
     """
     anim = _animation(mood, to, pingpong, frames, fps, size, seed, style, sets)
     n = len(anim)
@@ -105,8 +111,19 @@ def frames_to_folder(
     options: dict[str, Any] = {}
     if pattern is not None:
         options["pattern"] = pattern
-    report = render_frames(anim, output, frames=range(lo, hi), resume=resume, jobs=jobs,
-                           progress=progress, **options)
+    if scheduler is None:
+        if connect_timeout is not None:
+            raise ValueError("--connect-timeout needs --scheduler (or DASK_SCHEDULER_ADDRESS)")
+        report = render_frames(anim, output, frames=range(lo, hi), resume=resume, jobs=jobs,
+                               progress=progress, write_on_workers=write_on_workers, **options)
+        return anim, report
+    from wiktoria.cluster import DEFAULT_CONNECT_TIMEOUT, connect
+
+    timeout = DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
+    with connect(scheduler, timeout=timeout) as client:
+        report = render_frames(anim, output, frames=range(lo, hi), resume=resume, jobs=jobs,
+                               progress=progress, write_on_workers=write_on_workers,
+                               executor=client, **options)
     return anim, report
 
 
