@@ -208,3 +208,19 @@ def test_connect_timeout_needs_a_scheduler(tmp_path: Path, monkeypatch: pytest.M
                                    "-q", "--connect-timeout", "2", "-o", str(tmp_path / "f")])
     assert res.exit_code == 2
     assert "--connect-timeout needs --scheduler" in res.stderr
+
+
+def test_readme_worker_config_is_the_one_in_the_library() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = "".join(f"   {line}\n" for line in WORKER_CONFIG.splitlines())
+    assert f"   ```yaml\n{block}   ```" in readme
+
+
+def test_importing_wiktoria_does_not_import_dask() -> None:
+    import subprocess
+
+    code = ("import sys, wiktoria, wiktoria.batch, wiktoria.cli, wiktoria.cluster; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert out.strip() == "[]"
