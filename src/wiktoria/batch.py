@@ -336,6 +336,39 @@ def _run_windowed(
         raise
 
 
+def _dispatch(
+    executor: Executor | None,
+    jobs: int | None,
+    count: int,
+    fn: Callable[..., Any],
+    tasks: Iterable[tuple[Any, tuple[Any, ...]]],
+    on_result: Callable[[Any, Any], None],
+    what: Callable[[Any], str],
+) -> int:
+    """Run ``tasks`` on ``executor``, in this process (one worker), or on a process pool of
+    our own that is shut down afterwards (pending work cancelled on any exception).
+
+    Returns the number of workers used.
+    """
+    if executor is not None:
+        workers = jobs or _executor_workers(executor) or usable_cpus()
+        _run_windowed(executor, fn, tasks, 2 * workers, on_result, what)
+        return workers
+    workers = min(jobs or usable_cpus(), count)
+    if workers <= 1:
+        for key, args in tasks:
+            on_result(key, fn(*args))
+        return 1
+    own = process_pool(workers)
+    try:
+        _run_windowed(own, fn, tasks, 2 * workers, on_result, what)
+    except BaseException:
+        own.shutdown(wait=True, cancel_futures=True)
+        raise
+    own.shutdown(wait=True)
+    return workers
+
+
 def _start(progress: ProgressCallback | None, total: int) -> None:
     if progress is None:
         return
@@ -727,32 +760,12 @@ def render_frames(
         task, on_result = _frame_png, write
         tasks = ((i, (plan, i)) for i in todo)
 
-    own: ProcessPoolExecutor | None = None
-    workers = 1
     try:
-        if executor is not None:
-            workers = jobs or _executor_workers(executor) or usable_cpus()
-            _run_windowed(executor, task, tasks, 2 * workers, on_result,
-                          lambda i: f"frame {i}")
-        else:
-            workers = min(jobs or usable_cpus(), len(todo))
-            if workers <= 1:
-                workers = 1
-                for i, args in tasks:
-                    on_result(i, task(*args))
-            else:
-                own = process_pool(workers)
-                _run_windowed(own, task, tasks, 2 * workers, on_result,
-                              lambda i: f"frame {i}")
+        workers = _dispatch(executor, jobs, len(todo), task, tasks, on_result,
+                            lambda i: f"frame {i}")
     except BaseException:
-        if own is not None:
-            own.shutdown(wait=True, cancel_futures=True)
-            own = None
         _remove(_own_temps(path, wanted))
         raise
-    finally:
-        if own is not None:
-            own.shutdown(wait=True)
     return FramesReport(
         out_dir=path,
         written=tuple(path / names[i] for i in sorted(written)),
@@ -1026,37 +1039,17 @@ def render_sweep(
             progress(1)
 
     tasks = ((s, (scene_of(s), resolved)) for s in seed_list)
-    own: ProcessPoolExecutor | None = None
-    workers = 1
     wanted = set(names.values()) | {CONTACT_SHEET}
     try:
-        if executor is not None:
-            workers = jobs or _executor_workers(executor) or usable_cpus()
-            _run_windowed(executor, _still_png, tasks, 2 * workers, write,
-                          lambda s: f"seed {s}")
-        else:
-            workers = min(jobs or usable_cpus(), len(seed_list))
-            if workers <= 1:
-                workers = 1
-                for s, args in tasks:
-                    write(s, _still_png(*args))
-            else:
-                own = process_pool(workers)
-                _run_windowed(own, _still_png, tasks, 2 * workers, write,
-                              lambda s: f"seed {s}")
+        workers = _dispatch(executor, jobs, len(seed_list), _still_png, tasks, write,
+                            lambda s: f"seed {s}")
         sheet_path = None
         if sheet is not None:
             sheet_path = atomic_write_bytes(path / CONTACT_SHEET,
                                             sheet.png_bytes(_sheet_meta(first, seed_list)))
     except BaseException:
-        if own is not None:
-            own.shutdown(wait=True, cancel_futures=True)
-            own = None
         _remove(_own_temps(path, wanted))
         raise
-    finally:
-        if own is not None:
-            own.shutdown(wait=True)
     return SweepReport(
         out_dir=path,
         written=tuple(path / names[s] for s in seed_list if s in written),
