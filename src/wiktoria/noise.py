@@ -20,6 +20,10 @@ shape (H, 1) and a scalar time ``t``; the result has the broadcast shape.
   element-wise path up to float rounding; the choice is automatic.
 * Large arrays are evaluated in cache-sized blocks on a small thread pool (one thread per CPU,
   ``WIKTORIA_NUM_THREADS`` to override). Blocks never change values.
+* Backends: the kernels are numpy; with numba installed (``pip install 'wiktoria[fast]'``)
+  compiled kernels run instead, which do the same float operations in the same order and give
+  **bit-identical** results, 2 to 5 times faster for simplex noise and scattered points.
+  ``WIKTORIA_BACKEND=numpy`` (or ``numba``, or the default ``auto``) chooses.
 
 Ranges: ``perlin`` and ``simplex`` lie in [-1, 1] (scaled so that their extremes reach about ±1,
 then clipped; standard deviation about 0.2 to 0.35 depending on kind and dimension). ``fbm`` is
@@ -50,16 +54,20 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from wiktoria import _parallel
+from wiktoria import _accel, _parallel
 from wiktoria._lattice import (
+    GRADIENTS,
     Tables,
     as_coords,
     check_dtype,
     normalise_periods,
     seed_key,
     tables,
+    workspace,
 )
+from wiktoria._perlin import SCALE as PERLIN_SCALE
 from wiktoria._perlin import lattice_span, perlin_grid, perlin_points
+from wiktoria._simplex import SCALE as SIMPLEX_SCALE
 from wiktoria._simplex import simplex_points
 
 __all__ = ["curl", "fbm", "perlin", "ridged", "simplex", "turbulence", "warp"]
@@ -173,6 +181,85 @@ def _circle_coords(
     return out
 
 
+_TRANSFORMS: dict[Any, int] = {None: 0}
+
+
+class _JitSum:
+    """The numba backend's view of one fractal sum: stacked tables, frequencies and factors.
+
+    ``run`` evaluates every octave of a block in one compiled loop (``fused`` is True when the
+    octaves' coordinates are plain multiples of the input, i.e. no simplex circles); ``octave``
+    evaluates one octave at coordinates already scaled. Both are bit-identical to the numpy
+    kernels.
+    """
+
+    def __init__(self, mod: Any, kind: str, specs: list[_Octave],
+                 user_periods: tuple[int | None, ...], transform_id: int,
+                 dtype: np.dtype[Any], total_amp: float) -> None:
+        d = len(specs[0].freqs) + (
+            sum(p is not None for p in user_periods) if kind == "simplex" else 0)
+        self.mod, self.kind, self.dtype = mod, kind, dtype
+        self.fused = kind == "perlin" or all(p is None for p in user_periods)
+        self.freqs = np.array([oc.freqs for oc in specs], dtype=np.float64)
+        self.perms = np.stack([oc.tab.perm.astype(np.int32) for oc in specs])
+        self.periods = np.array([[p or 0 for p in oc.periods] for oc in specs], dtype=np.int64)
+        self.gtab = np.ascontiguousarray(GRADIENTS[d], dtype=dtype)
+        self.amps = np.array([oc.amp for oc in specs], dtype=dtype)
+        self.scaled = np.array([oc.amp != 1.0 for oc in specs], dtype=np.bool_)
+        self.transform = transform_id
+        self.norm = dtype.type(1.0 / total_amp)
+        self.normalise = total_amp != 1.0
+        if kind == "simplex":
+            g_skew = (1 - 1 / math.sqrt(d + 1)) / d
+            self.gk = np.arange(d + 1, dtype=dtype) * dtype.type(g_skew)
+            self.scale = dtype.type(SIMPLEX_SCALE[d])
+        else:
+            self.scale = dtype.type(PERLIN_SCALE[d])
+
+    @classmethod
+    def make(cls, kind: str, specs: list[_Octave], user_periods: tuple[int | None, ...],
+             transform: Callable[[np.ndarray], np.ndarray] | None, dtype: np.dtype[Any],
+             total_amp: float) -> _JitSum | None:
+        tid = _TRANSFORMS.get(transform)
+        if tid is None:  # pragma: no cover - every transform of this module is registered
+            return None
+        mod = _accel.kernels("_noise_jit")
+        if mod is None:
+            return None
+        return cls(mod, kind, specs, user_periods, tid, dtype, total_amp)
+
+    def _call(self, c: np.ndarray, freqs: np.ndarray, perms: np.ndarray, periods: np.ndarray,
+              amps: np.ndarray, scaled: np.ndarray, transform: int, normalise: bool,
+              out: np.ndarray) -> None:
+        if self.kind == "simplex":
+            self.mod.simplex_fbm(c, freqs, perms, self.gtab, self.gk, self.dtype.type(0.5),
+                                 self.scale, amps, scaled, transform, self.norm, normalise, out)
+        else:
+            self.mod.perlin_fbm(c, freqs, perms, periods, self.gtab, self.scale, amps, scaled,
+                                transform, self.norm, normalise, out)
+
+    def run(self, sub: list[np.ndarray], bshape: tuple[int, ...]) -> np.ndarray:
+        """Every octave of one block; ``sub`` are the block's coordinate arrays."""
+        n = math.prod(bshape)
+        # Per-thread buffers: fresh ones of this size would page-fault on every block.
+        c = workspace("jit.c", (len(sub), n), np.float64)
+        for a, arr in enumerate(sub):
+            c[a].reshape(bshape)[...] = arr
+        out = workspace("jit.out", (n,), self.dtype)
+        self._call(c, self.freqs, self.perms, self.periods, self.amps, self.scaled,
+                   self.transform, self.normalise, out)
+        return out
+
+    def octave(self, o: int, pts: list[np.ndarray]) -> np.ndarray:
+        """Raw noise of octave ``o`` at scaled coordinates ``pts`` (1-D float64 arrays)."""
+        c = np.stack(pts)
+        out = np.empty(c.shape[1], dtype=self.dtype)
+        ones = np.ones((1, c.shape[0]), dtype=np.float64)
+        self._call(c, ones, self.perms[o : o + 1], self.periods[o : o + 1], self.amps[:1],
+                   np.zeros(1, dtype=np.bool_), 0, False, out)
+        return out
+
+
 def _evaluate(
     arrs: list[np.ndarray],
     shape: tuple[int, ...],
@@ -191,16 +278,20 @@ def _evaluate(
     total_amp = sum(o.amp for o in specs)
     sep = _separable(padded) if kind == "perlin" else None
     target = _GRID_BLOCK if sep is not None else _POINT_BLOCK
+    jit = _JitSum.make(kind, specs, user_periods, transform, dtype, total_amp)
 
     def block_task(idx: tuple[slice | int, ...]) -> Callable[[], None]:
         def task() -> None:
             sub = [a[tuple(s if a.shape[i] > 1 else slice(None) for i, s in enumerate(idx))]
                    for a in padded]
             bshape = out[idx].shape
-            acc = np.zeros(bshape, dtype=dtype)
             grid = _separable(sub) if sep is not None else None
+            if jit is not None and jit.fused and grid is None:
+                out[idx] = jit.run(sub, bshape).reshape(bshape)
+                return
+            acc = np.zeros(bshape, dtype=dtype)
             flat: list[np.ndarray] | None = None
-            for oc in specs:
+            for o, oc in enumerate(specs):
                 n: np.ndarray | None = None
                 if grid is not None:
                     vecs, axes = grid
@@ -213,10 +304,16 @@ def _evaluate(
                         flat = [np.broadcast_to(a, bshape).reshape(-1) for a in sub]
                     if kind == "perlin":
                         pts = [c * f for c, f in zip(flat, oc.freqs, strict=True)]
-                        n = perlin_points(pts, oc.tab, oc.periods, dtype).reshape(bshape)
+                        if jit is not None:
+                            n = jit.octave(o, pts).reshape(bshape)
+                        else:
+                            n = perlin_points(pts, oc.tab, oc.periods, dtype).reshape(bshape)
                     else:
                         pts = _circle_coords(flat, oc, user_periods)
-                        n = simplex_points(pts, oc.tab, dtype).reshape(bshape)
+                        if jit is not None:
+                            n = jit.octave(o, pts).reshape(bshape)
+                        else:
+                            n = simplex_points(pts, oc.tab, dtype).reshape(bshape)
                 if transform is not None:
                     n = transform(n)
                 if oc.amp != 1.0:
@@ -425,6 +522,10 @@ def _ridge(n: np.ndarray) -> np.ndarray:
     np.subtract(1, r, out=r)
     r *= r
     return r
+
+
+_TRANSFORMS[_ridge] = 1
+_TRANSFORMS[np.abs] = 2
 
 
 def ridged(
