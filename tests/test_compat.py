@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import math
 import subprocess
@@ -160,10 +161,27 @@ CASES: list[tuple[str, dict]] = [
 ]
 
 
+# Both backends of compat against the oracle (the other tests run on the default backend, which
+# is numba when it is installed; tests/test_compat_accel.py compares the two backends).
+BACKENDS = [
+    "numpy",
+    pytest.param(
+        "numba",
+        marks=pytest.mark.skipif(
+            importlib.util.find_spec("numba") is None, reason="numba is not installed"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize(
     ("name", "kwargs"), CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(CASES)]
 )
-def test_matches_oracle_on_random_points(name: str, kwargs: dict) -> None:
+def test_matches_oracle_on_random_points(
+    name: str, kwargs: dict, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WIKTORIA_BACKEND", backend)
     ours, theirs, dims = FUNCS[name]
     seed = zlib.crc32(f"{name}{sorted(kwargs.items())}".encode())
     cols = random_coords(seed, N_POINTS, dims)
@@ -389,6 +407,28 @@ def test_large_inputs_do_not_depend_on_blocking_or_threads(
     monkeypatch.setattr(compat, "_MAX_THREADS", 1)
     assert np.array_equal(ours(*coords, **kwargs), result)
     assert np.array_equal(ours(*full, **kwargs).reshape(result.shape), result)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", ["pnoise3", "snoise3", "snoise4"])
+@pytest.mark.parametrize("n", [3, 2000])
+def test_later_coordinates_may_add_broadcast_axes(
+    name: str, n: int, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # z (and w) varying along an axis that x and y do not have (once crashed the numpy path).
+    monkeypatch.setenv("WIKTORIA_BACKEND", backend)
+    ours, theirs, dims = FUNCS[name]
+    rng = np.random.default_rng(n)
+    coords = [
+        rng.uniform(-9, 9, (1, 1, 20)),
+        rng.uniform(-9, 9, (1, 3, 1)),
+        rng.uniform(-9, 9, (n, 1, 1)),
+        rng.uniform(-9, 9, (n, 1, 1)),
+    ][:dims]
+    result = ours(*coords, octaves=2)
+    assert result.shape == (n, 3, 20)
+    full = [np.broadcast_to(c, result.shape).ravel()[:3000] for c in coords]
+    assert_bit_exact(result.ravel()[:3000], oracle(theirs, full, {"octaves": 2}), full)
 
 
 def test_tiled_snoise2_broadcasts_and_default_repeat_is_no_tiling() -> None:
