@@ -7,9 +7,11 @@ Run with the bench extra installed::
 On a 1024x1024 grid (a 3D slice: x, y vary, z fixed) and at 1024*1024 scattered 3D points,
 for Perlin and simplex noise at 1 and 6 octaves, it times:
 
-* ``wiktoria`` - ``wiktoria.noise.fbm`` (grid fast path chosen automatically on the grid);
-* ``compat`` - ``wiktoria.compat.pnoise3`` / ``snoise3`` on arrays (the ``noise`` package's
-  exact functions);
+* ``wiktoria numba`` / ``wiktoria numpy`` - ``wiktoria.noise.fbm`` on each backend (the fast
+  extra's compiled kernels, and plain numpy; bit-identical results; grid fast path chosen
+  automatically on the grid);
+* ``compat numba`` / ``compat numpy`` - ``wiktoria.compat.pnoise3`` / ``snoise3`` on arrays (the
+  ``noise`` package's exact functions) on each backend;
 * ``noise loop`` - the ``noise`` package called once per sample from Python;
 * ``fastnoiselite`` - pyfastnoiselite ``gen_from_coords`` (C, Perlin / OpenSimplex2);
 * ``opensimplex`` - ``noise3array`` (numba when installed), grids only, simplex only.
@@ -23,6 +25,7 @@ compat against the ``noise`` loop for each compat function.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 import tracemalloc
@@ -44,12 +47,31 @@ try:
     import opensimplex
 except ImportError:  # pragma: no cover
     opensimplex = None
+try:
+    import numba
+except ImportError:  # pragma: no cover
+    numba = None
 
 
 def timeit(fn: Callable[[], object]) -> float:
     t0 = time.perf_counter()
     fn()
     return (time.perf_counter() - t0) * 1000
+
+
+def on(backend: str, fn: Callable[[], object]) -> Callable[[], object]:
+    """``fn`` run with ``WIKTORIA_BACKEND=backend``."""
+    def run() -> object:
+        old = os.environ.get("WIKTORIA_BACKEND")
+        os.environ["WIKTORIA_BACKEND"] = backend
+        try:
+            return fn()
+        finally:
+            if old is None:
+                del os.environ["WIKTORIA_BACKEND"]
+            else:
+                os.environ["WIKTORIA_BACKEND"] = old
+    return run
 
 
 def fnl_gen(kind: str, octaves: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -98,6 +120,14 @@ def main() -> None:
     sz = rng.uniform(0, 4, n * n)
     grid_f32 = np.stack([gx.ravel(), gy.ravel(), gz.ravel()]).astype(np.float32)
     scat_f32 = np.stack([sx, sy, sz]).astype(np.float32)
+    backends = ["numba", "numpy"] if numba is not None else ["numpy"]
+    for be in backends:  # compile (or load) the numba kernels before timing
+        for kind in ("perlin", "simplex"):
+            on(be, lambda k=kind: noise.fbm(sx[:64], sy[:64], sz[:64], kind=k))()
+        for f in (compat.pnoise3, compat.snoise3):
+            on(be, lambda f=f: f(sx[:64], sy[:64], sz[:64], octaves=2))()
+        on(be, lambda: [getattr(compat, name)(*([sx[:64]] * d), octaves=2) for name, d in (
+            ("pnoise1", 1), ("pnoise2", 2), ("snoise2", 2), ("snoise4", 4))])()
     if opensimplex is not None:
         opensimplex.seed(0)
         opensimplex_grid(1, xv[:8], yv[:8], z)  # compile numba before timing
@@ -106,15 +136,16 @@ def main() -> None:
     for kind in ("perlin", "simplex"):
         cfunc = compat.pnoise3 if kind == "perlin" else compat.snoise3
         for octaves in (1, 6):
-            grid: dict[str, Callable[[], object]] = {
-                "wiktoria": lambda k=kind, o=octaves: noise.fbm(
-                    xv.reshape(1, -1), yv.reshape(-1, 1), z, kind=k, octaves=o),
-                "compat": lambda f=cfunc, o=octaves: f(gx, gy, gz, octaves=o),
-            }
-            scat: dict[str, Callable[[], object]] = {
-                "wiktoria": lambda k=kind, o=octaves: noise.fbm(sx, sy, sz, kind=k, octaves=o),
-                "compat": lambda f=cfunc, o=octaves: f(sx, sy, sz, octaves=o),
-            }
+            grid: dict[str, Callable[[], object]] = {}
+            scat: dict[str, Callable[[], object]] = {}
+            for be in backends:
+                grid[f"wiktoria {be}"] = on(be, lambda k=kind, o=octaves: noise.fbm(
+                    xv.reshape(1, -1), yv.reshape(-1, 1), z, kind=k, octaves=o))
+                scat[f"wiktoria {be}"] = on(be, lambda k=kind, o=octaves: noise.fbm(
+                    sx, sy, sz, kind=k, octaves=o))
+            for be in backends:
+                grid[f"compat {be}"] = on(be, lambda f=cfunc, o=octaves: f(gx, gy, gz, octaves=o))
+                scat[f"compat {be}"] = on(be, lambda f=cfunc, o=octaves: f(sx, sy, sz, octaves=o))
             if noise_pkg is not None and not args.no_loop:
                 grid["noise loop"] = lambda k=kind, o=octaves: noise_loop(
                     k, o, gx.ravel(), gy.ravel(), gz.ravel())
@@ -137,14 +168,14 @@ def main() -> None:
     samples = n * n
     print(f"Noise throughput: {n}x{n} = {samples} samples per call, 3D, median of "
           f"{args.rounds} rounds (ratio = throughput / fastnoiselite's)")
-    print(f"{'case':<26}{'library':<15}{'ms':>9}{'M samples/s':>13}{'ratio':>8}")
+    print(f"{'case':<26}{'library':<17}{'ms':>9}{'M samples/s':>13}{'ratio':>8}")
     for key, libs in cases.items():
         ref = statistics.median(times[(key, "fastnoiselite")]) if fnl is not None else None
         label = f"{key[0]} {key[1]} oct {key[2]}"
         for lib in libs:
             ms = statistics.median(times[(key, lib)])
             ratio = f"{ref / ms:8.2f}" if ref else "     n/a"
-            print(f"{label:<26}{lib:<15}{ms:9.1f}{samples / ms / 1000:13.2f}{ratio}")
+            print(f"{label:<26}{lib:<17}{ms:9.1f}{samples / ms / 1000:13.2f}{ratio}")
         print()
 
     # compat against the per-sample loop, for every compat function, on grids and points.
@@ -159,7 +190,8 @@ def main() -> None:
                  ("snoise3", 3), ("snoise4", 4)]
         print(f"compat vs the noise loop ({m}x{m} grid and {m * m} scattered points), "
               f"median of {args.rounds}")
-        print(f"{'function':<18}{'layout':<11}{'compat ms':>10}{'loop ms':>10}{'speed-up':>10}")
+        print(f"{'function':<18}{'layout':<11}{'backend':<9}{'compat ms':>10}{'loop ms':>10}"
+              f"{'speed-up':>10}")
         for name, d in funcs:
             for octaves in (1, 6):
                 for layout, arrs in (("grid", (cx, cy, cz, cw)), ("scattered", (px, py, pz, pw))):
@@ -172,26 +204,33 @@ def main() -> None:
                         flat = [v.ravel().tolist() for v in full]
                     else:
                         flat = [v.ravel().tolist() for v in a]
-                    ct, lt = [], []
+                    ct: dict[str, list[float]] = {be: [] for be in backends}
+                    lt: list[float] = []
                     for _ in range(args.rounds):
-                        ct.append(timeit(lambda cf=cf, a=a, o=octaves: cf(*a, octaves=o)))
+                        for be in backends:
+                            ct[be].append(timeit(on(be, lambda cf=cf, a=a, o=octaves: cf(
+                                *a, octaves=o))))
                         lt.append(timeit(lambda nf=nf, flat=flat, o=octaves: [
                             nf(*p, octaves=o) for p in zip(*flat, strict=True)]))
-                    c, lp = statistics.median(ct), statistics.median(lt)
-                    print(f"{name + f' {octaves} oct':<18}{layout:<11}{c:10.1f}{lp:10.1f}"
-                          f"{lp / c:9.1f}x")
+                    lp = statistics.median(lt)
+                    for be in backends:
+                        c = statistics.median(ct[be])
+                        print(f"{name + f' {octaves} oct':<18}{layout:<11}{be:<9}{c:10.1f}"
+                              f"{lp:10.1f}{lp / c:9.1f}x")
         print()
 
     # Memory: a 4096x4096 fBm against its output array.
     big = 4096
     x = (np.arange(big) / cell).reshape(1, -1)
     y = (np.arange(big) / cell).reshape(-1, 1)
-    tracemalloc.start()
-    out = noise.fbm(x, y, z, octaves=6)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"4096x4096 fbm (6 octaves): output {out.nbytes / 2**20:.0f} MiB, traced peak "
-          f"{peak / 2**20:.0f} MiB = {peak / out.nbytes:.2f}x the output")
+    for be in backends:
+        for kind in ("perlin", "simplex"):
+            tracemalloc.start()
+            out = on(be, lambda k=kind: noise.fbm(x, y, z, kind=k, octaves=6))()
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            print(f"4096x4096 {kind} fbm (6 octaves, {be}): output {out.nbytes / 2**20:.0f} MiB, "
+                  f"traced peak {peak / 2**20:.0f} MiB = {peak / out.nbytes:.2f}x the output")
 
 
 if __name__ == "__main__":
