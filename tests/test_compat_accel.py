@@ -183,11 +183,12 @@ def test_scalars_identical(monkeypatch: pytest.MonkeyPatch) -> None:
                 assert_same(*both(monkeypatch, ours, *args, **kwargs))
 
 
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
 @pytest.mark.parametrize(("name", "kwargs"), CASES[::3], ids=IDS[::3])
-def test_numba_backend_matches_oracle_including_sign_of_zero(
-    monkeypatch: pytest.MonkeyPatch, name: str, kwargs: dict
+def test_both_backends_match_oracle_including_sign_of_zero(
+    monkeypatch: pytest.MonkeyPatch, name: str, kwargs: dict, backend: str
 ) -> None:
-    monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
+    monkeypatch.setenv("WIKTORIA_BACKEND", backend)
     ours, theirs, dims = FUNCS[name]
     cols = random_coords(seed_of(name, kwargs) + 1, 3000, dims)
     cols[0][:300] = np.round(cols[0][:300])  # lattice points: noise is +-0 there
@@ -201,12 +202,14 @@ def test_numba_backend_matches_oracle_including_sign_of_zero(
     assert ok.all(), f"sign of zero differs at {np.flatnonzero(~ok)[:5]}"
 
 
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
 @pytest.mark.parametrize("octaves", [2, 3, 6])
-def test_pnoise_fbm_zero_is_positive_like_c(monkeypatch: pytest.MonkeyPatch, octaves: int) -> None:
+def test_pnoise_fbm_zero_is_positive_like_c(
+    monkeypatch: pytest.MonkeyPatch, octaves: int, backend: str
+) -> None:
     # At integers pnoise1 is +-0 in every octave.  C sums 0.0f + n0 * amp + ..., which turns a
-    # -0.0 first octave into +0.0; the kernels do the same.  (compat's numpy path starts the
-    # sum with the first octave and returns -0.0 there: equal, but not the same bits.)
-    monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
+    # -0.0 first octave into +0.0; both backends do the same.
+    monkeypatch.setenv("WIKTORIA_BACKEND", backend)
     xs = np.arange(-300.0, 300.0)
     got = compat.pnoise1(xs, octaves=octaves)
     want = oracle(noise.pnoise1, [xs], {"octaves": octaves})

@@ -4,8 +4,8 @@ Each kernel computes exactly the C operations of the ``noise`` 1.2.2 extension (
 ``_simplex.c``) that ``compat``'s numpy code reproduces: float32 arithmetic in C order (no
 fast-math, no fused multiply-add), integer lattice arithmetic with C semantics (truncating
 ``(int)`` casts that give ``INT_MIN`` when out of range or NaN, truncating ``%``, ``fmodf``,
-``& 255``), so both backends are **bit-identical** to the C extension (these kernels even to
-the sign of zero: C's pnoise fBm sum starts at ``0.0f``, which turns a ``-0.0`` into ``+0.0``);
+``& 255``), so both backends are **bit-identical** to the C extension, to the sign of zero
+(C's pnoise fBm sum starts at ``0.0f``, which turns a ``-0.0`` into ``+0.0``);
 ``tests/test_compat_accel.py`` checks it.
 
 The kernels are called by ``compat._evaluate`` on its thread pool, one call per block of points

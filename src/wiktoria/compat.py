@@ -812,7 +812,9 @@ def _perlin_kernel(
             if amp != _C1:
                 n *= amp
             if total is None:
-                total = n
+                # C sums from 0.0f (a single octave returns the value itself), which turns a
+                # -0.0 into +0.0: the same here, so even the sign of zero matches.
+                total = n if len(plan) == 1 else n + _C0
             else:
                 total += n
         assert total is not None
