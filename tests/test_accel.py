@@ -179,3 +179,18 @@ def test_a_painting_is_byte_identical_on_both_backends(monkeypatch, style: str) 
     ref, got = both(monkeypatch, lambda: np.asarray(
         paint("haunting", size=(160, 90), seed=5, style=style)))
     assert_same(ref, got)
+
+
+def test_cli_bad_backend_exits_2_without_a_file(monkeypatch, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from wiktoria.cli import cli
+
+    monkeypatch.setenv("WIKTORIA_BACKEND", "gpu")
+    out = tmp_path / "x.png"
+    res = CliRunner().invoke(cli, ["paint", "--mood", "serene", "--size", "64x36", "-o", str(out)])
+    assert res.exit_code == 2
+    assert res.output.strip().splitlines()[-1] == (
+        "Error: WIKTORIA_BACKEND must be one of auto, numpy, numba, got 'gpu'")
+    assert "Traceback" not in res.output
+    assert list(tmp_path.iterdir()) == []
