@@ -194,3 +194,34 @@ def test_cli_bad_backend_exits_2_without_a_file(monkeypatch, tmp_path) -> None:
         "Error: WIKTORIA_BACKEND must be one of auto, numpy, numba, got 'gpu'")
     assert "Traceback" not in res.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_auto_loads_numba_only_for_big_calls() -> None:
+    import subprocess
+    import sys
+
+    code = """
+import os, sys, numpy as np
+os.environ.pop("WIKTORIA_BACKEND", None)
+from wiktoria import _accel, compat, noise
+small = np.linspace(0, 9, 1000)
+a = noise.fbm(small, 0.5, kind="simplex")
+c = compat.snoise2(small, 0.5, octaves=4)
+print("numba" in sys.modules)
+big = np.random.default_rng(0).uniform(0, 50, (2, _accel.MIN_WORK // 6 + 1))
+noise.fbm(*big, kind="simplex")
+print("wiktoria._noise_jit" in sys.modules)
+b = noise.fbm(small, 0.5, kind="simplex")  # loaded now: small calls use it too
+print(np.array_equal(a, b))
+"""
+    env = {k: v for k, v in __import__("os").environ.items() if k != "WIKTORIA_BACKEND"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
+    assert out.stdout.split() == ["False", "True", "True"]
+
+
+def test_explicit_numba_uses_the_kernels_for_small_calls_too(monkeypatch) -> None:
+    monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
+    assert _accel.kernels("_noise_jit", 1) is not None
+    monkeypatch.setenv("WIKTORIA_BACKEND", "numpy")
+    assert _accel.kernels("_noise_jit", 10**9) is None

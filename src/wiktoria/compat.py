@@ -440,9 +440,13 @@ def _evaluate(
 _JIT_CORNERS = 4
 
 
-def _jit_kernels() -> Any:
-    """The numba kernel module if the numba backend is selected for this call, else None."""
-    return _accel.kernels("_compat_jit")
+def _jit_kernels(shape: tuple[int, ...], octaves: int) -> Any:
+    """The numba kernel module if this call (``shape`` points, ``octaves``) uses it, else None.
+
+    See ``wiktoria._accel.kernels``: with the default ``auto`` backend, small calls run on
+    numpy until the kernels are loaded (same bits either way).
+    """
+    return _accel.kernels("_compat_jit", math.prod(shape) * octaves)
 
 
 def _jit_kernel(fn: Callable[..., None], *params: Any) -> Kernel:
@@ -1206,7 +1210,7 @@ def pnoise1(
             )
         return (r,)
 
-    jit = _jit_kernels()
+    jit = _jit_kernels(shape, noct)
     if jit is not None:
         plan, total_amp = _perlin_plan(repeats, noct, pers, lac, maxabs)
         kernel = _perlin_jit_kernel(jit, "pnoise1", plan, total_amp, b)
@@ -1281,7 +1285,7 @@ def pnoise2(
         with np.errstate(over="ignore"):
             return rx * freq, ry * freq
 
-    jit = _jit_kernels()
+    jit = _jit_kernels(shape, noct)
     if jit is not None:
         plan, total_amp = _perlin_plan(repeats, noct, pers, lac, maxabs)
         kernel = _perlin_jit_kernel(jit, "pnoise2", plan, total_amp, b)
@@ -1355,7 +1359,7 @@ def pnoise3(
         with np.errstate(over="ignore"):
             return tuple(_f32(_c_int_scalar(_f32(r) * freq)) for r in reps)
 
-    jit = _jit_kernels()
+    jit = _jit_kernels(shape, noct)
     if jit is not None:
         plan, total_amp = _perlin_plan(repeats, noct, pers, lac, maxabs)
         kernel = _perlin_jit_kernel(jit, "pnoise3", plan, total_amp, b)
@@ -1432,7 +1436,7 @@ def snoise2(
     ry = _tile_repeat("repeaty", repeaty)
     zb = _finite_real_arg("base", base)
     arrays, shape, scalar, maxabs = _coords(("x", "y"), (x, y))
-    jit = _jit_kernels()
+    jit = _jit_kernels(shape, noct)
     if jit is not None:
         freqs, amps, norm = _simplex_jit_params(noct, pers, lac)
         if rx is None and ry is None:
@@ -1514,7 +1518,7 @@ def snoise3(
     pers = _finite_real_arg("persistence", persistence)
     lac = _finite_real_arg("lacunarity", lacunarity)
     arrays, shape, scalar, maxabs = _coords(("x", "y", "z"), (x, y, z))
-    jit = _jit_kernels()
+    jit = _jit_kernels(shape, noct)
     if jit is not None:
         kernel = _jit_kernel(jit.snoise3, *_simplex_jit_params(noct, pers, lac))
         return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
@@ -1566,7 +1570,7 @@ def snoise4(
     pers = _finite_real_arg("persistence", persistence)
     _real_arg("lacunarity", lacunarity)  # parsed by noise, then ignored (quirk)
     arrays, shape, scalar, maxabs = _coords(("x", "y", "z", "w"), (x, y, z, w))
-    jit = _jit_kernels()
+    jit = _jit_kernels(shape, noct)
     if jit is not None:
         kernel = _jit_kernel(jit.snoise4, *_simplex_jit_params(noct, pers, _f32(2.0)))
         return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)

@@ -219,11 +219,14 @@ class _JitSum:
     @classmethod
     def make(cls, kind: str, specs: list[_Octave], user_periods: tuple[int | None, ...],
              transform: Callable[[np.ndarray], np.ndarray] | None, dtype: np.dtype[Any],
-             total_amp: float) -> _JitSum | None:
+             total_amp: float, shape: tuple[int, ...], sep: object) -> _JitSum | None:
         tid = _TRANSFORMS.get(transform)
         if tid is None:  # pragma: no cover - every transform of this module is registered
             return None
-        mod = _accel.kernels("_noise_jit")
+        work = math.prod(shape) * len(specs)
+        if kind == "perlin" and sep is not None:
+            work = 0  # the separable grid path runs on numpy on every backend
+        mod = _accel.kernels("_noise_jit", work)
         if mod is None:
             return None
         return cls(mod, kind, specs, user_periods, tid, dtype, total_amp)
@@ -278,7 +281,7 @@ def _evaluate(
     total_amp = sum(o.amp for o in specs)
     sep = _separable(padded) if kind == "perlin" else None
     target = _GRID_BLOCK if sep is not None else _POINT_BLOCK
-    jit = _JitSum.make(kind, specs, user_periods, transform, dtype, total_amp)
+    jit = _JitSum.make(kind, specs, user_periods, transform, dtype, total_amp, shape, sep)
 
     def block_task(idx: tuple[slice | int, ...]) -> Callable[[], None]:
         def task() -> None:
