@@ -19,43 +19,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from test_compat import FUNCS, random_coords  # the same coordinates as the oracle tests
 from wiktoria import compat
 
 pytest.importorskip("numba")
 
 N_POINTS = 20_000
-
-FUNCS: dict[str, tuple[Callable[..., Any], Callable[..., Any], int]] = {
-    "pnoise1": (compat.pnoise1, noise.pnoise1, 1),
-    "pnoise2": (compat.pnoise2, noise.pnoise2, 2),
-    "pnoise3": (compat.pnoise3, noise.pnoise3, 3),
-    "snoise2": (compat.snoise2, noise.snoise2, 2),
-    "snoise3": (compat.snoise3, noise.snoise3, 3),
-    "snoise4": (compat.snoise4, noise.snoise4, 4),
-}
-
-
-def random_coords(seed: int, n: int, dims: int) -> list[np.ndarray]:
-    """Small, medium, large (1e4) and huge (1e6) coordinates of both signs, plus exact lattice,
-    half- and quarter-lattice points."""
-    rng = np.random.default_rng(seed)
-    cols = []
-    for _ in range(dims):
-        kind = rng.integers(0, 6, n)
-        v = np.select(
-            [kind == 0, kind == 1, kind == 2, kind == 3, kind == 4],
-            [
-                rng.uniform(-300.0, 300.0, n),
-                rng.uniform(-1e4, 1e4, n),
-                rng.uniform(-1e6, 1e6, n),
-                rng.uniform(-3.0, 3.0, n),
-                rng.integers(-600, 600, n) + rng.choice([0.0, 0.5, 0.25, 0.75], n),
-            ],
-            rng.uniform(-40.0, 40.0, n),
-        )
-        cols.append(v)
-    return cols
-
 
 def both(monkeypatch: pytest.MonkeyPatch, func: Callable[..., Any], *args: Any, **kw: Any):
     """``func(*args, **kw)`` on the numpy backend, then on the numba backend."""
