@@ -394,7 +394,7 @@ def perlin(
     --------
     >>> import numpy as np
     >>> from wiktoria.noise import perlin
-    >>> perlin(np.linspace(0, 4, 5), 0.5).round(3).tolist()
+    >>> perlin(np.linspace(0, 4, 5), 2.0).round(3).tolist()  # lattice points
     [0.0, 0.0, 0.0, 0.0, 0.0]
     >>> v = perlin(np.arange(8) + 0.3, 0.6, seed=1, period=(8, None))
     >>> bool(np.allclose(v, perlin(np.arange(8) + 8.3, 0.6, seed=1, period=(8, None)), atol=1e-5))
