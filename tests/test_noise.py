@@ -375,6 +375,14 @@ def test_curl_periodic_in_time() -> None:
     (lambda: noise.warp(0.5, 0.5, strength=-1), ValueError, r"strength must be in \[0, 100\]"),
     (lambda: noise.warp(0.5), ValueError, r"takes 2 to 4 coordinate arrays, got 1"),
     (lambda: noise.curl(0.5), ValueError, r"takes 2 to 4 coordinate arrays, got 1"),
+    (lambda: noise.fbm(np.array([0.0, -1e19]), 0.5), ValueError,
+     r"^fbm: coordinate x reaches 1e\+19 and the highest octave \(frequency 32\) puts it 3\.2e\+20 "
+     r"lattice cells from the origin; at most 2\.31e\+18 cells are allowed"),
+    (lambda: noise.simplex(0.5, 1e300), ValueError, r"^simplex: coordinate y reaches 1e\+300"),
+    (lambda: noise.fbm(1.0, octaves=32, lacunarity=16), ValueError,
+     r"frequency 2\.13e\+37\)"),
+    (lambda: noise.simplex(0.5, 0.5, period=(10**20, None)), ValueError,
+     r"^simplex: the period 100000000000000000000 of axis x makes a circle of radius 1\.59e\+19"),
 ])
 def test_error_messages(call, exc, match: str) -> None:
     with pytest.raises(exc, match=match):

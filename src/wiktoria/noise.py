@@ -58,6 +58,7 @@ import numpy.typing as npt
 
 from wiktoria import _accel, _parallel
 from wiktoria._lattice import (
+    AXIS_NAMES,
     GRADIENTS,
     Tables,
     as_coords,
@@ -463,7 +464,37 @@ def _fractal(
     frequency = _check_float(frequency, "frequency", 0.0, 1e9, lo_open=True)
     key = seed_key(seed)
     specs = _octave_specs(key, octaves, lacunarity, gain, periods, frequency)
+    _check_extent(func, kind, arrs, specs, periods)
     return _evaluate(arrs, shape, kind, specs, periods, transform, dt)
+
+
+#: Farthest lattice coordinate (coordinate times octave frequency) the kernels accept: lattice
+#: indices are int64, and simplex noise's skew adds up to 1.24x before the split.
+MAX_LATTICE = 2.0**61
+
+
+def _check_extent(func: str, kind: str, arrs: list[np.ndarray], specs: list[_Octave],
+                  periods: tuple[int | None, ...]) -> None:
+    """Refuse coordinates that some octave would take beyond ``MAX_LATTICE``."""
+    for a, (arr, p) in enumerate(zip(arrs, periods, strict=True)):
+        if arr.size == 0:
+            continue
+        name = AXIS_NAMES[a]
+        if kind == "simplex" and p is not None:
+            # Sampled on a circle of circumference period * frequency (in lattice cells).
+            reach = max(oc.periods[a] or 0 for oc in specs) / (2 * math.pi)
+            what = f"the period {p} of axis {name} makes a circle of radius {reach:.3g} cells"
+        else:
+            far = float(np.abs(arr).max())
+            top = max(oc.freqs[a] for oc in specs)
+            reach = far * top
+            what = (f"coordinate {name} reaches {far:g} and the highest octave (frequency "
+                    f"{top:.3g}) puts it {reach:.3g} lattice cells from the origin")
+        if reach > MAX_LATTICE:
+            raise ValueError(
+                f"{func}: {what}; at most {MAX_LATTICE:.3g} cells are allowed (use smaller "
+                f"coordinates or periods, fewer octaves or a lower frequency or lacunarity)"
+            )
 
 
 def fbm(
