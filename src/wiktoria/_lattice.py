@@ -180,8 +180,9 @@ def normalise_periods(period: Any, d: int) -> tuple[int | None, ...]:
 
 def as_coords(
     coords: Sequence[Any], dims: Sequence[int], func: str
-) -> tuple[list[np.ndarray], tuple[int, ...]]:
-    """Validate coordinate arrays and return them (float64, not broadcast) with the output shape.
+) -> tuple[list[np.ndarray], tuple[int, ...], tuple[float, ...]]:
+    """Validate coordinate arrays; return them (float64, not broadcast), the output shape and
+    each coordinate's largest magnitude (0 for an empty one).
 
     Raises
     ------
@@ -198,6 +199,7 @@ def as_coords(
             f"{func} takes {lo} to {hi} coordinate arrays (one per dimension), got {d}"
         )
     out: list[np.ndarray] = []
+    extents: list[float] = []
     for a, c in enumerate(coords):
         name = AXIS_NAMES[a]
         try:
@@ -209,16 +211,18 @@ def as_coords(
                 f"coordinate {name} must hold real numbers, got dtype {arr.dtype} ({c!r:.60})"
             )
         arr = arr.astype(np.float64, copy=False)
-        if not np.isfinite(arr).all():
+        far = float(np.abs(arr).max()) if arr.size else 0.0  # nan or inf if any value is
+        if not math.isfinite(far):
             raise ValueError(f"coordinate {name} contains non-finite values (nan or inf); "
                              "coordinates must be finite")
         out.append(arr)
+        extents.append(far)
     try:
         shape = np.broadcast_shapes(*(a.shape for a in out))
     except ValueError:
         shapes = ", ".join(f"{AXIS_NAMES[i]}{a.shape}" for i, a in enumerate(out))
         raise ValueError(f"coordinate shapes do not broadcast together: {shapes}") from None
-    return out, shape
+    return out, shape, tuple(extents)
 
 
 def wrap_index(i: npt.NDArray[np.intp], period: int | None) -> npt.NDArray[np.intp]:

@@ -341,10 +341,12 @@ def _prepare(
     kind: str,
     period: Any,
     dtype: Any,
-) -> tuple[list[np.ndarray], tuple[int, ...], tuple[int | None, ...], np.dtype[Any]]:
+) -> tuple[list[np.ndarray], tuple[int, ...], tuple[int | None, ...], np.dtype[Any],
+           tuple[float, ...]]:
+    """Validated coordinates, output shape, periods, dtype and each coordinate's magnitude."""
     kind = _check_kind(kind)
     dims = range(1, 5) if kind == "perlin" else range(2, 5)
-    arrs, shape = as_coords(coords, dims, func)
+    arrs, shape, extents = as_coords(coords, dims, func)
     dt = check_dtype(dtype)
     periods = normalise_periods(period, len(arrs))
     if kind == "simplex":
@@ -355,7 +357,7 @@ def _prepare(
                 f"{4 - len(arrs)} periodic axes (each costs one extra dimension, 4 at most), got "
                 f"period={period!r}; use kind='perlin' for more periodic axes"
             )
-    return arrs, shape, periods, dt
+    return arrs, shape, periods, dt, extents
 
 
 def perlin(
@@ -457,14 +459,14 @@ def _fractal(
     dtype: Any,
     transform: Callable[[np.ndarray], np.ndarray] | None,
 ) -> np.ndarray:
-    arrs, shape, periods, dt = _prepare(coords, func, kind, period, dtype)
+    arrs, shape, periods, dt, extents = _prepare(coords, func, kind, period, dtype)
     octaves = _check_int(octaves, "octaves", 1, 32)
     lacunarity = _check_float(lacunarity, "lacunarity", 1.0, 16.0)
     gain = _check_float(gain, "gain", 0.0, 4.0, lo_open=True)
     frequency = _check_float(frequency, "frequency", 0.0, 1e9, lo_open=True)
     key = seed_key(seed)
     specs = _octave_specs(key, octaves, lacunarity, gain, periods, frequency)
-    _check_extent(func, kind, arrs, specs, periods)
+    _check_extent(func, kind, extents, specs, periods)
     return _evaluate(arrs, shape, kind, specs, periods, transform, dt)
 
 
@@ -473,28 +475,31 @@ def _fractal(
 MAX_LATTICE = 2.0**61
 
 
-def _check_extent(func: str, kind: str, arrs: list[np.ndarray], specs: list[_Octave],
+def _check_extent(func: str, kind: str, extents: tuple[float, ...], specs: list[_Octave],
                   periods: tuple[int | None, ...]) -> None:
-    """Refuse coordinates that some octave would take beyond ``MAX_LATTICE``."""
-    for a, (arr, p) in enumerate(zip(arrs, periods, strict=True)):
-        if arr.size == 0:
-            continue
+    """Refuse coordinates (largest magnitudes ``extents``) that some octave would take beyond
+    ``MAX_LATTICE``."""
+    for a, (far, p) in enumerate(zip(extents, periods, strict=True)):
         name = AXIS_NAMES[a]
         if kind == "simplex" and p is not None:
             # Sampled on a circle of circumference period * frequency (in lattice cells).
             reach = max(oc.periods[a] or 0 for oc in specs) / (2 * math.pi)
-            what = f"the period {p} of axis {name} makes a circle of radius {reach:.3g} cells"
+            if reach > MAX_LATTICE:
+                what = f"the period {p} of axis {name} makes a circle of radius {reach:.3g} cells"
+                break
         else:
-            far = float(np.abs(arr).max())
             top = max(oc.freqs[a] for oc in specs)
             reach = far * top
-            what = (f"coordinate {name} reaches {far:g} and the highest octave (frequency "
-                    f"{top:.3g}) puts it {reach:.3g} lattice cells from the origin")
-        if reach > MAX_LATTICE:
-            raise ValueError(
-                f"{func}: {what}; at most {MAX_LATTICE:.3g} cells are allowed (use smaller "
-                f"coordinates or periods, fewer octaves or a lower frequency or lacunarity)"
-            )
+            if reach > MAX_LATTICE:
+                what = (f"coordinate {name} reaches {far:g} and the highest octave (frequency "
+                        f"{top:.3g}) puts it {reach:.3g} lattice cells from the origin")
+                break
+    else:
+        return
+    raise ValueError(
+        f"{func}: {what}; at most {MAX_LATTICE:.3g} cells are allowed (use smaller "
+        f"coordinates or periods, fewer octaves or a lower frequency or lacunarity)"
+    )
 
 
 def fbm(
@@ -680,7 +685,7 @@ def warp(
     >>> v.shape, qx.shape
     ((32, 64), (32, 64))
     """
-    arrs, shape, _, dt = _prepare(coords, "warp", kind, period, dtype)
+    arrs, shape, _, dt, _ = _prepare(coords, "warp", kind, period, dtype)
     if len(arrs) < 2:
         raise ValueError(f"warp takes 2 to 4 coordinate arrays, got {len(arrs)}")
     depth = _check_int(depth, "depth", 0, 4)
@@ -745,7 +750,7 @@ def curl(
     >>> u.shape, v.dtype
     ((5,), dtype('float32'))
     """
-    arrs, shape, _, dt = _prepare(coords, "curl", kind, period, dtype)
+    arrs, shape, _, dt, _ = _prepare(coords, "curl", kind, period, dtype)
     if len(arrs) < 2:
         raise ValueError(f"curl takes 2 to 4 coordinate arrays, got {len(arrs)}")
     h = 1e-4
