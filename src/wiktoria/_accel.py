@@ -42,6 +42,26 @@ def _numba_available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
+def _choose() -> tuple[str, bool]:
+    """The backend for this call, and whether it was chosen by ``auto``."""
+    want = os.environ.get("WIKTORIA_BACKEND", "").strip().lower() or "auto"
+    if want not in BACKENDS:
+        raise ValueError(
+            f"WIKTORIA_BACKEND must be one of {', '.join(BACKENDS)}, got "
+            f"{os.environ['WIKTORIA_BACKEND']!r}"
+        )
+    if want == "numpy":
+        return "numpy", False
+    if _numba_available():
+        return "numba", want == "auto"
+    if want == "numba":
+        raise ValueError(
+            "WIKTORIA_BACKEND is 'numba' but numba is not installed; install the fast extra "
+            "(pip install 'wiktoria[fast]') or set WIKTORIA_BACKEND=auto"
+        )
+    return "numpy", True
+
+
 def backend() -> str:
     """The backend in use for this call: ``"numba"`` or ``"numpy"``.
 
@@ -51,22 +71,7 @@ def backend() -> str:
         If ``WIKTORIA_BACKEND`` is set to something other than auto, numpy or numba, or to
         numba when numba is not installed.
     """
-    want = os.environ.get("WIKTORIA_BACKEND", "").strip().lower() or "auto"
-    if want not in BACKENDS:
-        raise ValueError(
-            f"WIKTORIA_BACKEND must be one of {', '.join(BACKENDS)}, got "
-            f"{os.environ['WIKTORIA_BACKEND']!r}"
-        )
-    if want == "numpy":
-        return "numpy"
-    if _numba_available():
-        return "numba"
-    if want == "numba":
-        raise ValueError(
-            "WIKTORIA_BACKEND is 'numba' but numba is not installed; install the fast extra "
-            "(pip install 'wiktoria[fast]') or set WIKTORIA_BACKEND=auto"
-        )
-    return "numpy"
+    return _choose()[0]
 
 
 def kernels(name: str, work: int | None = None) -> ModuleType | None:
@@ -80,13 +85,13 @@ def kernels(name: str, work: int | None = None) -> ModuleType | None:
         Size of the call in point-octaves. With ``WIKTORIA_BACKEND=auto``, a call below
         ``MIN_WORK`` runs on numpy unless the module is already loaded. None: no threshold.
     """
-    if backend() != "numba":
+    chosen, auto = _choose()
+    if chosen != "numba":
         return None
     full = f"wiktoria.{name}"
     mod = sys.modules.get(full)
     if mod is not None:
         return mod
-    auto = (os.environ.get("WIKTORIA_BACKEND", "").strip().lower() or "auto") == "auto"
     if auto and work is not None and work < MIN_WORK:
         return None
     return importlib.import_module(full)
