@@ -221,6 +221,8 @@ def _simplex4(x, y, z, w, perm, gtab, gk, half, scale):  # type: ignore[no-untyp
     return _clip(n * scale)
 
 
+# simplex_fbm and perlin_fbm share their loop skeleton on purpose: one driver for both kinds
+# (a branch on the kind inside the point loop) measured 1.4-1.9x slower.
 @_jit
 def simplex_fbm(c, freqs, perms, gtab, gk, half, scale, amps, scaled, transform, norm,  # type: ignore[no-untyped-def]
                 normalise, out):
