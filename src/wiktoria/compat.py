@@ -471,15 +471,23 @@ def _jit_kernel(fn: Callable[..., None], *params: Any) -> Kernel:
 
 
 def _perlin_jit_kernel(
-    jit: Any, name: str, plan: PerlinPlan, total_amp: np.float32, base: int
+    jit: Any,
+    name: str,
+    repeats: Callable[[np.float32, bool], tuple[Any, ...]],
+    octaves: int,
+    persistence: np.float32,
+    lacunarity: np.float32,
+    base: int,
+    maxabs: float,
 ) -> Kernel:
-    """The compiled pnoise kernel ``jit.<name>`` for ``plan`` (see ``_perlin_plan``).
+    """The compiled pnoise kernel ``jit.<name>``: ``_perlin_kernel``'s fBm loop, compiled.
 
     Per octave and axis, the lattice index mode follows the rules of the numpy path: the
     ``% repeat`` / ``fmodf`` is skipped when it cannot change the low byte (``_int_cells_fast``,
     ``_float_cells_fast``), and ``fmodf`` is split in float64 when the quotients are below
     2**28 (``_fmodf``).
     """
+    plan, total_amp = _perlin_plan(repeats, octaves, persistence, lacunarity, maxabs)
     freqs = np.array([p[0] for p in plan], dtype=np.float32)
     amps = np.array([p[1] for p in plan], dtype=np.float32)
     if name == "pnoise1":  # C int repeats, C '%'
@@ -1212,8 +1220,7 @@ def pnoise1(
 
     jit = _jit_kernels(shape, noct)
     if jit is not None:
-        plan, total_amp = _perlin_plan(repeats, noct, pers, lac, maxabs)
-        kernel = _perlin_jit_kernel(jit, "pnoise1", plan, total_amp, b)
+        kernel = _perlin_jit_kernel(jit, "pnoise1", repeats, noct, pers, lac, b, maxabs)
         return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
     kernel = _perlin_kernel(_perlin1, repeats, noct, pers, lac, b, maxabs)
     return _evaluate(kernel, arrays, shape, scalar, 2)
@@ -1287,8 +1294,7 @@ def pnoise2(
 
     jit = _jit_kernels(shape, noct)
     if jit is not None:
-        plan, total_amp = _perlin_plan(repeats, noct, pers, lac, maxabs)
-        kernel = _perlin_jit_kernel(jit, "pnoise2", plan, total_amp, b)
+        kernel = _perlin_jit_kernel(jit, "pnoise2", repeats, noct, pers, lac, b, maxabs)
         return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
     kernel = _perlin_kernel(_perlin2, repeats, noct, pers, lac, b, maxabs)
     return _evaluate(kernel, arrays, shape, scalar, 4)
@@ -1361,8 +1367,7 @@ def pnoise3(
 
     jit = _jit_kernels(shape, noct)
     if jit is not None:
-        plan, total_amp = _perlin_plan(repeats, noct, pers, lac, maxabs)
-        kernel = _perlin_jit_kernel(jit, "pnoise3", plan, total_amp, b)
+        kernel = _perlin_jit_kernel(jit, "pnoise3", repeats, noct, pers, lac, b, maxabs)
         return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
     kernel = _perlin_kernel(_perlin3, repeats, noct, pers, lac, b, maxabs)
     return _evaluate(kernel, arrays, shape, scalar, 8)
