@@ -7,9 +7,9 @@
 Targets (2-core machine):
 
 * ``gif``: a 512x512, 48-frame GIF loop in at most 12 s wall. Measured for
-  ``wiktoria.encode.write_animation`` (frames rendered one by one in the calling process) and
-  ``wiktoria.batch.write_loop`` (the same bytes, frames rendered ahead on ``--jobs``
-  processes). Skipped with a note while ``wiktoria.encode`` does not exist.
+  ``wiktoria.io.encode.write_animation`` (frames rendered one by one in the calling process) and
+  ``wiktoria.run.batch.write_loop`` (the same bytes, frames rendered ahead on ``--jobs``
+  processes). Skipped with a note while ``wiktoria.io.encode`` does not exist.
 * ``speed``: ``render_frames(jobs=2)`` at least 1.6x faster than ``render_frames(jobs=1)`` on
   a frame sequence; the ratio of the medians of ``--rounds`` runs.
 * ``memory``: 1000 frames written as a sequence (``jobs=--jobs``) with peak RSS at most 1 GB.
@@ -40,7 +40,7 @@ CHILD = r"""
 import json, os, resource, sys, tempfile, time
 from pathlib import Path
 import wiktoria
-from wiktoria import batch
+from wiktoria.run import batch
 
 def main():
     a = json.loads(sys.argv[1])
@@ -49,7 +49,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="wiktoria-bench-") as d:
         t0 = time.perf_counter()
         if a["kind"] == "gif-serial":
-            from wiktoria.encode import write_animation
+            from wiktoria.io.encode import write_animation
             write_animation(anim, Path(d) / "loop.gif")
         elif a["kind"] == "gif-ahead":
             batch.write_loop(anim, Path(d) / "loop.gif", jobs=a["jobs"])
@@ -121,9 +121,9 @@ def main() -> None:
 
     if "gif" in args.only:
         try:
-            import wiktoria.encode  # noqa: F401
+            import wiktoria.io.encode  # noqa: F401
         except ImportError:
-            rows.append(f"{'gif':<34}skipped: wiktoria.encode (write_animation) does not exist "
+            rows.append(f"{'gif':<34}skipped: wiktoria.io.encode (write_animation) does not exist "
                         "yet")
         else:
             for kind, label in (("gif-serial", "GIF write_animation (serial)"),

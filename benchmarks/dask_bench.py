@@ -10,7 +10,7 @@ with the ratio to ``--jobs 1``:
 
 * ``jobs 1``: in the calling process;
 * ``jobs N``: a spawn process pool of ``--workers`` processes (started inside the timing);
-* ``dask N``: :func:`wiktoria.cluster.local_cluster` (``--workers`` worker processes, 1 thread
+* ``dask N``: :func:`wiktoria.run.cluster.local_cluster` (``--workers`` worker processes, 1 thread
   each, nanny ``MALLOC_TRIM_THRESHOLD_`` removed), frames sent back to the client;
 * ``dask N, write on workers``: the same, the workers writing the files;
 * ``dask N, MALLOC_TRIM_THRESHOLD_``: a ``LocalCluster`` with Dask's default nanny
@@ -56,7 +56,7 @@ def main() -> None:
     import dask
 
     import wiktoria
-    from wiktoria.cluster import connect, local_cluster
+    from wiktoria.run.cluster import connect, local_cluster
 
     w, h = (int(v) for v in args.size.lower().split("x"))
     n = args.workers

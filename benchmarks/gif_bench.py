@@ -45,7 +45,7 @@ from PIL import Image
 
 import wiktoria
 from wiktoria.colour import linear_to_oklab, srgb_to_linear
-from wiktoria.encode import encode_animation
+from wiktoria.io.encode import encode_animation
 
 _LIN = srgb_to_linear(np.arange(256) / 255.0)
 
@@ -226,7 +226,7 @@ elif mode == "pillow-webp":  # Pillow turns append_images into a list first
     Image.fromarray(frame(0)).save(out, format="WEBP", save_all=True, append_images=gen,
                                    lossless=True)
 else:
-    from wiktoria.encode import write_animation
+    from wiktoria.io.encode import write_animation
     write_animation(Anim(), out)
 peak = tracemalloc.get_traced_memory()[1]
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -3,7 +3,7 @@
     python examples/batch_frames.py [OUTDIR] [--mood serene] [--frames 8] [--size 160x90]
                                     [--jobs 2] [--seed 7]
 
-``wiktoria.batch.render_frames`` renders frames on a process pool (one worker per CPU by
+``wiktoria.run.batch.render_frames`` renders frames on a process pool (one worker per CPU by
 default) and writes each file atomically as it arrives, so an interrupted run leaves only
 complete frames (``resume=True`` keeps them). Each frame carries its scene and index. Writes
 ``OUTDIR/frames/frame_00000.png`` ... (default OUTDIR: ``batch_frames/``).
@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 
 import wiktoria
-from wiktoria.batch import render_frames
+from wiktoria.run.batch import render_frames
 
 
 def main() -> None:

@@ -17,8 +17,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 import wiktoria
-from wiktoria.atomicio import atomic_path
-from wiktoria.palette import ramp_image
+from wiktoria.colour.ramp import ramp_image
+from wiktoria.common.atomicio import atomic_path
 
 LABEL_WIDTH = 150
 RAMP_WIDTH = 512

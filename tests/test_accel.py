@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiktoria import _accel, noise
+from wiktoria import noise
+from wiktoria.noise import _accel
 
 pytest.importorskip("numba")
 
@@ -51,9 +52,9 @@ def test_backend_switch(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("WIKTORIA_BACKEND", value)
         assert _accel.backend() == want
     monkeypatch.setenv("WIKTORIA_BACKEND", "numpy")
-    assert _accel.kernels("_noise_jit") is None
+    assert _accel.kernels("_jit") is None
     monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
-    assert _accel.kernels("_noise_jit") is not None
+    assert _accel.kernels("_jit") is not None
 
 
 def test_bad_backend_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,14 +204,15 @@ def test_auto_loads_numba_only_for_big_calls() -> None:
     code = """
 import os, sys, numpy as np
 os.environ.pop("WIKTORIA_BACKEND", None)
-from wiktoria import _accel, compat, noise
+from wiktoria import compat, noise
+from wiktoria.noise import _accel
 small = np.linspace(0, 9, 1000)
 a = noise.fbm(small, 0.5, kind="simplex")
 c = compat.snoise2(small, 0.5, octaves=4)
 print("numba" in sys.modules)
 big = np.random.default_rng(0).uniform(0, 50, (2, _accel.MIN_WORK // 6 + 1))
 noise.fbm(*big, kind="simplex")
-print("wiktoria._noise_jit" in sys.modules)
+print("wiktoria.noise._jit" in sys.modules)
 b = noise.fbm(small, 0.5, kind="simplex")  # loaded now: small calls use it too
 print(np.array_equal(a, b))
 """
@@ -222,6 +224,6 @@ print(np.array_equal(a, b))
 
 def test_explicit_numba_uses_the_kernels_for_small_calls_too(monkeypatch) -> None:
     monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
-    assert _accel.kernels("_noise_jit", 1) is not None
+    assert _accel.kernels("_jit", 1) is not None
     monkeypatch.setenv("WIKTORIA_BACKEND", "numpy")
-    assert _accel.kernels("_noise_jit", 10**9) is None
+    assert _accel.kernels("_jit", 10**9) is None

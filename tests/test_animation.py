@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import wiktoria
-from wiktoria.animation import HTML_CAP_BYTES, Animation
+from wiktoria.motion.animation import HTML_CAP_BYTES, Animation
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_repr_html_embeds_the_loop_and_caps_its_size(monkeypatch: pytest.MonkeyP
     small = wiktoria.animate("tender", size=(32, 24), frames=3, fps=6, seed=1)
     html = small._repr_html_()
     assert html.startswith('<img src="data:image/webp;base64,')
-    import wiktoria.animation as animation
+    import wiktoria.motion.animation as animation
 
     monkeypatch.setattr(animation, "HTML_CAP_BYTES", 10)
     capped = small._repr_html_()

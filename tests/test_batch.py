@@ -1,4 +1,4 @@
-"""Frame sequences, seed sweeps and the stderr progress bar (wiktoria.batch, wiktoria.progress)."""
+"""Frame sequences, seed sweeps and the stderr progress bar (run.batch, cli.progress)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ import pytest
 from PIL import Image
 
 import wiktoria
-from wiktoria import batch
-from wiktoria.batch import (
+from wiktoria.cli.progress import ProgressBar
+from wiktoria.render.painting import read_scene
+from wiktoria.run import batch
+from wiktoria.run.batch import (
     CONTACT_SHEET,
     CONTACT_SHEET_KEY,
     FramesReport,
@@ -26,8 +28,6 @@ from wiktoria.batch import (
     render_frames,
     render_sweep,
 )
-from wiktoria.painting import read_scene
-from wiktoria.progress import ProgressBar
 
 N = 8
 SIZE = (48, 32)
@@ -125,7 +125,7 @@ def test_window_bounds_frames_in_flight(tmp_path: Path, anim: Any) -> None:
 def test_tasks_are_importable_module_functions() -> None:
     # Workers (and a remote Dask scheduler) unpickle the task by reference.
     for fn in (batch._frame_png, batch._still_png):
-        assert fn.__module__ == "wiktoria.batch"
+        assert fn.__module__ == "wiktoria.run.batch"
         assert getattr(batch, fn.__name__) is fn
 
 
@@ -633,7 +633,7 @@ def test_frames_ahead_own_pool(anim: Any) -> None:
 
 @pytest.mark.parametrize("ext", [".gif", ".png", ".webp"])
 def test_write_loop_matches_write_animation(tmp_path: Path, anim: Any, ext: str) -> None:
-    encode = pytest.importorskip("wiktoria.encode")
+    encode = pytest.importorskip("wiktoria.io.encode")
     calls: list[tuple[int, int]] = []
     path = batch.write_loop(anim, tmp_path / f"a{ext}", jobs=2,
                             progress=lambda done, total: calls.append((done, total)))

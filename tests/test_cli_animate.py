@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from wiktoria.cli import cli
-from wiktoria.painting import read_scene
+from wiktoria.render.painting import read_scene
 
 
 def run(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch):

@@ -103,7 +103,7 @@ def test_unwritable_or_non_folder_output(tmp_path: Path, monkeypatch: pytest.Mon
     assert res.exit_code == 2
     assert "output folder 'file' is not a folder" in res.output
     # Permissions are not enforced for root (CI): simulate a read-only folder instead.
-    import wiktoria.atomicio as atomicio
+    import wiktoria.common.atomicio as atomicio
 
     monkeypatch.setattr(atomicio.os, "access", lambda *a, **k: False)
     res = run(["paint", "--size", "16x16", "-o", "x.png"], tmp_path, monkeypatch)

@@ -1,4 +1,4 @@
-"""Tests for :mod:`wiktoria.compat` against the real ``noise`` package (the oracle)."""
+"""Tests for :mod:`wiktoria.noise.compat` against the real ``noise`` package (the oracle)."""
 
 from __future__ import annotations
 

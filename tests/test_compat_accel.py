@@ -1,4 +1,4 @@
-"""The numba backend of :mod:`wiktoria.compat` (``wiktoria._compat_jit``): bit-identity.
+"""The numba backend of :mod:`wiktoria.noise.compat` (``wiktoria.noise._compat_jit``): bit-identity.
 
 The compiled kernels promise the same bits as compat's numpy path, and so as the ``noise`` C
 extension, so everything here compares exactly (``assert_array_equal``: equal values, NaN in
@@ -218,7 +218,7 @@ def test_blocks_threads_and_layouts_do_not_matter(
 def test_one_compiled_signature_per_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
     # Whatever the input (dtype, layout, scalar, read-only), the kernels see one type
     # signature: each further one would cost seconds of compilation.
-    from wiktoria import _compat_jit
+    from wiktoria.noise import _compat_jit
 
     monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
     ro = np.linspace(-5, 5, 33)

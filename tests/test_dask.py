@@ -1,7 +1,7 @@
 """Rendering frames on a Dask cluster: a real LocalCluster with worker processes (issue #7).
 
 Loopback addresses only. Each cluster is closed by its fixture; the nanny writes its
-pre-spawn environment into ``os.environ``, which :func:`wiktoria.cluster.local_cluster` and the
+pre-spawn environment into ``os.environ``, which :func:`wiktoria.run.cluster.local_cluster` and the
 fixtures restore.
 """
 
@@ -22,7 +22,7 @@ pytest.importorskip("distributed")
 
 import wiktoria
 from wiktoria.cli import cli
-from wiktoria.cluster import DISTRIBUTED_EXTRA_MESSAGE, WORKER_CONFIG, connect, local_cluster
+from wiktoria.run.cluster import DISTRIBUTED_EXTRA_MESSAGE, WORKER_CONFIG, connect, local_cluster
 
 SIZE = (48, 32)
 FRAMES = 8
@@ -219,7 +219,7 @@ def test_readme_worker_config_is_the_one_in_the_library() -> None:
 def test_importing_wiktoria_does_not_import_dask() -> None:
     import subprocess
 
-    code = ("import sys, wiktoria, wiktoria.batch, wiktoria.cli, wiktoria.cluster; "
+    code = ("import sys, wiktoria, wiktoria.run.batch, wiktoria.cli, wiktoria.run.cluster; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True).stdout

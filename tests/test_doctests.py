@@ -11,7 +11,7 @@ import pytest
 import wiktoria
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(wiktoria.__path__, "wiktoria."))
-NEEDS_NUMBA = {"wiktoria._noise_jit", "wiktoria._compat_jit"}
+NEEDS_NUMBA = {"wiktoria.noise._jit", "wiktoria.noise._compat_jit"}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 import wiktoria
-from wiktoria.encode import (
+from wiktoria.io.encode import (
     MP4_EXTRA_MESSAGE,
     EncodeWarning,
     Quantizer,
@@ -23,7 +23,7 @@ from wiktoria.encode import (
     frame_durations,
     write_animation,
 )
-from wiktoria.painting import SCENE_KEY, read_scene
+from wiktoria.render.painting import SCENE_KEY, read_scene
 
 N, W, H, FPS = 6, 48, 32, 12.0
 PILLOW_FORMATS = [".gif", ".png", ".webp"]

@@ -126,7 +126,7 @@ def test_custom_palette_stays_in_its_output_folder(tmp_path: Path) -> None:
 
 
 def test_the_examples_palette_file_imports() -> None:
-    from wiktoria.palette_formats import read_palette_source
+    from wiktoria.colour.formats import read_palette_source
 
     colours = read_palette_source(str(EXAMPLES / "dusk.gpl"))
     assert len(colours.colors) == 6

@@ -1,4 +1,4 @@
-"""Moods as data: files, lookup, user folders, mood_at, blend, import/export (wiktoria.moods)."""
+"""Moods as data: files, lookup, user folders, mood_at, blend, import/export (moods.registry)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from PIL import Image
 from PIL.GimpPaletteFile import GimpPaletteFile
 
 import wiktoria
-from wiktoria.moodfile import MOTION_FIELDS, Mood, MoodFileError, Motion, load_mood, parse_mood
-from wiktoria.moods import (
+from wiktoria.colour.ramp import Palette, PaletteWarning
+from wiktoria.moods.mood import MOTION_FIELDS, Mood, MoodFileError, Motion, load_mood, parse_mood
+from wiktoria.moods.registry import (
     MoodShadowWarning,
     UnknownMoodError,
     all_moods,
@@ -35,8 +36,7 @@ from wiktoria.moods import (
     resolve_mood,
     save_palette_png,
 )
-from wiktoria.palette import Palette, PaletteWarning
-from wiktoria.userdirs import shipped_palette_dir, user_config_dir, user_palette_dirs
+from wiktoria.moods.userdirs import shipped_palette_dir, user_config_dir, user_palette_dirs
 
 REPO = Path(__file__).resolve().parents[1]
 PALETTE_FILES = sorted((REPO / "palettes").glob("*.toml"))
@@ -757,12 +757,13 @@ def test_mood_table_plain_and_colour() -> None:
 
 
 def test_moods_module_is_importable_despite_the_function_name() -> None:
-    module = importlib.import_module("wiktoria.moods")
+    module = importlib.import_module("wiktoria.moods.registry")
     assert module.moods is moods
 
 
 @pytest.mark.parametrize(
-    "name", ["colour", "palette", "palette_formats", "moodfile", "moods", "userdirs"]
+    "name",
+    ["colour", "colour.ramp", "colour.formats", "moods.mood", "moods.registry", "moods.userdirs"],
 )
 def test_docstring_examples_hold(name: str) -> None:
     module = importlib.import_module(f"wiktoria.{name}")

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiktoria import noise
-from wiktoria._lattice import seed_key, tables
-from wiktoria._perlin import perlin_points
+from wiktoria.noise._lattice import seed_key, tables
+from wiktoria.noise._perlin import perlin_points
 
 BASES = [("perlin", 1), ("perlin", 2), ("perlin", 3), ("perlin", 4),
          ("simplex", 2), ("simplex", 3), ("simplex", 4)]

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 import wiktoria
-from wiktoria.painting import Painting, default_filename, paint, read_scene, reproduce
-from wiktoria.styles import STYLES
+from wiktoria.render.painting import Painting, default_filename, paint, read_scene, reproduce
+from wiktoria.scene.styles import STYLES
 
 GOLDEN = Path(__file__).parent / "golden"
 MOODS = wiktoria.moods()
@@ -143,7 +143,7 @@ def test_paint_errors(kwargs: dict, message: str) -> None:
 
 
 def test_memory_check_happens_before_allocation(monkeypatch: pytest.MonkeyPatch) -> None:
-    import wiktoria.painter as painter
+    import wiktoria.render.compositor as painter
 
     monkeypatch.setattr(painter, "available_memory", lambda: 50 * 2**20)
     with pytest.raises(ValueError, match=r"a 16000x16000 painting needs about .* GiB but only"):

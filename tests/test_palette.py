@@ -1,4 +1,4 @@
-"""Colour ramps, lookup tables, the ramp checks and mixing (wiktoria.palette)."""
+"""Colour ramps, lookup tables, the ramp checks and mixing (wiktoria.colour.ramp)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from wiktoria import palette as palette_mod
 from wiktoria.colour import (
     delta_e,
     hex_to_srgb,
@@ -22,8 +21,8 @@ from wiktoria.colour import (
     srgb_to_oklab,
     srgb_to_uint8,
 )
-from wiktoria.moodfile import load_mood
-from wiktoria.palette import (
+from wiktoria.colour import ramp as palette_mod
+from wiktoria.colour.ramp import (
     LUT_SIZE,
     Palette,
     PaletteWarning,
@@ -34,6 +33,7 @@ from wiktoria.palette import (
     sine_ramp,
     warn_if_failing,
 )
+from wiktoria.moods.mood import load_mood
 
 REPO = Path(__file__).resolve().parents[1]
 PALETTE_FILES = sorted((REPO / "palettes").glob("*.toml"))

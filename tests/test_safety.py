@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import wiktoria
-from wiktoria.safety import flash_report
+from wiktoria.motion.safety import flash_report
 
 
 def strobe(values: list[int], colour=(1, 1, 1), size: int = 48) -> list[np.ndarray]:

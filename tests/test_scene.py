@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiktoria.painting import build_scene
+from wiktoria.render.painting import build_scene
 from wiktoria.scene import LAYER_TYPES, Canvas, Scene, SkyLayer, StrataLayer, check_size
-from wiktoria.styles import STYLES
+from wiktoria.scene.styles import STYLES
 
 
 @pytest.mark.parametrize("style", list(STYLES))

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from wiktoria import strokes
-from wiktoria.strokes import (
+from wiktoria.render import strokes
+from wiktoria.render.strokes import (
     StrokeLayer,
     StrokeParams,
     VectorField,

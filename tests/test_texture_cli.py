@@ -13,7 +13,7 @@ from PIL import Image
 
 import wiktoria
 from wiktoria.cli import cli
-from wiktoria.texture import noise_image
+from wiktoria.io.texture import noise_image
 
 
 def test_noise_image_is_deterministic_and_uses_the_range() -> None:

@@ -42,7 +42,8 @@ def test_wheel_contains_every_mood_file(wheel: Path) -> None:
         assert shipped == [f"wiktoria/palettes/{p.name}" for p in PALETTE_FILES]
         for path in PALETTE_FILES:
             assert zf.read(f"wiktoria/palettes/{path.name}") == path.read_bytes()
-        for module in ("colour", "palette", "palette_formats", "moodfile", "moods", "userdirs"):
+        for module in ("colour/__init__", "colour/ramp", "colour/formats", "moods/mood",
+                       "moods/registry", "moods/userdirs"):
             assert f"wiktoria/{module}.py" in names
 
 
@@ -58,7 +59,7 @@ def test_unpacked_wheel_lists_every_mood_from_another_folder(wheel: Path, tmp_pa
 
     where = subprocess.run(
         [sys.executable, "-c",
-         "import wiktoria, wiktoria.userdirs as u; print(wiktoria.__file__); "
+         "import wiktoria; from wiktoria.moods import userdirs as u; print(wiktoria.__file__); "
          "print(u.shipped_palette_dir())"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120, check=True,
     ).stdout.splitlines()

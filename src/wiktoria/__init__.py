@@ -4,10 +4,10 @@ The public API is small and flat:
 
 * noise: :func:`wiktoria.noise.perlin`, :func:`wiktoria.noise.simplex`, fractal sums,
   domain warping and curl fields (module :mod:`wiktoria.noise`);
-* :mod:`wiktoria.compat`: the ``noise`` package's functions, vectorised;
+* :mod:`wiktoria.noise.compat`: the ``noise`` package's functions, vectorised;
 * moods: :func:`moods` lists them, :func:`mood` finds one by name or alias, :func:`mood_at`
   makes one for any (valence, arousal), :func:`blend` mixes two; each is a :class:`Mood` with
-  a colour ramp (``mood.palette(values)``) and :class:`Motion` (modules :mod:`wiktoria.palette`,
+  a colour ramp (``mood.palette(values)``) and :class:`Motion` (modules :mod:`wiktoria.colour.ramp`,
   :mod:`wiktoria.colour`);
 * paintings: :func:`paint` renders a mood as a :class:`Painting` (a PIL image that knows its
   :class:`Scene`, saves with the scene embedded and shows itself in Jupyter);
@@ -25,12 +25,15 @@ try:
 except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
     __version__ = "0+unknown"
 
-from wiktoria.animation import Animation, animate
-from wiktoria.batch import render_frames
-from wiktoria.moodfile import Mood, Motion
-from wiktoria.moods import blend, mood, mood_at, moods
-from wiktoria.painting import Painting, paint
-from wiktoria.scene import Scene
+from wiktoria import _aliases
+
+_aliases.install()
+
+from wiktoria.moods import Mood, Motion, blend, mood, mood_at, moods  # noqa: E402
+from wiktoria.motion.animation import Animation, animate  # noqa: E402
+from wiktoria.render.painting import Painting, paint  # noqa: E402
+from wiktoria.run.batch import render_frames  # noqa: E402
+from wiktoria.scene import Scene  # noqa: E402
 
 __all__ = ["Animation", "Mood", "Motion", "Painting", "Scene", "__version__", "animate", "blend",
            "mood", "mood_at", "moods", "paint", "render_frames"]

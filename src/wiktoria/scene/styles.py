@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wiktoria.moodfile import Mood
+from wiktoria.moods.mood import Mood
 from wiktoria.scene import (
     GrainLayer,
     Layer,

@@ -56,8 +56,9 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from wiktoria import _accel, _parallel
-from wiktoria._lattice import (
+from wiktoria.common import parallel as _parallel
+from wiktoria.noise import _accel
+from wiktoria.noise._lattice import (
     AXIS_NAMES,
     GRADIENTS,
     Tables,
@@ -68,10 +69,10 @@ from wiktoria._lattice import (
     tables,
     workspace,
 )
-from wiktoria._perlin import SCALE as PERLIN_SCALE
-from wiktoria._perlin import lattice_span, perlin_grid, perlin_points
-from wiktoria._simplex import SCALE as SIMPLEX_SCALE
-from wiktoria._simplex import simplex_points
+from wiktoria.noise._perlin import SCALE as PERLIN_SCALE
+from wiktoria.noise._perlin import lattice_span, perlin_grid, perlin_points
+from wiktoria.noise._simplex import SCALE as SIMPLEX_SCALE
+from wiktoria.noise._simplex import simplex_points
 
 __all__ = ["curl", "fbm", "perlin", "ridged", "simplex", "turbulence", "warp"]
 
@@ -229,7 +230,7 @@ class _JitSum:
         work = math.prod(shape) * len(specs)
         if kind == "perlin" and sep is not None:
             work = 0  # the separable grid path runs on numpy on every backend
-        mod = _accel.kernels("_noise_jit", work)
+        mod = _accel.kernels("_jit", work)
         if mod is None:
             return None
         return cls(mod, kind, specs, user_periods, tid, dtype, total_amp)

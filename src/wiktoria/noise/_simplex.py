@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from wiktoria._lattice import MASK, Tables, workspace
+from wiktoria.noise._lattice import MASK, Tables, workspace
 
 CLIP = 1.0
 #: Points per chunk times (dims + 1): bounds the per-thread scratch buffers.

@@ -11,7 +11,8 @@ Every output loops forever (``loop=0``; MP4 has no loop flag, players loop it wi
 ========  ==============================================================================
 ``.gif``  comment extension (``Image.open(p).info["comment"]``)
 ``.png``  APNG; iTXt chunks ``wiktoria:scene``/``wiktoria:mood`` as
-          :meth:`~wiktoria.painting.Painting.pnginfo`, so :func:`wiktoria.painting.read_scene`
+          :meth:`~wiktoria.render.painting.Painting.pnginfo`, so
+          :func:`wiktoria.render.painting.read_scene`
           reads it
 ``.webp`` XMP packet, ``dc:description`` (``Image.open(p).info["xmp"]``)
 ``.mp4``  ``-metadata comment=...`` (the ``©cmt`` atom; ``ffprobe``/``ffmpeg -i`` show it)
@@ -116,8 +117,8 @@ from numpy.typing import NDArray
 from PIL import GifImagePlugin, Image, PngImagePlugin
 
 from wiktoria import __version__
-from wiktoria.atomicio import atomic_path, check_output_dir
 from wiktoria.colour import linear_to_oklab, srgb_to_linear
+from wiktoria.common.atomicio import atomic_path, check_output_dir
 
 __all__ = [
     "DITHERS",
@@ -249,7 +250,7 @@ def _mood_toml(anim: AnimationLike) -> str | None:
 
 
 def _pnginfo(anim: AnimationLike) -> PngImagePlugin.PngInfo:
-    """The text chunks of :meth:`wiktoria.painting.Painting.pnginfo`, for the APNG."""
+    """The text chunks of :meth:`wiktoria.render.painting.Painting.pnginfo`, for the APNG."""
     info = PngImagePlugin.PngInfo()
     info.add_itxt(SCENE_KEY, _scene_toml(anim), zip=True)
     mood = _mood_toml(anim)

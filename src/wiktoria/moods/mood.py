@@ -40,8 +40,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
-from wiktoria.atomicio import atomic_write_text
-from wiktoria.palette import HUE_PATHS, SHAPES, SPACES, Palette, Stop, warn_if_failing
+from wiktoria.colour.ramp import HUE_PATHS, SHAPES, SPACES, Palette, Stop, warn_if_failing
+from wiktoria.common.atomicio import atomic_write_text
 
 __all__ = [
     "MOTION_FIELDS",
@@ -262,7 +262,7 @@ class Mood:
 
     Examples
     --------
-    >>> from wiktoria.palette import Palette
+    >>> from wiktoria.colour.ramp import Palette
     >>> m = Mood("dusk", -0.2, -0.3, Palette.from_colors(["#101020", "#c0a0b0"]),
     ...          Motion.for_affect(-0.2, -0.3))
     >>> parse_mood(m.to_toml()) == m
@@ -312,7 +312,7 @@ class Mood:
 
         Examples
         --------
-        >>> from wiktoria.palette import Palette
+        >>> from wiktoria.colour.ramp import Palette
         >>> m = Mood("dusk", 0.0, 0.0, Palette.from_colors(["#000", "#fff"]),
         ...          Motion.for_affect(0.0, 0.0))
         >>> m.to_toml().splitlines()[1]
@@ -562,7 +562,7 @@ def parse_mood(text: str, origin: str = "<mood text>", *, path: Path | None = No
     path : pathlib.Path, optional
         Stored as the mood's ``path``.
     check : bool
-        Run the ramp checks and warn (:class:`~wiktoria.palette.PaletteWarning`) on failures.
+        Run the ramp checks and warn (:class:`~wiktoria.colour.ramp.PaletteWarning`) on failures.
 
     Raises
     ------
@@ -587,8 +587,8 @@ def load_mood(path: str | os.PathLike[str], *, check: bool = True) -> Mood:
     path : str or path-like
         A ``.toml`` mood file.
     check : bool
-        Run the ramp checks of :func:`wiktoria.palette.check`; failures give one
-        :class:`~wiktoria.palette.PaletteWarning` (the mood still loads).
+        Run the ramp checks of :func:`wiktoria.colour.ramp.check`; failures give one
+        :class:`~wiktoria.colour.ramp.PaletteWarning` (the mood still loads).
 
     Returns
     -------
@@ -604,7 +604,7 @@ def load_mood(path: str | os.PathLike[str], *, check: bool = True) -> Mood:
 
     Examples
     --------
-    >>> from wiktoria.userdirs import shipped_palette_dir
+    >>> from wiktoria.moods.userdirs import shipped_palette_dir
     >>> load_mood(shipped_palette_dir() / "serene.toml").name
     'serene'
     """

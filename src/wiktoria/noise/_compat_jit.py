@@ -1,4 +1,4 @@
-"""Internal: numba kernels for ``wiktoria.compat`` (its compiled backend, the ``fast`` extra).
+"""Internal: numba kernels for ``wiktoria.noise.compat`` (its compiled backend, the ``fast`` extra).
 
 Each kernel computes exactly the C operations of the ``noise`` 1.2.2 extension (``_perlin.c``,
 ``_simplex.c``) that ``compat``'s numpy code reproduces: float32 arithmetic in C order (no
@@ -52,7 +52,7 @@ import numpy as np
 # The tables and float32 constants are compat's own, frozen into the compiled code.  numba's
 # disk cache is keyed on this file only: after changing any of them in compat.py, touch this
 # file (or delete its __pycache__) so that the kernels are recompiled.
-from wiktoria.compat import (
+from wiktoria.noise.compat import (
     _C0,
     _C04,
     _C05,
@@ -76,8 +76,8 @@ from wiktoria.compat import (
     _SIN_Q,
     _SIN_WRAP,
 )
-from wiktoria.compat import _G3 as _G3C
-from wiktoria.compat import _G4 as _G4C
+from wiktoria.noise.compat import _G3 as _G3C
+from wiktoria.noise.compat import _G4 as _G4C
 
 __all__ = [
     "MODE_FAST",

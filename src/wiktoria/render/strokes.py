@@ -47,7 +47,7 @@ count. Stroke streams are spawned per quantity, so raising ``count`` keeps the e
 
 Examples
 --------
->>> from wiktoria.strokes import StrokeParams, render_strokes
+>>> from wiktoria.render.strokes import StrokeParams, render_strokes
 >>> layer = render_strokes(160, 90, StrokeParams(count=400, length=30.0, seed=3))
 >>> layer.density.shape, layer.density.dtype, layer.tone.dtype
 ((90, 160), dtype('float32'), dtype('float32'))
@@ -319,7 +319,7 @@ def sample_bilinear(grid: npt.ArrayLike, xs: npt.ArrayLike, ys: npt.ArrayLike) -
     Examples
     --------
     >>> import numpy as np
-    >>> from wiktoria.strokes import sample_bilinear
+    >>> from wiktoria.render.strokes import sample_bilinear
     >>> g = np.array([[0.0, 1.0], [2.0, 3.0]], dtype=np.float32)
     >>> sample_bilinear(g, [0.0, 0.5, 1.0], [0.0, 0.5, 1.0]).tolist()
     [0.0, 1.5, 3.0]
@@ -398,7 +398,7 @@ class VectorField:
     Examples
     --------
     >>> import numpy as np
-    >>> from wiktoria.strokes import VectorField
+    >>> from wiktoria.render.strokes import VectorField
     >>> f = VectorField(np.ones((3, 4)), np.zeros((3, 4)), origin=(-4.0, -4.0), spacing=4.0)
     >>> u, v = f.sample(np.array([0.0, 2.5]), np.array([1.0, 3.0]))
     >>> u.tolist(), v.tolist()
@@ -529,7 +529,7 @@ def flow_field(
 
     Examples
     --------
-    >>> from wiktoria.strokes import StrokeParams, flow_field
+    >>> from wiktoria.render.strokes import StrokeParams, flow_field
     >>> f = flow_field(1920, 1080, StrokeParams(curl=0.8, seed=1))
     >>> f.spacing, f.shape
     (4.0, (339, 549))
@@ -647,7 +647,7 @@ def trace(
     Examples
     --------
     >>> import numpy as np
-    >>> from wiktoria.strokes import VectorField, trace
+    >>> from wiktoria.render.strokes import VectorField, trace
     >>> f = VectorField(np.ones((4, 4)), np.zeros((4, 4)))
     >>> xs, ys = trace(f, [0.0, 1.0], [2.0, 2.0], steps=3, step=0.5)
     >>> xs[:, 0].tolist(), ys.shape
@@ -1128,7 +1128,7 @@ def render_strokes(
     --------
     >>> import numpy as np
     >>> from dataclasses import replace
-    >>> from wiktoria.strokes import StrokeParams, render_strokes
+    >>> from wiktoria.render.strokes import StrokeParams, render_strokes
     >>> weight = np.zeros((90, 160), np.float32); weight[45:] = 1.0
     >>> layer = render_strokes(160, 90, StrokeParams(count=300, seed=1), weight=weight)
     >>> float(layer.density[:45].max()), layer.density.shape

@@ -19,12 +19,12 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 
 from wiktoria import __version__
-from wiktoria.atomicio import atomic_path, check_output_dir
-from wiktoria.moodfile import Mood, parse_mood
-from wiktoria.moods import resolve_mood
-from wiktoria.painter import check_memory, render
+from wiktoria.common.atomicio import atomic_path, check_output_dir
+from wiktoria.moods.mood import Mood, parse_mood
+from wiktoria.moods.registry import resolve_mood
+from wiktoria.render.compositor import check_memory, render
 from wiktoria.scene import Canvas, Scene, check_size
-from wiktoria.styles import check_style, layers_for
+from wiktoria.scene.styles import check_style, layers_for
 
 __all__ = ["FORMATS", "Painting", "default_filename", "paint", "paint_scene", "read_scene",
            "reproduce"]
@@ -348,7 +348,7 @@ def paint_to_file(
     painting.save(path)
     dumped = None
     if dump_scene is not None:
-        from wiktoria.atomicio import atomic_write_text
+        from wiktoria.common.atomicio import atomic_write_text
 
         dumped = atomic_write_text(dump_scene, scene.to_toml())
     return painting, path, dumped

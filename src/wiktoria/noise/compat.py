@@ -1,6 +1,6 @@
 """Vectorised, bit-exact drop-in replacement for the ``noise`` package (PyPI 1.2.2).
 
-``wiktoria.compat`` reimplements the six functions of Casey Duncan's ``noise`` C extension
+``wiktoria.noise.compat`` reimplements the six functions of Casey Duncan's ``noise`` C extension
 (:func:`pnoise1`, :func:`pnoise2`, :func:`pnoise3`, :func:`snoise2`, :func:`snoise3`,
 :func:`snoise4`) in NumPy, and as compiled numba kernels when numba is installed (the ``fast``
 extra), with the same signatures and defaults.  They accept Python/NumPy scalars, for which
@@ -30,7 +30,7 @@ Performance
     ``numba``), give bit-identical results:
 
     * **numba** (``pip install 'wiktoria[fast]'``): each block is one call of a compiled,
-      GIL-free kernel (``wiktoria._compat_jit``) that runs the octaves over sub-blocks of
+      GIL-free kernel (``wiktoria.noise._compat_jit``) that runs the octaves over sub-blocks of
       points kept in L1 cache, vectorised across points.  The first call of each function
       compiles its kernel (about 1-8 s, then cached on disk).  On a 1024x1024 grid this is
       roughly 15-45x faster than calling ``noise`` per element for one octave and 9-30x for six
@@ -98,7 +98,7 @@ Behaviour of ``noise`` that is refused
 The main engine, ``wiktoria.noise``, does not carry these quirks: it has real seeds
 (independent permutations instead of a diagonal ``base`` shift), exact periodicity for negative
 coordinates, float64 coordinates with a float64 lattice split (no float32 freezing) and no
-256 period.  Use ``wiktoria.compat`` only to reproduce existing ``noise`` output.
+256 period.  Use ``wiktoria.noise.compat`` only to reproduce existing ``noise`` output.
 
 Examples
 --------
@@ -125,7 +125,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from wiktoria import _accel
+from wiktoria.noise import _accel
 
 __all__ = ["FLT_MAX", "pnoise1", "pnoise2", "pnoise3", "snoise2", "snoise3", "snoise4"]
 
@@ -430,8 +430,8 @@ def _evaluate(
 
 
 # --------------------------------------------------------------------------------------------
-# Compiled backend (numba, wiktoria._compat_jit): the same driver, blocks and threads, but each
-# block is one kernel call that runs the whole fBm loop (over sub-blocks of points in L1).
+# Compiled backend (numba, wiktoria.noise._compat_jit): the same driver, blocks and threads,
+# but each block is one kernel call that runs the whole fBm loop (over sub-blocks of points in L1).
 # Grids are expanded per block (a copy of the broadcast coordinates): measured at under 0.5 ms
 # per million points, so the kernels need not know about broadcasting.
 # --------------------------------------------------------------------------------------------
@@ -443,7 +443,7 @@ _JIT_CORNERS = 4
 def _jit_kernels(shape: tuple[int, ...], octaves: int) -> Any:
     """The numba kernel module if this call (``shape`` points, ``octaves``) uses it, else None.
 
-    See ``wiktoria._accel.kernels``: with the default ``auto`` backend, small calls run on
+    See ``wiktoria.noise._accel.kernels``: with the default ``auto`` backend, small calls run on
     numpy until the kernels are loaded (same bits either way).
     """
     return _accel.kernels("_compat_jit", math.prod(shape) * octaves)

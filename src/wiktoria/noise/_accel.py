@@ -80,7 +80,7 @@ def kernels(name: str, work: int | None = None) -> ModuleType | None:
     Parameters
     ----------
     name : str
-        Module name inside the package, e.g. ``"_noise_jit"``.
+        Module name inside the package, e.g. ``"_jit"``.
     work : int, optional
         Size of the call in point-octaves. With ``WIKTORIA_BACKEND=auto``, a call below
         ``MIN_WORK`` runs on numpy unless the module is already loaded. None: no threshold.
@@ -88,7 +88,7 @@ def kernels(name: str, work: int | None = None) -> ModuleType | None:
     chosen, auto = _choose()
     if chosen != "numba":
         return None
-    full = f"wiktoria.{name}"
+    full = f"wiktoria.noise.{name}"
     mod = sys.modules.get(full)
     if mod is not None:
         return mod

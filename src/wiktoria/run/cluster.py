@@ -12,7 +12,7 @@ Two pitfalls, measured (see the README, "Rendering on a Dask cluster"):
   ``WIKTORIA_NUM_THREADS=1``, one noise thread per worker thread); on a real cluster, start
   the workers with :data:`WORKER_CONFIG` (a dask config file).
 * The scheduler deserialises the task graph, so it and every worker must be able to import
-  the task functions (module level in :mod:`wiktoria.batch`): install the same Wiktoria
+  the task functions (module level in :mod:`wiktoria.run.batch`): install the same Wiktoria
   version on the client, the scheduler and every worker.
 """
 

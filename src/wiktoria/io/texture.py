@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from wiktoria import noise
-from wiktoria.atomicio import atomic_path
+from wiktoria.common.atomicio import atomic_path
 from wiktoria.scene import check_size
 
 __all__ = ["noise_image", "save_noise_png"]
@@ -50,7 +50,7 @@ def noise_image(
 
     Examples
     --------
-    >>> from wiktoria.texture import noise_image
+    >>> from wiktoria.io.texture import noise_image
     >>> noise_image((64, 32), seed=1).size
     (64, 32)
     """

@@ -1,6 +1,6 @@
 """Animations: seamless loops of paintings, rendered lazily frame by frame.
 
-Time is a periodic axis of every layer (see :meth:`wiktoria.painter` ``_Ctx.time``): frame
+Time is a periodic axis of every layer (see :meth:`wiktoria.render.compositor` ``_Ctx.time``): frame
 ``i + len(anim)`` is frame ``i`` exactly, so a loop has no seam. A frame is a pure function of
 the scene and its index, so frames can be rendered in any order, in any process, with
 identical bytes.
@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from wiktoria.moodfile import Mood
-from wiktoria.moods import blend, resolve_mood
-from wiktoria.painter import render
-from wiktoria.painting import Painting, build_scene
+from wiktoria.moods.mood import Mood
+from wiktoria.moods.registry import blend, resolve_mood
+from wiktoria.render.compositor import render
+from wiktoria.render.painting import Painting, build_scene
 from wiktoria.scene import Layer, Loop, Scene
 
 __all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "animate", "animation_from_scene"]
@@ -92,7 +92,7 @@ class Animation:
     """A seamless loop of paintings.
 
     ``len(anim)`` is the number of frames; ``anim[i]`` and ``anim.frame(i)`` are
-    :class:`~wiktoria.painting.Painting` objects (``frame`` accepts any integer, periodic);
+    :class:`~wiktoria.render.painting.Painting` objects (``frame`` accepts any integer, periodic);
     iteration renders frames lazily, one at a time.
     """
 
@@ -156,13 +156,13 @@ class Animation:
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
         """Write the loop; the format is chosen by the extension (.gif, .png (APNG), .webp,
-        .mp4). Options go to :func:`wiktoria.encode.write_animation`."""
-        from wiktoria.encode import write_animation
+        .mp4). Options go to :func:`wiktoria.io.encode.write_animation`."""
+        from wiktoria.io.encode import write_animation
 
         return write_animation(self, path, **options)
 
     def _repr_html_(self) -> str:
-        from wiktoria.encode import encode_animation
+        from wiktoria.io.encode import encode_animation
 
         data = encode_animation(self, ".webp", quality=80)
         if len(data) > HTML_CAP_BYTES:

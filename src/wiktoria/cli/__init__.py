@@ -131,7 +131,7 @@ def noise_cmd(kind: str, size: tuple[int, int], seed: int, scale: float, octaves
       wiktoria noise -o noise.png
       wiktoria noise --kind perlin --size 1024x512 --seed 7 --tile -o tile.png
     """
-    from wiktoria.texture import save_noise_png
+    from wiktoria.io.texture import save_noise_png
 
     path = save_noise_png(output, size=size, kind=kind, seed=seed, scale=scale,
                           octaves=octaves, tileable=tile)
@@ -186,7 +186,7 @@ def moods_cmd(color: bool | None) -> None:
       wiktoria moods
       wiktoria moods --no-color
     """
-    from wiktoria.moods import mood_table
+    from wiktoria.moods.registry import mood_table
 
     use_color = truecolor_terminal() if color is None else color
     click.echo(mood_table(color=use_color), nl=False, color=use_color)
@@ -221,7 +221,7 @@ def palette_show_cmd(name: str | None, mood_opt: str | None, output: str, width:
       wiktoria palette show seething -o ramp.png
       wiktoria palette show --mood 0.3,-0.5 -o between.png
     """
-    from wiktoria.moods import save_palette_png
+    from wiktoria.moods.registry import save_palette_png
 
     path = save_palette_png(one_mood(name, mood_opt), output, width=width)
     click.echo(f"wrote {path}")
@@ -247,7 +247,7 @@ def palette_export_cmd(name: str | None, mood_opt: str | None, fmt: str, output:
       wiktoria palette export serene --format css
       wiktoria palette export seething --format gpl -o seething.gpl
     """
-    from wiktoria.moods import export_palette
+    from wiktoria.moods.registry import export_palette
 
     text = export_palette(one_mood(name, mood_opt), fmt, output=output, samples=samples)
     if output is None:
@@ -275,7 +275,7 @@ def palette_import_cmd(source: str, name: str, force: bool, keep_order: bool) ->
       wiktoria palette import https://coolors.co/264653-2a9d8f-e9c46a --name sea
       wiktoria palette import sunset.gpl --name sunset
     """
-    from wiktoria.moods import import_palette
+    from wiktoria.moods.registry import import_palette
 
     new = import_palette(source, name, overwrite=force, sort=not keep_order)
     click.echo(f"wrote {new.path} (valence {new.valence:+.2f}, arousal {new.arousal:+.2f}, "
@@ -322,8 +322,8 @@ def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: str | None,
       wiktoria paint --scene scene.toml --dump-scene again.toml
       wiktoria paint --mood seething --seed 0..99 -o sweep/ --contact-sheet
     """
-    from wiktoria.commands import paint_command
-    from wiktoria.progress import ProgressBar
+    from wiktoria.cli.commands import paint_command
+    from wiktoria.cli.progress import ProgressBar
 
     with ProgressBar(label="paintings", quiet=quiet) as bar:
         kind, result = paint_command(mood=mood, size=size, seed=seed, style=style, sets=sets,
@@ -395,8 +395,8 @@ def animate_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: flo
       wiktoria animate --mood seething --to serene -o turn.gif
       wiktoria animate --mood electric --style flow -o electric.mp4
     """
-    from wiktoria.commands import animate_to_file
-    from wiktoria.progress import ProgressBar
+    from wiktoria.cli.commands import animate_to_file
+    from wiktoria.cli.progress import ProgressBar
 
     with ProgressBar(label="frames", quiet=quiet) as bar:
         anim, path = animate_to_file(mood=mood, to=to, pingpong=pingpong, frames=frames,
@@ -444,8 +444,8 @@ def frames_cmd(mood: str, to: str | None, pingpong: bool, frames: int, fps: floa
       wiktoria frames --mood seething --frames 240 --seed 7 \\
           --scheduler tcp://head:8786 --write-on-workers -o /shared/frames/
     """
-    from wiktoria.commands import frames_to_folder
-    from wiktoria.progress import ProgressBar
+    from wiktoria.cli.commands import frames_to_folder
+    from wiktoria.cli.progress import ProgressBar
 
     with ProgressBar(label="frames", quiet=quiet) as bar:
         anim, report = frames_to_folder(mood=mood, to=to, pingpong=pingpong, frames=frames,
@@ -474,7 +474,7 @@ def reproduce_cmd(source: str, output: str) -> None:
     Examples:
       wiktoria reproduce seething-1234.png -o copy.png
     """
-    from wiktoria.painting import reproduce
+    from wiktoria.render.painting import reproduce
 
     reproduce(source, output)
     click.echo(f"wrote {output}")

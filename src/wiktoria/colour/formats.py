@@ -1,6 +1,7 @@
 """Palette exchange formats: GIMP ``.gpl``, lospec ``.hex``, coolors URLs and CSS gradients.
 
-Reading gives a list of hex colours (and names); writing takes a :class:`~wiktoria.palette.Palette`.
+Reading gives a list of hex colours (and names); writing takes a
+:class:`~wiktoria.colour.ramp.Palette`.
 Mood files (TOML) stay the source of truth: ``.gpl`` and ``.hex`` cannot hold positions or
 affect, so positions are written into the ``.gpl`` colour names (``ash @0.362``).
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from wiktoria.palette import Palette
+from wiktoria.colour.ramp import Palette
 
 __all__ = [
     "EXPORT_FORMATS",

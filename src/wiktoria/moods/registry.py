@@ -1,11 +1,11 @@
 """Moods: find them by name, place them anywhere on the valence–arousal plane, blend them.
 
-The moods are the mood files (see :mod:`wiktoria.moodfile`) in the shipped ``palettes`` folder
-and in the user's palette folders (:mod:`wiktoria.userdirs`). A user's mood shadows a shipped
+The moods are the mood files (see :mod:`wiktoria.moods.mood`) in the shipped ``palettes`` folder
+and in the user's palette folders (:mod:`wiktoria.moods.userdirs`). A user's mood shadows a shipped
 one with the same name or alias, with a :class:`MoodShadowWarning`.
 
-Note that ``wiktoria.moods`` (the package attribute) is the function :func:`moods`; import
-this module's other names with ``from wiktoria.moods import ...``.
+Note that ``wiktoria.moods.registry`` (the package attribute) is the function :func:`moods`; import
+this module's other names with ``from wiktoria.moods.registry import ...``.
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from pathlib import Path
 
 import numpy as np
 
-from wiktoria.atomicio import atomic_path, atomic_write_text, check_output_dir
-from wiktoria.moodfile import Mood, MoodFileError, Motion, load_mood
-from wiktoria.palette import Palette, mix, ramp_image
-from wiktoria.palette_formats import (
+from wiktoria.colour.formats import (
     EXPORT_FORMATS,
     read_palette_source,
     to_css,
     to_gpl,
     to_hex,
 )
-from wiktoria.userdirs import shipped_palette_dir, user_palette_dirs
+from wiktoria.colour.ramp import Palette, mix, ramp_image
+from wiktoria.common.atomicio import atomic_path, atomic_write_text, check_output_dir
+from wiktoria.moods.mood import Mood, MoodFileError, Motion, load_mood
+from wiktoria.moods.userdirs import shipped_palette_dir, user_palette_dirs
 
 __all__ = [
     "MOOD_SIGMA",
@@ -169,7 +169,7 @@ def mood(name: str) -> Mood:
     >>> mood("seethin")
     Traceback (most recent call last):
     ...
-    wiktoria.moods.UnknownMoodError: unknown mood 'seethin'; did you mean 'seething'? ...
+    wiktoria.moods.registry.UnknownMoodError: unknown mood 'seethin'; did you mean 'seething'? ...
     """
     if not isinstance(name, str):
         raise TypeError(f"a mood name must be a string, got {type(name).__name__} {name!r}")
@@ -240,7 +240,7 @@ def mood_at(valence: float, arousal: float, *, sigma: float = MOOD_SIGMA) -> Moo
     """A new mood for any point of the valence–arousal plane, blended from the nearest moods.
 
     Every mood gets the Gaussian weight ``exp(-d² / (2 sigma²))`` of its distance ``d`` to the
-    point; palettes mix in OKLab (:func:`wiktoria.palette.mix`) and motion numerically
+    point; palettes mix in OKLab (:func:`wiktoria.colour.ramp.mix`) and motion numerically
     (:meth:`Motion.mix`). All weights are positive and smooth in the point, so the result is
     continuous as the point moves. The new mood has the requested coordinates.
 
@@ -289,7 +289,7 @@ def mood_at(valence: float, arousal: float, *, sigma: float = MOOD_SIGMA) -> Moo
 def blend(a: str | Mood, b: str | Mood, t: float) -> Mood:
     """Mix two moods: ``t = 0`` gives ``a``, ``t = 1`` gives ``b``.
 
-    Palettes mix in OKLab (:func:`wiktoria.palette.mix`), motion numerically
+    Palettes mix in OKLab (:func:`wiktoria.colour.ramp.mix`), motion numerically
     (:meth:`Motion.mix`), affect linearly.
 
     Parameters
@@ -484,7 +484,7 @@ def save_palette_png(spec: str | Mood, output: str | os.PathLike[str], *, width:
     """Write a mood's ramp above Kovesi's sine-ramp test image as a PNG (atomically).
 
     The image is ``width`` wide: a 64-pixel ramp over a 256-pixel sine ramp
-    (:func:`wiktoria.palette.ramp_image`).
+    (:func:`wiktoria.colour.ramp.ramp_image`).
 
     Examples
     --------

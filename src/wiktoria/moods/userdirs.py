@@ -40,7 +40,7 @@ def shipped_palette_dir() -> Path:
             return Path(str(packaged))
     except (ModuleNotFoundError, NotADirectoryError, OSError):  # pragma: no cover - defensive
         pass
-    return Path(__file__).resolve().parents[2] / "palettes"
+    return Path(__file__).resolve().parents[3] / "palettes"
 
 
 def user_config_dir(

@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from wiktoria.animation import Animation, animate
-from wiktoria.batch import FramesReport, SweepReport, parse_seeds, render_frames, render_sweep
-from wiktoria.encode import EXTENSIONS as ANIMATION_FORMATS
-from wiktoria.painting import default_filename, paint_to_file, parse_overrides
+from wiktoria.io.encode import EXTENSIONS as ANIMATION_FORMATS
+from wiktoria.motion.animation import Animation, animate
+from wiktoria.render.painting import default_filename, paint_to_file, parse_overrides
+from wiktoria.run.batch import FramesReport, SweepReport, parse_seeds, render_frames, render_sweep
 
 __all__ = ["animate_to_file", "frames_to_folder", "paint_command"]
 
@@ -47,8 +47,8 @@ def animate_to_file(
     Without ``output`` the loop goes to ``{mood}-{seed}.gif`` in the current folder, never
     over an existing file. The output's extension and folder are checked before rendering.
     """
-    from wiktoria.atomicio import check_output_dir
-    from wiktoria.batch import write_loop
+    from wiktoria.common.atomicio import check_output_dir
+    from wiktoria.run.batch import write_loop
 
     if output is not None:
         ext = Path(output).suffix.lower()
@@ -117,7 +117,7 @@ def frames_to_folder(
         report = render_frames(anim, output, frames=range(lo, hi), resume=resume, jobs=jobs,
                                progress=progress, write_on_workers=write_on_workers, **options)
         return anim, report
-    from wiktoria.cluster import DEFAULT_CONNECT_TIMEOUT, connect
+    from wiktoria.run.cluster import DEFAULT_CONNECT_TIMEOUT, connect
 
     timeout = DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
     with connect(scheduler, timeout=timeout) as client:

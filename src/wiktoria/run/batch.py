@@ -2,7 +2,7 @@
 
 :func:`render_frames` writes an animation as numbered PNG frames, :func:`render_sweep` paints
 one mood with many seeds (and optionally a labelled contact sheet), :func:`parse_seeds` reads
-``"0..99"``-style seed lists, :func:`write_loop` is :func:`wiktoria.encode.write_animation`
+``"0..99"``-style seed lists, :func:`write_loop` is :func:`wiktoria.io.encode.write_animation`
 with the frames rendered in parallel (by :class:`FramesAhead`). Each matches one CLI command.
 
 Parallelism
@@ -27,7 +27,7 @@ process, in any order, with identical bytes. Work goes to a
   installed, the same version. Such workers keep their own environment: set
   ``WIKTORIA_NUM_THREADS=1`` there, and do not set ``MALLOC_TRIM_THRESHOLD_`` (Dask's nanny
   default), which made numpy frame functions about 3x slower in our measurements
-  (:mod:`wiktoria.cluster` has the dask config that does both).
+  (:mod:`wiktoria.run.cluster` has the dask config that does both).
 
 Frame sequences and sweeps ship only compressed PNG bytes back (``write_loop`` ships raw
 frames, which its encoder needs). The parent writes each file atomically (temporary file
@@ -72,11 +72,18 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
-from wiktoria.animation import Animation, FramePlan
-from wiktoria.atomicio import atomic_write_bytes
-from wiktoria.moodfile import Mood
-from wiktoria.painter import check_memory, render
-from wiktoria.painting import MOOD_KEY, SCENE_KEY, Painting, _slug, build_scene, parse_overrides
+from wiktoria.common.atomicio import atomic_write_bytes
+from wiktoria.moods.mood import Mood
+from wiktoria.motion.animation import Animation, FramePlan
+from wiktoria.render.compositor import check_memory, render
+from wiktoria.render.painting import (
+    MOOD_KEY,
+    SCENE_KEY,
+    Painting,
+    _slug,
+    build_scene,
+    parse_overrides,
+)
 from wiktoria.scene import Canvas, Scene
 
 __all__ = [
@@ -630,7 +637,7 @@ def render_frames(
     progress : callable, optional
         Called with ``1`` after each frame is written (in the calling thread); if it has
         ``start(total)``, that is called first with the number of frames to render. A
-        :class:`wiktoria.progress.ProgressBar` fits.
+        :class:`wiktoria.cli.progress.ProgressBar` fits.
     write_on_workers : bool
         Workers write the frame files themselves (each atomically, a temporary file in the
         folder then ``os.replace``) and send back only the size; this process then checks
@@ -674,7 +681,7 @@ def render_frames(
     Examples
     --------
     >>> import tempfile, wiktoria
-    >>> from wiktoria.batch import render_frames
+    >>> from wiktoria.run.batch import render_frames
     >>> anim = wiktoria.animate("serene", size=(48, 32), frames=4, fps=8, seed=1)
     >>> with tempfile.TemporaryDirectory() as d:
     ...     report = render_frames(anim, d, jobs=1)
@@ -1066,7 +1073,7 @@ def render_sweep(
 class FramesAhead:
     """An animation whose frames are rendered in parallel, ahead of the one reading them.
 
-    It has what :func:`wiktoria.encode.write_animation` uses of an
+    It has what :func:`wiktoria.io.encode.write_animation` uses of an
     :class:`~wiktoria.Animation` (``len``, ``fps``, ``size``, ``scene``, ``mood``,
     ``frame_array``), so an encoder that reads frames one at a time gets them from a pool,
     identical to ``anim.frame_array(i)``.
@@ -1248,7 +1255,7 @@ def write_loop(
     progress: Callable[..., object] | None = None,
     **options: Any,
 ) -> Path:
-    """:func:`wiktoria.encode.write_animation` with the frames rendered in parallel.
+    """:func:`wiktoria.io.encode.write_animation` with the frames rendered in parallel.
 
     The file is byte for byte what ``write_animation(anim, path, **options)`` writes; only the
     rendering is spread over ``jobs`` processes (or ``executor``) by :class:`FramesAhead`.
@@ -1262,7 +1269,7 @@ def write_loop(
         As :func:`render_frames`.
     progress : callable, optional
         ``progress(done, total)`` after each frame is encoded (``write_animation``'s
-        convention; a :class:`wiktoria.progress.ProgressBar` accepts it).
+        convention; a :class:`wiktoria.cli.progress.ProgressBar` accepts it).
     **options
         ``dither``, ``quality``, ``loop``: as ``write_animation``.
 
@@ -1270,7 +1277,7 @@ def write_loop(
     -------
     pathlib.Path
     """
-    from wiktoria.encode import write_animation
+    from wiktoria.io.encode import write_animation
 
     with FramesAhead(source, jobs=jobs, executor=executor) as ahead:
         return write_animation(ahead, path, progress=progress, **options)

@@ -4,15 +4,15 @@ It draws one line, rewritten in place with ``\\r``, on a terminal only and only 
 has taken more than ``delay`` seconds (a quick render shows nothing); ``quiet=True`` hides it
 altogether. It writes to stderr, never stdout, so stdout stays machine-readable.
 
-A :class:`ProgressBar` is the ``progress`` callback of :func:`wiktoria.batch.render_frames`
-and :func:`wiktoria.batch.render_sweep`: they call ``start(total)`` once and then the bar
-itself with the number of items just finished; :func:`wiktoria.encode.write_animation` calls
+A :class:`ProgressBar` is the ``progress`` callback of :func:`wiktoria.run.batch.render_frames`
+and :func:`wiktoria.run.batch.render_sweep`: they call ``start(total)`` once and then the bar
+itself with the number of items just finished; :func:`wiktoria.io.encode.write_animation` calls
 it as ``bar(done, total)``, which also works. ``update`` is thread-safe.
 
 Examples
 --------
 >>> import io
->>> from wiktoria.progress import ProgressBar
+>>> from wiktoria.cli.progress import ProgressBar
 >>> with ProgressBar(3, "frames", file=io.StringIO()) as bar:   # not a terminal: silent
 ...     for _ in range(3):
 ...         bar.update()
@@ -106,7 +106,7 @@ class ProgressBar:
         """Count ``n`` more items as finished and redraw if due. Thread-safe.
 
         Called as ``update(done, total)`` (the convention of
-        :func:`wiktoria.encode.write_animation`'s ``progress``), it sets both instead.
+        :func:`wiktoria.io.encode.write_animation`'s ``progress``), it sets both instead.
         """
         with self._lock:
             if total is not None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from wiktoria._lattice import MASK, Tables, fade, fade_into, workspace, wrap_index
+from wiktoria.noise._lattice import MASK, Tables, fade, fade_into, workspace, wrap_index
 
 CLIP = 1.0
 #: Points per chunk times corners: keeps every temporary under ~128 KiB, in cache and below

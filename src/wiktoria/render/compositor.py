@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.moodfile import Mood
-from wiktoria.palette import Palette
+from wiktoria.colour.ramp import Palette
+from wiktoria.moods.mood import Mood
 from wiktoria.scene import (
     GrainLayer,
     MarbleLayer,
@@ -308,7 +308,7 @@ def _band_strata(ctx: _Ctx, layer: StrataLayer, rows: np.ndarray, buf: np.ndarra
 
 
 def _prepare_strokes(ctx: _Ctx, layer: StrokesLayer) -> None:
-    from wiktoria.strokes import StrokeParams, render_strokes
+    from wiktoria.render.strokes import StrokeParams, render_strokes
 
     W, H = ctx.width, ctx.height
     weight = None

@@ -1,0 +1,33 @@
+"""Moods: the mood record, the registry of shipped and user moods, ``mood_at`` and ``blend``.
+
+* :mod:`wiktoria.moods.mood`: :class:`Mood` and :class:`Motion` and their TOML format;
+* :mod:`wiktoria.moods.registry`: finding moods by name, placing them on the valence-arousal
+  plane, blending them, palette import and export;
+* :mod:`wiktoria.moods.userdirs`: where the shipped and the user's mood files live.
+
+Note that ``wiktoria.moods`` (the top-level package attribute) is the function :func:`moods`;
+import this package's other names with ``from wiktoria.moods import ...``.
+"""
+
+from wiktoria.moods.mood import Mood, MoodFileError, Motion, load_mood, parse_mood
+from wiktoria.moods.registry import (
+    MOOD_SIGMA,
+    MoodShadowWarning,
+    UnknownMoodError,
+    all_moods,
+    blend,
+    estimate_affect,
+    export_palette,
+    import_palette,
+    mood,
+    mood_at,
+    mood_table,
+    moods,
+    resolve_mood,
+    save_palette_png,
+)
+
+__all__ = ["MOOD_SIGMA", "Mood", "MoodFileError", "MoodShadowWarning", "Motion",
+           "UnknownMoodError", "all_moods", "blend", "estimate_affect", "export_palette",
+           "import_palette", "load_mood", "mood", "mood_at", "mood_table", "moods",
+           "parse_mood", "resolve_mood", "save_palette_png"]
