@@ -1,0 +1,133 @@
+"""Argument checks shared by every module, so one mistake gets one exception type everywhere.
+
+The rules:
+
+* a value of the wrong *type* (a string where a number is wanted, a bool anywhere a number is
+  wanted) raises :class:`TypeError`; a value of the right type but outside what is allowed
+  (out of range, not whole, NaN) raises :class:`ValueError`;
+* the message is one line that names the argument, what is allowed and the value given;
+* numpy scalars count as the Python numbers they hold (``np.float32(2.0)``, ``np.int64(3)``),
+  and an integer argument accepts any whole number (``3``, ``3.0``, ``np.float32(3)``).
+
+Examples
+--------
+>>> import numpy as np
+>>> integer(np.int64(3), "octaves", 1, 10), number(np.float32(0.5), "gain", 0, 1)
+(3, 0.5)
+>>> integer(2.5, "octaves", 1, 10)
+Traceback (most recent call last):
+...
+ValueError: octaves must be an integer from 1 to 10, got 2.5
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["boolean", "choice", "integer", "number", "seed"]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def _range(lo: float | None, hi: float | None, lo_open: bool = False) -> str:
+    if lo is None and hi is None:
+        return ""
+    if hi is None:
+        return f" greater than {lo:g}" if lo_open else f" of at least {lo:g}"
+    if lo is None:
+        return f" of at most {hi:g}"
+    if lo_open:
+        return f" in ({lo:g}, {hi:g}]"
+    return f" from {lo:g} to {hi:g}"
+
+
+def integer(value: Any, name: str, lo: int | None = None, hi: int | None = None) -> int:
+    """``value`` as an ``int``, checked to lie in ``[lo, hi]`` (either bound may be None).
+
+    Raises
+    ------
+    TypeError
+        Not a number (bools are not numbers here).
+    ValueError
+        Not whole, or out of range.
+    """
+    allowed = f"{name} must be an integer{_range(lo, hi)}, got {value!r}"
+    if not _is_number(value):
+        raise TypeError(allowed)
+    if isinstance(value, numbers.Integral):
+        v = int(value)
+    else:
+        f = float(value)
+        if not (math.isfinite(f) and f.is_integer()):
+            raise ValueError(allowed)
+        v = int(f)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        raise ValueError(allowed)
+    return v
+
+
+def number(value: Any, name: str, lo: float | None = None, hi: float | None = None, *,
+           lo_open: bool = False) -> float:
+    """``value`` as a finite ``float`` in ``[lo, hi]`` (``(lo, hi]`` with ``lo_open``).
+
+    Raises
+    ------
+    TypeError
+        Not a number (bools are not numbers here).
+    ValueError
+        NaN, infinite or out of range.
+    """
+    allowed = f"{name} must be a number{_range(lo, hi, lo_open)}, got {value!r}"
+    if not _is_number(value):
+        raise TypeError(allowed)
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(allowed)
+    if lo is not None and (v <= lo if lo_open else v < lo):
+        raise ValueError(allowed)
+    if hi is not None and v > hi:
+        raise ValueError(allowed)
+    return v
+
+
+def boolean(value: Any, name: str) -> bool:
+    """``value`` as a ``bool``: only ``True``, ``False`` and numpy bools are accepted."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be true or false, got {value!r}")
+    return bool(value)
+
+
+def choice(value: Any, name: str, options: Iterable[str]) -> str:
+    """``value`` if it is one of ``options``; the error lists them (and the closest one)."""
+    opts = list(options)
+    if isinstance(value, str) and value in opts:
+        return value
+    import difflib
+
+    close = difflib.get_close_matches(str(value), opts, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    message = f"unknown {name} {value!r}{hint}; valid: {', '.join(opts)}"
+    if not isinstance(value, str):
+        raise TypeError(message)
+    raise ValueError(message)
+
+
+def seed(value: Any, name: str = "seed") -> int:
+    """A seed: an integer from 0 to 2**63 - 1."""
+    allowed = f"{name} must be an integer from 0 to 2**63-1, got {value!r}"
+    if not _is_number(value):
+        raise TypeError(allowed)
+    try:
+        v = integer(value, name)
+    except ValueError:
+        raise ValueError(allowed) from None
+    if not 0 <= v < 2**63:
+        raise ValueError(allowed)
+    return v
