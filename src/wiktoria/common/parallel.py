@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["blocks", "num_threads", "run"]
+__all__ = ["blocks", "num_threads", "run", "usable_cpus"]
 
 _lock = threading.Lock()
 _local = threading.local()
@@ -33,6 +33,11 @@ def num_threads() -> int:
             return max(1, int(env))
         except ValueError:
             pass
+    return usable_cpus()
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask), at least 1."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux

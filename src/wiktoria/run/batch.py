@@ -73,6 +73,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from wiktoria.common.atomicio import atomic_write_bytes
+from wiktoria.common.parallel import usable_cpus
 from wiktoria.moods.mood import Mood
 from wiktoria.motion.animation import Animation, FramePlan
 from wiktoria.render.compositor import check_memory, render
@@ -178,14 +179,6 @@ class SweepReport:
 
 
 # ------------------------------------------------------------------------------ executors
-
-
-def usable_cpus() -> int:
-    """CPUs this process may run on (its affinity mask), at least 1."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _worker_init(threads: str) -> None:
