@@ -48,7 +48,7 @@ def test_paint_set_scene_dump_and_reproduce(tmp_path: Path,
     scene = Scene.from_toml((tmp_path / "a.toml").read_text())
     assert scene.layer("strata").count == 3
     assert scene.layer("sky").warp == 2.5
-    assert scene.mood == "0.3,-0.5"
+    assert scene.mood == wiktoria.mood_at(0.3, -0.5)
     res = run(["paint", "--scene", "a.toml", "-o", "b.png"], tmp_path, monkeypatch)
     assert res.exit_code == 0, res.output
     a = np.asarray(Image.open(tmp_path / "a.png"))
@@ -74,7 +74,7 @@ def test_paint_set_scene_dump_and_reproduce(tmp_path: Path,
     (["paint", "--set", "strata.cuont=3"], "unknown strata parameter 'cuont'"),
     (["paint", "--set", "clouds.count=3"], "unknown layer 'clouds'"),
     (["paint", "--set", "strata.count"], "--set expects LAYER.PARAM=VALUE"),
-    (["paint", "--set", "strata.count=99"], "strata.count must be from 1 to 9, got 99"),
+    (["paint", "--set", "strata.count=99"], "strata.count must be an integer from 1 to 9, got 99"),
     (["paint", "-o", "nowhere/x.png"], "output folder 'nowhere' does not exist"),
     (["paint", "-o", "x.bmp"], "unknown extension '.bmp'"),
     (["paint", "--seed", "-1"], "'-1' is not a seed list; use N, A..B"),

@@ -238,8 +238,8 @@ BAD_FILES = [
      "'#RGB'"),
     ('{ color = "#5a6a8a" }', "{ color = 0x5a6a8a }",
      "ramp.stops[1].color = 5925514: expected a hex colour string like '#1a2b3c'"),
-    ("speed = 0.1", "persistance = 0.5",
-     "motion.persistance = 0.5: unknown key; did you mean 'persistence'?"),
+    ("speed = 0.1", "turbulance = 0.5",
+     "motion.turbulance = 0.5: unknown key; did you mean 'turbulence'?"),
     ("[motion]", "[motoin]", "motoin = {'speed': 0.1}: unknown key; did you mean 'motion'?"),
     ('aliases = ["gloaming"]', 'aliases = ["gloaming", "gloaming"]',
      "aliases[1] = 'gloaming': duplicate name or alias in this file"),
@@ -380,8 +380,8 @@ def test_mood_validation(kwargs: dict, error: type[Exception], message: str) -> 
 def test_motion_validation() -> None:
     good = Motion.for_affect(0.0, 0.0)
     values = {f: getattr(good, f) for f in MOTION_FIELDS}
-    with pytest.raises(ValueError, match=r"motion.jitter = 1.5 is out of range \[0, 1\]"):
-        Motion(**{**values, "jitter": 1.5})
+    with pytest.raises(ValueError, match=r"motion.warp = 4.5 is out of range \[0, 4\]"):
+        Motion(**{**values, "warp": 4.5})
     with pytest.raises(TypeError, match=r"motion\.speed must be a number, got True"):
         Motion(**{**values, "speed": True})
 

@@ -22,7 +22,7 @@ def test_paint_returns_a_painting_of_the_right_size() -> None:
     arr = np.asarray(p)
     assert arr.shape == (64, 96, 3) and arr.dtype == np.uint8
     assert p.image.size == (96, 64) and p.image.mode == "RGB"
-    assert p.scene.seed == 3 and p.scene.mood == "seething"
+    assert p.scene.seed == 3 and p.scene.mood == wiktoria.mood("seething")
     png = p._repr_png_()
     assert png.startswith(b"\x89PNG")
 

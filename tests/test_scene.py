@@ -54,7 +54,7 @@ def test_override_keys_cover_every_layer_parameter() -> None:
                          r"'strata'\?\); this landscape scene has layers: sky, strata, strokes"),
     ({"count": 3}, r"override key 'count' must be layer.param"),
     ({"strata.count": 2.5}, r"strata.count must be an integer from 1 to 9, got 2.5"),
-    ({"strata.count": 0}, r"strata.count must be from 1 to 9, got 0"),
+    ({"strata.count": 0}, r"strata.count must be an integer from 1 to 9, got 0"),
     ({"sky.warp": "lots"}, r"sky.warp must be a number from 0 to 20, got 'lots'"),
     ({"sky.warp": float("nan")}, r"sky.warp must be a number"),
 ])

@@ -31,25 +31,31 @@ is small, and floats are written with ``repr`` so a mood round-trips exactly.
 from __future__ import annotations
 
 import difflib
-import json
 import math
 import os
 import re
 import tomllib
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
 from wiktoria.colour.ramp import HUE_PATHS, SHAPES, SPACES, Palette, Stop, warn_if_failing
 from wiktoria.common.atomicio import atomic_write_text
+from wiktoria.common.toml import TomlWriter, toml_value
 
 __all__ = [
+    "LEGACY_MOTION_KEYS",
     "MOTION_FIELDS",
     "Mood",
     "MoodFileError",
+    "MoodFileWarning",
     "Motion",
     "load_mood",
+    "mood_from_dict",
     "parse_mood",
+    "write_mood",
 ]
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_.+@-]{0,199}$")
@@ -72,6 +78,10 @@ class MoodFileError(ValueError):
         super().__init__(message)
 
 
+class MoodFileWarning(UserWarning):
+    """A mood file holds something Wiktoria reads but ignores (a key of an older version)."""
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
@@ -89,55 +99,49 @@ def _show(value: Any) -> str:
 # Motion
 
 MOTION_FIELDS: dict[str, tuple[float, float, str]] = {
-    "speed": (0.001, 4.0, "frame heights per second that the field drifts and evolves"),
-    "octaves": (1.0, 10.0, "fBm octaves; fractional values weight the last octave"),
-    "persistence": (0.0, 1.0, "amplitude ratio between successive octaves"),
-    "lacunarity": (1.0, 4.0, "frequency ratio between successive octaves"),
+    "speed": (0.001, 4.0, "how fast the layers evolve (each layer's speed scales it)"),
+    "octaves": (1.0, 10.0, "detail: each layer rounds its own share to whole fBm octaves"),
     "warp": (0.0, 4.0, "domain-warp strength, in noise cells"),
     "turbulence": (0.0, 1.0, "0 smooth fBm, 1 fully ridged/turbulent (abs) noise"),
-    "jitter": (0.0, 1.0, "temporal irregularity of the speed"),
     "stroke_density": (0.0, 1.0, "fraction of the maximum number of flow strokes"),
     "stroke_length": (0.0, 1.0, "stroke length, relative to the longest the painter draws"),
     "stroke_curl": (0.0, 1.0, "0 laminar strokes, 1 tightly curled ones"),
 }
 """Motion parameter ``name: (minimum, maximum, meaning)``."""
 
+LEGACY_MOTION_KEYS: tuple[str, ...] = ("persistence", "lacunarity", "jitter")
+"""Motion keys of version 0.1 mood files that never reached a painting: read and ignored."""
+
 
 @dataclass(frozen=True)
 class Motion:
     """How a mood moves: parameters for the noise field, its animation and the flow strokes.
 
-    All are floats; ranges are in :data:`MOTION_FIELDS`. ``octaves`` may be fractional: a
-    painter sums ``floor(octaves)`` octaves and adds the next one scaled by the fraction
-    (Musgrave's fBm), so motion stays continuous when moods are blended.
+    All are floats; ranges are in :data:`MOTION_FIELDS`. Every field reaches the painting
+    through the default layer parameters a style derives from it
+    (:mod:`wiktoria.scene.styles`).
 
     Attributes
     ----------
     speed : float
-        Frame heights per second, ``[0.001, 4]``; perceived speed is roughly logarithmic.
+        ``[0.001, 4]``; each layer's ``speed`` is a multiple of it; perceived speed is roughly
+        logarithmic.
     octaves : float
-        ``[1, 10]``.
-    persistence : float
-        ``[0, 1]``.
-    lacunarity : float
-        ``[1, 4]``.
+        ``[1, 10]``: the detail of the painting. It may be fractional (blends are): each layer
+        rounds its own share to whole octaves (the sky ``octaves``, the strata one more, the
+        strokes about half), so a fraction can tip some layers and not others.
     warp : float
         Domain-warp strength in noise cells, ``[0, 4]``.
     turbulence : float
         ``[0, 1]``: blend from smooth fBm to ridged ``abs`` turbulence.
-    jitter : float
-        ``[0, 1]``: temporal irregularity of the speed.
     stroke_density, stroke_length, stroke_curl : float
         ``[0, 1]`` hints for flow strokes: how many, how long, how tightly curled.
     """
 
     speed: float
     octaves: float
-    persistence: float
-    lacunarity: float
     warp: float
     turbulence: float
-    jitter: float
     stroke_density: float
     stroke_length: float
     stroke_curl: float
@@ -161,18 +165,15 @@ class Motion:
         ==================  ===========================================
         speed               ``0.02 * 16 ** u`` (log-spaced, 0.02–0.32)
         octaves             ``2 + 4 u``
-        persistence         ``0.40 + 0.20 u``
-        lacunarity          ``2``
         warp                ``0.10 + 0.60 u + 0.30 neg u``
         turbulence          ``0.05 + 0.70 u + 0.20 neg u``
-        jitter              ``0.05 + 0.45 neg u``
         stroke_density      ``0.15 + 0.80 u``
         stroke_length       ``0.20 + 0.70 u``
         stroke_curl         ``0.05 + 0.60 u + 0.30 neg u``
         ==================  ===========================================
 
         Speed, turbulence, stroke density and length rise with arousal; negative, aroused moods
-        (writhing, seething) twist and stutter most (Toet et al. 2011: speed and irregular
+        (writhing, seething) twist most (Toet et al. 2011: speed and irregular
         motion are arousing and unpleasant).
 
         Examples
@@ -185,11 +186,8 @@ class Motion:
         return cls(
             speed=0.02 * 16.0**u,
             octaves=2.0 + 4.0 * u,
-            persistence=0.40 + 0.20 * u,
-            lacunarity=2.0,
             warp=0.10 + 0.60 * u + 0.30 * neg * u,
             turbulence=0.05 + 0.70 * u + 0.20 * neg * u,
-            jitter=0.05 + 0.45 * neg * u,
             stroke_density=0.15 + 0.80 * u,
             stroke_length=0.20 + 0.70 * u,
             stroke_curl=0.05 + 0.60 * u + 0.30 * neg * u,
@@ -329,58 +327,56 @@ class Mood:
 # writing
 
 
-def _s(text: str) -> str:
-    """A TOML basic string (JSON escapes are valid TOML; DEL must be escaped too)."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _f(value: float) -> str:
-    return repr(float(value))
-
-
-def _stop_line(stop: Stop) -> str:
-    parts = []
+def _stop_value(stop: Stop) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if stop.pos is not None:
-        parts.append(f"pos = {_f(stop.pos)}")
+        out["pos"] = float(stop.pos)
     if stop.color is not None:
-        parts.append(f"color = {_s(stop.color)}")
+        out["color"] = stop.color
     elif stop.oklch is not None:
-        parts.append("oklch = [" + ", ".join(_f(v) for v in stop.oklch) + "]")
+        out["oklch"] = [float(v) for v in stop.oklch]
     elif stop.oklab is not None:
-        parts.append("oklab = [" + ", ".join(_f(v) for v in stop.oklab) + "]")
+        out["oklab"] = [float(v) for v in stop.oklab]
     if stop.name:
-        parts.append(f"name = {_s(stop.name)}")
-    return "  { " + ", ".join(parts) + " },"
+        out["name"] = stop.name
+    return out
+
+
+def write_mood(writer: TomlWriter, mood: Mood, table: str = "") -> None:
+    """Write ``mood`` into a TOML document: at the top level, or as the table ``table``.
+
+    A scene embeds its mood this way (``table="mood"``), so it reproduces without the mood
+    file; :func:`mood_from_dict` reads either form back equal.
+    """
+    prefix = f"{table}." if table else ""
+    if table:
+        writer.table(table)
+    writer.pair("name", mood.name)
+    writer.pair("aliases", list(mood.aliases))
+    writer.pair("description", mood.description)
+    writer.table(f"{prefix}affect")
+    writer.pair("valence", mood.valence)
+    writer.pair("arousal", mood.arousal)
+    writer.pair("source", mood.source)
+    pal = mood.palette
+    writer.table(f"{prefix}ramp")
+    writer.pair("space", pal.space)
+    writer.pair("hue", pal.hue)
+    writer.pair("shape", pal.shape)
+    writer.raw("stops = [")
+    for stop in pal.stops:
+        writer.raw(f"  {toml_value(_stop_value(stop))},")
+    writer.raw("]")
+    writer.table(f"{prefix}motion")
+    for name, (lo, hi, meaning) in MOTION_FIELDS.items():
+        writer.pair(name, getattr(mood.motion, name), comment=f"{lo:g} to {hi:g}: {meaning}")
 
 
 def _dump(mood: Mood) -> str:
-    pal = mood.palette
-    lines = [
-        "# Wiktoria mood file: see the palettes folder's files for the format",
-        f"name = {_s(mood.name)}",
-        "aliases = [" + ", ".join(_s(a) for a in mood.aliases) + "]",
-        f"description = {_s(mood.description)}",
-        "",
-        "[affect]",
-        f"valence = {_f(mood.valence)}",
-        f"arousal = {_f(mood.arousal)}",
-        f"source = {_s(mood.source)}",
-        "",
-        "[ramp]",
-        f"space = {_s(pal.space)}",
-        f"hue = {_s(pal.hue)}",
-        f"shape = {_s(pal.shape)}",
-        "stops = [",
-        *(_stop_line(s) for s in pal.stops),
-        "]",
-        "",
-        "[motion]",
-    ]
-    width = max(len(n) for n in MOTION_FIELDS)
-    for name, (_, _, meaning) in MOTION_FIELDS.items():
-        value = _f(getattr(mood.motion, name))
-        lines.append(f"{name:<{width}} = {value:<22} # {meaning}")
-    return "\n".join(lines) + "\n"
+    writer = TomlWriter()
+    writer.comment("Wiktoria mood file: see the palettes folder's files for the format")
+    write_mood(writer, mood)
+    return writer.text()
 
 
 # --------------------------------------------------------------------------------------------
@@ -397,6 +393,7 @@ class _Reader:
 
     def __init__(self, origin: str) -> None:
         self.origin = origin
+        self.legacy: list[str] = []
 
     def fail(self, key: str | None, value: Any, problem: str) -> MoodFileError:
         return MoodFileError(self.origin, key, value, problem)
@@ -526,6 +523,8 @@ class _Reader:
                             str(exc)) from None
 
         motion_table = self.table(doc, "motion", required=False)
+        self.legacy = [k for k in LEGACY_MOTION_KEYS if k in motion_table]
+        motion_table = {k: v for k, v in motion_table.items() if k not in LEGACY_MOTION_KEYS}
         self.known(motion_table, tuple(MOTION_FIELDS), "motion.")
         default = Motion.for_affect(valence, arousal)
         motion = Motion(**{
@@ -573,10 +572,28 @@ def parse_mood(text: str, origin: str = "<mood text>", *, path: Path | None = No
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(origin, text, exc) from None
-    mood = _Reader(origin).read(doc, path)
+    reader = _Reader(origin)
+    mood = reader.read(doc, path)
     if check:
+        if reader.legacy:
+            warnings.warn(f"{origin}: motion.{reader.legacy[0]} is ignored since Wiktoria 0.2 "
+                          "(it never changed the painting); delete the line",
+                          MoodFileWarning, stacklevel=3)
         warn_if_failing(mood.palette, origin, arousal=mood.arousal, stacklevel=3)
     return mood
+
+
+def mood_from_dict(doc: Mapping[str, Any], origin: str = "<mood>") -> Mood:
+    """A mood from the parsed TOML of a mood file or of a scene's ``[mood]`` table.
+
+    Raises
+    ------
+    MoodFileError
+        One line naming ``origin``, the key and the value.
+    """
+    if not isinstance(doc, Mapping):
+        raise MoodFileError(origin, None, None, f"a mood must be a table, got {doc!r}")
+    return _Reader(origin).read(dict(doc), None)
 
 
 def load_mood(path: str | os.PathLike[str], *, check: bool = True) -> Mood:

@@ -188,7 +188,7 @@ def mood(name: str) -> Mood:
 _VA_RE = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*,\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*$")
 
 
-def resolve_mood(spec: str | Mood) -> Mood:
+def resolve_mood(spec: str | Mood, *, files: bool = True) -> Mood:
     """Turn what a user typed into a mood.
 
     Parameters
@@ -197,6 +197,9 @@ def resolve_mood(spec: str | Mood) -> Mood:
         A :class:`Mood` (returned as is); a name or alias; a path to a ``.toml`` mood file
         (anything ending in ``.toml`` or containing a path separator); or ``"valence,arousal"``
         such as ``"0.3,-0.5"`` (see :func:`mood_at`).
+    files : bool
+        Whether ``spec`` may be a path. Scenes resolve with ``files=False``: nothing read from
+        a file makes Wiktoria open another file.
 
     Examples
     --------
@@ -214,6 +217,9 @@ def resolve_mood(spec: str | Mood) -> Mood:
         return mood_at(float(match.group(1)), float(match.group(2)))
     text = spec.strip()
     if text.lower().endswith(".toml") or "/" in text or os.sep in text:
+        if not files:
+            raise ValueError(f"mood {spec!r} is a path; a scene names a registered mood or "
+                             "embeds the mood's data, never a file")
         return load_mood(text)
     if "," in text:
         raise ValueError(

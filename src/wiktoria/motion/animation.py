@@ -1,6 +1,6 @@
 """Animations: seamless loops of paintings, rendered lazily frame by frame.
 
-Time is a periodic axis of every layer (see :meth:`wiktoria.render.compositor` ``_Ctx.time``): frame
+Time is a periodic axis of every layer (see :meth:`wiktoria.render.Frame.time`): frame
 ``i + len(anim)`` is frame ``i`` exactly, so a loop has no seam. A frame is a pure function of
 the scene and its index, so frames can be rendered in any order, in any process, with
 identical bytes.
@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from wiktoria.moods.mood import Mood
-from wiktoria.moods.registry import blend, resolve_mood
+from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import render
 from wiktoria.render.painting import Painting, build_scene
-from wiktoria.scene import Layer, Loop, Scene
+from wiktoria.scene import Loop, Scene
 
 __all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "animate", "animation_from_scene"]
 
@@ -29,62 +29,47 @@ __all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "animate", "animation_fro
 HTML_CAP_BYTES = 12 * 2**20
 
 
-def _mix_layers(a: tuple[Layer, ...], b: tuple[Layer, ...], t: float) -> tuple[Layer, ...]:
-    """Layers of ``a`` with their real-valued parameters moved ``t`` of the way to ``b``'s.
-
-    Integer parameters (counts, octaves, depths) and speeds stay those of ``a``: they define
-    structure and the time axis, which must not jump between frames.
-    """
-    out = []
-    other = {layer.type: layer for layer in b}
-    for layer in a:
-        twin = other.get(layer.type)
-        if twin is None:
-            out.append(layer)
-            continue
-        changes = {}
-        for f in fields(layer):
-            va, vb = getattr(layer, f.name), getattr(twin, f.name)
-            if f.name in ("speed", "life") or isinstance(va, int) or not isinstance(va, float):
-                continue
-            changes[f.name] = va + (vb - va) * t
-        out.append(replace(layer, **changes))
-    return tuple(out)
-
-
 @dataclass(frozen=True)
 class FramePlan:
-    """Everything needed to render any frame: picklable, so workers can take it."""
+    """Everything needed to render any frame: picklable, so workers can take it.
 
-    scene: Scene  # the loop's scene, frame 0
-    mood: Mood
-    to_mood: Mood | None
-    to_scene: Scene | None
+    It is the loop's scene at frame 0; frame ``i`` is the same scene with ``loop.frame = i``
+    (the scene itself says how its mood and layers move, see
+    :meth:`wiktoria.Scene.frame_state`).
+    """
+
+    scene: Scene
+
+    @property
+    def mood(self) -> Mood:
+        """The mood at the start of the loop."""
+        return self.scene.mood
+
+    @property
+    def to_mood(self) -> Mood | None:
+        """The mood the loop moves to, if any."""
+        assert self.scene.loop is not None
+        return self.scene.loop.to
 
     def frame_scene(self, index: int) -> tuple[Scene, Mood]:
+        """The scene of frame ``index`` (modulo the frame count) and the mood it paints with."""
         assert self.scene.loop is not None
         n = self.scene.loop.frames
-        loop = replace(self.scene.loop, frame=index % n)
-        scene = replace(self.scene, loop=loop)
-        if self.to_mood is None or self.to_scene is None:
-            return scene, self.mood
-        t = loop.blend_t()
-        mood = blend(self.mood, self.to_mood, t)
-        layers = _mix_layers(self.scene.layers, self.to_scene.layers, t)
-        return replace(scene, layers=layers), mood
+        scene = replace(self.scene, loop=replace(self.scene.loop, frame=index % n))
+        return scene, scene.frame_state()[0]
 
     def render(self, index: int) -> np.ndarray:
         """Frame ``index`` (taken modulo the frame count) as (H, W, 3) uint8."""
-        scene, mood = self.frame_scene(index)
-        return render(scene, mood)
+        scene, _ = self.frame_scene(index)
+        return render(scene)
 
     def painting(self, index: int) -> Painting:
         """Frame ``index`` as a :class:`Painting` whose scene carries the frame index."""
         scene, mood = self.frame_scene(index)
-        return Painting(scene, mood, render(scene, mood))
+        return Painting(scene, mood, render(scene))
 
     def png_bytes(self, index: int) -> bytes:
-        """Frame ``index`` as PNG bytes carrying its scene (with ``loop.frame``) and mood."""
+        """Frame ``index`` as PNG bytes carrying its scene (with ``loop.frame``)."""
         return self.painting(index).png_bytes()
 
 
@@ -151,7 +136,7 @@ class Animation:
 
     def __repr__(self) -> str:
         w, h = self.size
-        return (f"<Animation {self.scene.style} {self.scene.mood!r} {w}x{h} "
+        return (f"<Animation {self.scene.style} {self.scene.mood.name!r} {w}x{h} "
                 f"{len(self)} frames at {self.fps:g} fps seed={self.scene.seed}>")
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
@@ -212,27 +197,22 @@ def animate(
     >>> len(anim), anim.frame(3).scene.loop.frame
     (8, 3)
     """
-    scene, resolved = build_scene(mood, size, seed, style, overrides)
-    loop = Loop(frames=frames, fps=fps, frame=0,
-                to=(to if isinstance(to, str) else (to.name if to is not None else "")),
-                pingpong=pingpong)
-    scene = replace(scene, loop=loop)
-    to_mood = to_scene = None
+    scene, _ = build_scene(mood, size, seed, style, overrides)
+    to_mood = to_layers = None
     if to is not None:
         to_mood = resolve_mood(to)
-        to_scene, _ = build_scene(to_mood, size, scene.seed, style, overrides)
-    return Animation(FramePlan(scene, resolved, to_mood, to_scene))
+        to_layers = build_scene(to_mood, size, scene.seed, style, overrides)[0].layers
+    loop = Loop(frames=frames, fps=fps, frame=0, to=to_mood, pingpong=pingpong,
+                to_layers=to_layers)
+    return Animation(FramePlan(replace(scene, loop=loop)))
 
 
-def animation_from_scene(scene: Scene, mood: Mood | None = None,
-                         overrides: Mapping[str, Any] | None = None) -> Animation:
-    """An :class:`Animation` of a scene that has a ``loop`` (e.g. read from a frame PNG)."""
+def animation_from_scene(scene: Scene, mood: Mood | None = None) -> Animation:
+    """An :class:`Animation` of a scene that has a ``loop`` (e.g. read from a GIF or a frame
+    PNG); ``mood`` replaces the scene's mood."""
     if scene.loop is None:
         raise ValueError("the scene has no [loop]: it is a still, not an animation")
     scene = replace(scene, loop=replace(scene.loop, frame=0))
-    resolved = mood if mood is not None else resolve_mood(scene.mood)
-    to_mood = to_scene = None
-    if scene.loop.to:
-        to_mood = resolve_mood(scene.loop.to)
-        to_scene, _ = build_scene(to_mood, scene.size, scene.seed, scene.style, overrides)
-    return Animation(FramePlan(scene, resolved, to_mood, to_scene))
+    if mood is not None:
+        scene = replace(scene, mood=mood)
+    return Animation(FramePlan(scene))

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 
 from wiktoria import __version__
+from wiktoria.common import validate
 from wiktoria.common.atomicio import atomic_path, check_output_dir
 from wiktoria.moods.mood import Mood, parse_mood
 from wiktoria.moods.registry import resolve_mood
@@ -87,7 +88,7 @@ class Painting:
 
     def __repr__(self) -> str:
         w, h = self.size
-        return (f"<Painting {self.scene.style} {self.scene.mood!r} {w}x{h} "
+        return (f"<Painting {self.scene.style} {self.scene.mood.name!r} {w}x{h} "
                 f"seed={self.scene.seed}>")
 
     def pnginfo(self, extra: Mapping[str, str] | None = None) -> PngImagePlugin.PngInfo:
@@ -143,15 +144,7 @@ def _overrides(kw: Mapping[str, Any]) -> dict[str, Any]:
 def _seed(seed: int | None) -> int:
     if seed is None:
         return secrets.randbelow(2**31)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not (
-        0 <= int(seed) < 2**63
-    ):
-        raise ValueError(f"seed must be an integer from 0 to 2**63-1, got {seed!r}")
-    return int(seed)
-
-
-def _mood_spec(spec: str | Mood, resolved: Mood) -> str:
-    return spec if isinstance(spec, str) else resolved.name
+    return validate.seed(seed)
 
 
 def build_scene(
@@ -165,8 +158,7 @@ def build_scene(
     w, h = check_size(size)
     style = check_style(style)
     resolved = resolve_mood(mood)
-    scene = Scene(Canvas(w, h, _seed(seed)), _mood_spec(mood, resolved), style,
-                  layers_for(resolved, style))
+    scene = Scene(Canvas(w, h, _seed(seed)), resolved, style, layers_for(resolved, style))
     if overrides:
         scene = scene.override(_overrides(overrides))
     return scene, resolved
@@ -210,11 +202,27 @@ def paint(
 
 
 def paint_scene(scene: Scene, mood: Mood | None = None) -> Painting:
-    """Render a :class:`Scene` (its mood spec resolved unless ``mood`` is given)."""
-    resolved = mood if mood is not None else resolve_mood(scene.mood)
-    check_style(scene.style)
+    """Render a :class:`Scene`.
+
+    Parameters
+    ----------
+    scene : Scene
+        Everything the painting is made of, its mood included.
+    mood : Mood, optional
+        Paint with this mood instead of the scene's (the scene then records it).
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> p = wiktoria.paint("serene", size=(64, 48), seed=2)
+    >>> q = wiktoria.paint_scene(wiktoria.Scene.from_toml(p.scene.to_toml()))
+    >>> q.png_bytes() == p.png_bytes()
+    True
+    """
+    if mood is not None and mood != scene.mood:
+        scene = replace(scene, mood=mood)
     check_memory(*scene.size)
-    return Painting(scene, resolved, render(scene, resolved))
+    return Painting(scene, scene.mood, render(scene))
 
 
 def read_scene(path: str | os.PathLike[str]) -> tuple[Scene, Mood | None]:
@@ -229,7 +237,8 @@ def read_scene(path: str | os.PathLike[str]) -> tuple[Scene, Mood | None]:
     if not p.exists():
         raise ValueError(f"{str(p)!r} does not exist")
     if p.suffix.lower() == ".toml":
-        return Scene.from_toml(p.read_text(encoding="utf-8"), origin=str(p)), None
+        scene = Scene.from_toml(p.read_text(encoding="utf-8"), origin=str(p))
+        return scene, scene.mood
     try:
         with Image.open(p) as im:
             text = dict(getattr(im, "text", {}) or {})
@@ -238,9 +247,10 @@ def read_scene(path: str | os.PathLike[str]) -> tuple[Scene, Mood | None]:
     if SCENE_KEY not in text:
         raise ValueError(f"{str(p)!r} carries no Wiktoria scene (no {SCENE_KEY!r} text chunk); "
                          "only PNGs written by Wiktoria can be reproduced")
-    scene = Scene.from_toml(text[SCENE_KEY], origin=f"{p} ({SCENE_KEY})")
+    # Version 0.1 named the mood in the scene and carried its definition beside it.
     mood = parse_mood(text[MOOD_KEY], origin=f"{p} ({MOOD_KEY})") if MOOD_KEY in text else None
-    return scene, mood
+    scene = Scene.from_toml(text[SCENE_KEY], origin=f"{p} ({SCENE_KEY})", mood=mood)
+    return scene, scene.mood
 
 
 def reproduce(source: str | os.PathLike[str], output: str | os.PathLike[str]) -> Painting:
@@ -257,7 +267,7 @@ def _slug(text: str) -> str:
 
 def default_filename(scene: Scene, folder: str | os.PathLike[str] = ".", ext: str = ".png") -> Path:
     """``{mood}-{seed}.png`` in ``folder``, with ``-1``, ``-2``... if it exists already."""
-    base = f"{_slug(scene.mood)}-{scene.seed}"
+    base = f"{_slug(scene.mood.name)}-{scene.seed}"
     folder = Path(folder)
     candidate = folder / f"{base}{ext}"
     k = 1
@@ -319,9 +329,8 @@ def paint_to_file(
         check_output_dir(output)
     if dump_scene is not None:
         check_output_dir(dump_scene)
-    embedded: Mood | None = None
     if scene_file is not None:
-        base, embedded = read_scene(scene_file)
+        base, _ = read_scene(scene_file)
         changes: dict[str, Any] = {}
         if size is not None:
             w, h = check_size(size)
@@ -334,12 +343,11 @@ def paint_to_file(
             changes["layers"] = layers_for(new_mood, style)
             changes["style"] = style
         if mood is not None:
-            changes["mood"] = mood
-            embedded = None
+            changes["mood"] = resolve_mood(mood)
         scene = replace(base, **changes)
         if overrides:
             scene = scene.override(overrides)
-        resolved = embedded if embedded is not None else resolve_mood(scene.mood)
+        resolved = scene.mood
     else:
         scene, resolved = build_scene(mood or "seething", size or (1920, 1080), seed,
                                       style or "landscape", overrides)

@@ -923,7 +923,7 @@ class _ContactSheet:
 
 def _sheet_meta(scene: Scene, seeds: list[int]) -> str:
     w, h = scene.size
-    return (f'mood = "{scene.mood}"\nstyle = "{scene.style}"\nsize = [{w}, {h}]\n'
+    return (f'mood = "{scene.mood.name}"\nstyle = "{scene.style}"\nsize = [{w}, {h}]\n'
             f"seeds = [{', '.join(map(str, seeds))}]\n")
 
 
@@ -1002,7 +1002,7 @@ def render_sweep(
         raise TypeError(f"contact_sheet must be True or False, got {contact_sheet!r}")
     first, resolved = build_scene(mood, size, seed_list[0], style, over)
     check_memory(*first.size)
-    stem = _slug(first.mood)
+    stem = _slug(first.mood.name)
     names = {s: f"{stem}-{s}.png" for s in seed_list}
 
     path, exists = _prepare_folder(out_dir)

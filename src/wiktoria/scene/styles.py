@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from wiktoria.moods.mood import Mood
-from wiktoria.scene import (
+from wiktoria.scene.layer import Layer
+from wiktoria.scene.layers import (
     GrainLayer,
-    Layer,
     MarbleLayer,
     SkyLayer,
     StrataLayer,

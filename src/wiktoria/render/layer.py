@@ -1,0 +1,354 @@
+"""The public layer API: what a renderer sees (:class:`Frame`, :class:`Band`), how it is
+written (:class:`LayerRenderer`, or a plain function) and how it is registered
+(:func:`register_layer`).
+
+A painting is composited in linear light, in bands of :data:`BAND` rows, bottom layer first.
+Each layer of a scene gets a renderer object for the duration of one render, which the
+compositor calls in three passes:
+
+1. ``layout()``: geometry other layers build on (the strata set the horizon and the ridge
+   lines here);
+2. ``prepare()``: whole-frame fields, computed once (the sky's low-resolution field, the
+   strokes' density);
+3. ``band(band)``: paint rows ``band.rows`` into ``band.rgb`` (float32 linear RGB, shape
+   ``(rows, width, 3)``), over what the layers below left there.
+
+Renderers share what they make through :attr:`Frame.shared` (whole frame) and
+:attr:`Band.shared` (this band). The built-in layers publish:
+
+============  ================================================================================
+``horizon``   (frame) the horizon height as a fraction of the frame height (default 0.62)
+``ridges``    (frame) strata ridgelines, ``(n, width)`` rows, far to near; ``depths`` ``(n,)``
+``sky``       (frame) the sky's low-resolution ramp positions and their row/column coordinates
+``inks``      (frame) a list of functions ``ink(rows) -> (lift, alpha)``: strokes that the
+              surfaces below them (strata) fold into their own ramp positions
+``pos``       (band) ramp positions of the ground just painted (sky, wash)
+``cover``     (band) how much of each pixel the strata cover, 0 to 1
+============  ================================================================================
+
+The compositor itself knows no layer type: the built-in layers are registered through
+:func:`register_layer` exactly as a user's own are.
+
+Examples
+--------
+A layer of one's own: a spec (pure data) and a function that paints a band.
+
+>>> from dataclasses import dataclass
+>>> from typing import ClassVar
+>>> import numpy as np
+>>> import wiktoria
+>>> @dataclass(frozen=True)
+... class Tint(wiktoria.Layer):
+...     '''A flat tint from the mood's ramp.'''
+...     type: ClassVar[str] = "tint-doc"
+...     position: float = wiktoria.param(0.8, 0.0, 1.0, "ramp position of the tint")
+...     amount: float = wiktoria.param(0.5, 0.0, 1.0, "opacity of the tint")
+>>> @wiktoria.register_layer(Tint)
+... def tint(layer, frame, band):
+...     colour = frame.ramp(np.full((1, 1), layer.position, np.float32))
+...     band.rgb += (colour - band.rgb) * np.float32(layer.amount)
+>>> scene = wiktoria.paint("serene", size=(64, 48), seed=1).scene
+>>> scene = wiktoria.Scene(scene.canvas, scene.mood, scene.style, scene.layers + (Tint(),))
+>>> np.asarray(wiktoria.paint_scene(scene)).shape
+(48, 64, 3)
+>>> wiktoria.unregister_layer("tint-doc")
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar  # noqa: F401  (ClassVar: for the doctest's dataclass)
+
+import numpy as np
+
+from wiktoria.moods.mood import Mood
+from wiktoria.scene.layer import Layer, layer_class, register_spec, unregister_spec
+from wiktoria.scene.scene import Scene
+
+__all__ = [
+    "BAND",
+    "Band",
+    "Frame",
+    "LayerRenderer",
+    "register_layer",
+    "renderer_for",
+    "unregister_layer",
+]
+
+#: Rows per band. Fixed: grain and dither are drawn per band, so it must not depend on size.
+BAND = 128
+
+F32 = np.float32
+
+
+def stream_seed(seed: int, name: str, *extra: int) -> int:
+    """A seed for one named purpose, derived from the canvas seed (stable across versions)."""
+    ss = np.random.SeedSequence([seed, zlib.crc32(name.encode()), *extra])
+    return int(ss.generate_state(2, np.uint64)[0] >> np.uint64(1))
+
+
+def stream_rng(seed: int, name: str, *extra: int) -> np.random.Generator:
+    """A generator for one named purpose, derived from the canvas seed."""
+    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(name.encode()),
+                                                         *extra]))
+
+
+@dataclass
+class Frame:
+    """What every renderer of one render shares: the scene, its mood and whole-frame results.
+
+    Attributes
+    ----------
+    scene : Scene
+    mood : Mood
+        The mood painted with (in a transition, this frame's blend).
+    width, height, seed : int
+    shared : dict
+        Whole-frame results layers publish for each other (see the module's table).
+    """
+
+    scene: Scene
+    mood: Mood
+    width: int
+    height: int
+    seed: int
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def palette(self) -> Any:
+        """The mood's :class:`~wiktoria.colour.ramp.Palette`."""
+        return self.mood.palette
+
+    @property
+    def horizon(self) -> float:
+        """Horizon height as a fraction of the frame height (set by the strata's layout)."""
+        return float(self.shared.get("horizon", 0.62))
+
+    def time(self, speed: float) -> tuple[float, int | None]:
+        """Time coordinate and its period for a layer evolving at ``speed`` cells per second.
+
+        A still is time 0 without a period, which equals frame 0 of any loop exactly (the
+        time corners' weights vanish at t = 0). In a loop the period is the whole number of
+        cells nearest to ``speed * duration`` (at least 1), so frame ``frames`` equals frame 0.
+        """
+        loop = self.scene.loop
+        if loop is None:
+            return 0.0, None
+        period = max(1, round(speed * loop.duration))
+        return loop.phase * period, period
+
+    def ramp(self, pos: np.ndarray) -> np.ndarray:
+        """Linear-light colours of ramp positions (clipped to [0, 1]), shape ``pos.shape + (3,)``.
+
+        Interpolated between the entries of the palette's lookup table, in float32.
+        """
+        lut = self.palette.linear_lut
+        n = lut.shape[0] - 1
+        p = np.clip(pos, 0.0, 1.0).astype(F32, copy=False) * F32(n)
+        i = np.minimum(p.astype(np.intp), n - 1)
+        f = (p - i)[..., None]
+        a = np.take(lut, i, axis=0)
+        b = np.take(lut, i + 1, axis=0)
+        b -= a
+        b *= f
+        a += b
+        return a
+
+    def xy(self, rows: np.ndarray, cols: np.ndarray, freq: float) -> tuple[np.ndarray, ...]:
+        """Noise coordinates of pixel centres, ``freq`` cells per canvas height: ``(x, y)`` of
+        shapes ``(1, len(cols))`` and ``(len(rows), 1)``."""
+        s = freq / self.height
+        return ((cols + 0.5) * s).reshape(1, -1), ((rows + 0.5) * s).reshape(-1, 1)
+
+
+@dataclass
+class Band:
+    """One band of rows being painted.
+
+    Attributes
+    ----------
+    index : int
+        Band number from the top (band ``i`` holds rows ``i * BAND`` onwards).
+    rows : ndarray of int
+        Row indices of the band.
+    rgb : ndarray of float32, shape (len(rows), width, 3)
+        Linear-light colour so far; paint into it in place.
+    shared : dict
+        This band's results layers publish for the layers above (see the module's table).
+    """
+
+    index: int
+    rows: np.ndarray
+    rgb: np.ndarray
+    shared: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cols(self) -> np.ndarray:
+        """Column indices ``0 .. width - 1``."""
+        return np.arange(self.rgb.shape[1])
+
+
+class LayerRenderer:
+    """Base of layer renderers. One instance paints one layer of one render.
+
+    Override any of :meth:`layout`, :meth:`prepare` and :meth:`band`.
+
+    Attributes
+    ----------
+    layer : Layer
+        The spec being painted.
+    frame : Frame
+    occurrence : int
+        How many layers of this type lie below this one in the scene (0 for the first).
+    """
+
+    def __init__(self, layer: Layer, frame: Frame, occurrence: int = 0) -> None:
+        self.layer = layer
+        self.frame = frame
+        self.occurrence = occurrence
+
+    def name(self, purpose: str) -> str:
+        """``purpose``, made distinct for the second and later layers of one type, so two
+        stroke layers draw different strokes from one canvas seed."""
+        return purpose if self.occurrence == 0 else f"{purpose}#{self.occurrence}"
+
+    def seed(self, purpose: str, *extra: int) -> int:
+        """A noise seed for one purpose of this layer, derived from the canvas seed."""
+        return stream_seed(self.frame.seed, self.name(purpose), *extra)
+
+    def rng(self, purpose: str, *extra: int) -> np.random.Generator:
+        """A random generator for one purpose of this layer, derived from the canvas seed."""
+        return stream_rng(self.frame.seed, self.name(purpose), *extra)
+
+    def layout(self) -> None:
+        """Publish geometry other layers depend on (runs before every ``prepare``)."""
+
+    def prepare(self) -> None:
+        """Compute whole-frame fields (runs once, before the bands)."""
+
+    def band(self, band: Band) -> None:
+        """Paint this layer into ``band.rgb``."""
+
+
+BandFunction = Callable[[Any, Frame, Band], None]
+R = TypeVar("R")
+
+_RENDERERS: dict[str, type[LayerRenderer]] = {}
+_LOCK = threading.RLock()
+
+
+def _from_function(func: BandFunction) -> type[LayerRenderer]:
+    sig = inspect.signature(func)
+    if len(sig.parameters) != 3:
+        raise TypeError(f"a layer function takes (layer, frame, band), got {func.__name__}"
+                        f"{sig}")
+
+    class FunctionRenderer(LayerRenderer):
+        def band(self, band: Band) -> None:
+            func(self.layer, self.frame, band)
+
+    FunctionRenderer.__name__ = FunctionRenderer.__qualname__ = f"{func.__name__}_renderer"
+    FunctionRenderer.__module__ = getattr(func, "__module__", __name__)
+    FunctionRenderer.__doc__ = func.__doc__
+    return FunctionRenderer
+
+
+def register_layer(spec: type[Layer], renderer: Any = None, *, replace: bool = False) -> Any:
+    """Register a layer type: its spec (a frozen :class:`~wiktoria.Layer` dataclass) and its
+    renderer (a :class:`LayerRenderer` subclass, or a function ``(layer, frame, band)`` that
+    paints one band).
+
+    Without ``renderer`` it is a decorator for the renderer. The built-in layers are registered
+    with this same call. Registering the same type again with another class raises unless
+    ``replace`` is true.
+
+    Returns
+    -------
+    The renderer, unchanged (so the decorated function or class stays usable).
+
+    Raises
+    ------
+    TypeError
+        ``spec`` is not a frozen Layer dataclass, or ``renderer`` is neither a LayerRenderer
+        subclass nor a function of three arguments.
+    ValueError
+        The type name is malformed, a default is out of its range, or the type is taken.
+    """
+    if renderer is None:
+        def decorator(r: R) -> R:
+            register_layer(spec, r, replace=replace)
+            return r
+        return decorator
+    if isinstance(renderer, type):
+        if not issubclass(renderer, LayerRenderer):
+            raise TypeError(f"a layer renderer class must derive from "
+                            f"wiktoria.render.LayerRenderer, got {renderer!r}")
+        cls = renderer
+    elif callable(renderer):
+        cls = _from_function(renderer)
+    else:
+        raise TypeError(f"renderer must be a LayerRenderer subclass or a function, "
+                        f"got {renderer!r}")
+    with _LOCK:
+        register_spec(spec, replace=replace)
+        _RENDERERS[spec.type] = cls
+    return renderer
+
+
+def unregister_layer(name: str) -> None:
+    """Forget a layer type (spec and renderer); for tests and interactive sessions."""
+    with _LOCK:
+        _RENDERERS.pop(name, None)
+        unregister_spec(name)
+
+
+def renderer_for(layer: Layer) -> type[LayerRenderer]:
+    """The renderer class registered for ``layer``'s type.
+
+    Raises
+    ------
+    UnknownLayerError
+        The type is not registered (the message lists the registered types).
+    ValueError
+        The type is registered with another spec class than ``layer``'s.
+    """
+    cls = layer_class(layer.type)  # loads plug-ins; raises UnknownLayerError
+    if not isinstance(layer, cls):
+        raise ValueError(f"layer type {layer.type!r} is registered with spec "
+                         f"{cls.__module__}.{cls.__qualname__}, not {type(layer).__qualname__}")
+    with _LOCK:
+        found = _RENDERERS.get(layer.type)
+    if found is None:
+        raise ValueError(f"layer type {layer.type!r} has a spec but no renderer; register it "
+                         "with wiktoria.register_layer(spec, renderer)")
+    return found
+
+
+def smoothstep(a: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Hermite smoothstep of ``a`` from ``lo`` to ``hi``."""
+    t = np.clip((a - lo) / (hi - lo), 0, 1)
+    return t * t * (3 - 2 * t)
+
+
+def interp_grid(grid: np.ndarray, gy: np.ndarray, gx: np.ndarray, rows: np.ndarray,
+                cols: np.ndarray) -> np.ndarray:
+    """Bilinear interpolation of ``grid`` (sampled at pixel coordinates ``gy`` x ``gx``) at
+    the pixel rows ``rows`` and columns ``cols``."""
+    def locate(g: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        i = np.clip(np.searchsorted(g, p, side="right") - 1, 0, len(g) - 2)
+        t = np.clip((p - g[i]) / (g[i + 1] - g[i]), 0, 1).astype(F32)
+        return i, t
+
+    iy, ty = locate(gy, rows.astype(np.float64))
+    ix, tx = locate(gx, cols.astype(np.float64))
+    top = grid[iy]
+    bot = grid[iy + 1]
+    band = top + (bot - top) * ty[:, None]
+    left = band[:, ix]
+    right = band[:, ix + 1]
+    return left + (right - left) * tx[None, :]
+

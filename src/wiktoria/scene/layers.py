@@ -1,0 +1,128 @@
+"""The built-in layer specs: sky, strata, strokes, wash, marble and grain (pure data).
+
+Each is a frozen dataclass of parameters with ranges and meanings (see
+:mod:`wiktoria.scene.layer`); :mod:`wiktoria.render.layers` gives each its renderer and
+registers the pair through :func:`wiktoria.render.register_layer`, the same call a user's
+own layer makes.
+
+Examples
+--------
+>>> StrataLayer(count=4).count
+4
+>>> [p.name for p in GrainLayer.describe()]
+['amount', 'vignette']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from wiktoria.scene.layer import Layer, param
+
+__all__ = ["BUILTIN_LAYERS", "GrainLayer", "MarbleLayer", "SkyLayer", "StrataLayer",
+           "StrokesLayer", "WashLayer"]
+
+
+@dataclass(frozen=True)
+class SkyLayer(Layer):
+    """A large, calm, domain-warped field: the sky (or the whole ground of a painting).
+
+    Its value picks a ramp position between ``low`` (top of the frame) and ``high`` (the glow
+    at the horizon); the warp's folds add slow, crawling structure.
+    """
+
+    type: ClassVar[str] = "sky"
+    frequency: float = param(1.4, 0.05, 40.0, "noise cells per canvas height")
+    octaves: int = param(5, 1, 10, "octaves of each fBm")
+    warp: float = param(1.2, 0.0, 20.0, "domain-warp strength, noise cells")
+    depth: int = param(2, 0, 3, "levels of domain warp")
+    low: float = param(0.35, 0.0, 1.0, "ramp position at the top of the frame")
+    high: float = param(0.95, 0.0, 1.0, "ramp position of the glow at the horizon")
+    contrast: float = param(0.35, 0.0, 1.0, "how far the field moves the ramp position")
+    glow: float = param(0.6, 0.0, 1.0, "strength of the brightening towards the horizon")
+    speed: float = param(0.5, 0.0, 50.0, "noise cells per second the field evolves (animations)")
+
+
+@dataclass(frozen=True)
+class StrataLayer(Layer):
+    """Stacked ridgelines from far to near, with atmospheric perspective.
+
+    Far strata are smoother, hazier and close to the sky's colour; near ones are darker, more
+    saturated and more detailed.
+    """
+
+    type: ClassVar[str] = "strata"
+    count: int = param(5, 1, 9, "number of ridgelines")
+    horizon: float = param(0.38, 0.05, 0.95, "height of the farthest ridge, fraction from the top")
+    spread: float = param(0.55, 0.05, 1.0, "share of the space below the horizon the ridges fill")
+    roughness: float = param(0.5, 0.0, 2.0, "ridge amplitude")
+    frequency: float = param(2.5, 0.2, 40.0, "ridge undulations per canvas width")
+    octaves: int = param(6, 1, 10, "octaves of the nearest ridge (far ones use fewer)")
+    warp: float = param(0.4, 0.0, 5.0, "sideways warp: ridges that do not look like waveforms")
+    haze: float = param(0.6, 0.0, 1.0, "atmospheric perspective: far strata mix with the sky")
+    near: float = param(0.05, 0.0, 1.0, "ramp position of the nearest stratum")
+    far: float = param(0.55, 0.0, 1.0, "ramp position of the farthest stratum")
+    texture: float = param(0.12, 0.0, 1.0, "ramp movement by the texture inside a stratum")
+    speed: float = param(0.3, 0.0, 50.0, "noise cells per second the ridges breathe (animations)")
+
+
+@dataclass(frozen=True)
+class StrokesLayer(Layer):
+    """Flow-field strokes: particles traced through curl noise, splatted anti-aliased."""
+
+    type: ClassVar[str] = "strokes"
+    density: float = param(20000.0, 0.0, 400000.0, "strokes per megapixel at 1080 lines")
+    length: float = param(60.0, 2.0, 2000.0, "mean stroke length, pixels at 1080 lines")
+    width: float = param(1.2, 0.3, 20.0, "mean stroke width, pixels at 1080 lines")
+    curl: float = param(0.6, 0.0, 1.0, "0 laminar .. 1 tightly curled")
+    frequency: float = param(2.0, 0.1, 40.0, "flow-field cells per canvas height")
+    octaves: int = param(3, 1, 8, "octaves of the flow potential")
+    opacity: float = param(0.6, 0.0, 1.0, "opacity of the strokes over the layers below")
+    clip: float = param(1.0, 0.0, 1.0, "how strictly strokes stay inside the strata (0: anywhere)")
+    lift: float = param(0.3, -1.0, 1.0, "how far along the ramp strokes move the surface below")
+    contrast: float = param(0.6, 0.0, 1.0, "how much the strokes' tone varies their lift")
+    gain: float = param(1.2, 0.05, 50.0, "tone-mapping gain of the stroke density")
+    speed: float = param(0.5, 0.0, 50.0, "noise cells per second the flow field evolves")
+    life: float = param(1.0, 0.05, 60.0, "seconds a stroke lives in a loop (fading in and out)")
+
+
+@dataclass(frozen=True)
+class WashLayer(Layer):
+    """A quiet, nearly flat wash from one end of the ramp (the ground of the ``flow`` style)."""
+
+    type: ClassVar[str] = "wash"
+    position: float = param(0.05, 0.0, 1.0, "ramp position of the wash")
+    variation: float = param(0.06, 0.0, 0.5, "ramp movement by a very soft noise")
+    frequency: float = param(1.0, 0.05, 20.0, "noise cells per canvas height")
+    speed: float = param(0.2, 0.0, 50.0, "noise cells per second the wash evolves (animations)")
+
+
+@dataclass(frozen=True)
+class MarbleLayer(Layer):
+    """Multi-level domain warp (Quilez) coloured by the final value and the warp vectors,
+    with fine ridged veins where the warp folds."""
+
+    type: ClassVar[str] = "marble"
+    frequency: float = param(1.6, 0.05, 40.0, "noise cells per canvas height")
+    octaves: int = param(5, 1, 10, "octaves of each fBm")
+    warp: float = param(2.5, 0.0, 20.0, "domain-warp strength, noise cells")
+    depth: int = param(3, 1, 3, "levels of domain warp")
+    veins: float = param(0.5, 0.0, 1.0, "strength of the ridged veins")
+    low: float = param(0.0, 0.0, 1.0, "ramp position of the darkest areas")
+    high: float = param(1.0, 0.0, 1.0, "ramp position of the brightest areas")
+    speed: float = param(0.5, 0.0, 50.0, "noise cells per second the marble evolves (animations)")
+
+
+@dataclass(frozen=True)
+class GrainLayer(Layer):
+    """Film grain (seeded, in linear light) and a vignette."""
+
+    type: ClassVar[str] = "grain"
+    amount: float = param(0.025, 0.0, 0.5, "grain strength")
+    vignette: float = param(0.3, 0.0, 1.0, "darkening of the corners")
+
+
+BUILTIN_LAYERS: tuple[type[Layer], ...] = (SkyLayer, StrataLayer, StrokesLayer, WashLayer,
+                                            MarbleLayer, GrainLayer)
+"""The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""

@@ -1,0 +1,533 @@
+"""Scenes as data: the canvas, the resolved mood, the style, the layers and the loop.
+
+A :class:`Scene` is a frozen dataclass that round-trips through TOML (:meth:`Scene.to_toml`,
+:meth:`Scene.from_toml`) and fully describes a painting: the mood is embedded as data (its
+ramp's stops and its motion), not named, and every parameter of every layer is written out
+with its range and meaning as a comment. A scene therefore reproduces the same pixels on a
+machine without the user palette, blend or ``mood_at`` point it was made from, and whatever
+the defaults of a later version.
+
+Layer parameters are addressed as ``layer.param`` (``strata.count``), or ``layer[i].param``
+when a scene holds several layers of one type; :meth:`Scene.override` applies such overrides
+with validation and one-line errors that list the valid keys.
+
+Scenes written by version 0.1 (``mood = "seething"``, a loop's ``to = "serene"``) still load:
+the names are looked up in the mood registry (never as file paths).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from wiktoria.common import validate
+from wiktoria.common.toml import TomlWriter
+from wiktoria.moods.mood import Mood, MoodFileError, mood_from_dict, write_mood
+from wiktoria.scene.layer import Layer, UnknownLayerError, layer_from_dict
+
+__all__ = ["MAX_FPS", "MAX_FRAMES", "MAX_SIDE", "Canvas", "Loop", "Scene", "check_size"]
+
+MAX_SIDE = 16384
+MAX_FRAMES = 100_000
+MAX_FPS = 100.0
+
+
+def check_size(size: Any) -> tuple[int, int]:
+    """Validate ``(width, height)``: whole numbers of pixels from 1 to 16384.
+
+    Raises
+    ------
+    TypeError
+        ``size`` is not a pair of numbers.
+    ValueError
+        A side is not whole or is out of range; the message names the value and the range.
+
+    Examples
+    --------
+    >>> check_size((640.0, 480))
+    (640, 480)
+    """
+    try:
+        w, h = size
+    except (TypeError, ValueError):
+        raise TypeError(f"size must be (width, height) in pixels, got {size!r}") from None
+    for v in (w, h):
+        if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+            raise TypeError(f"size must be (width, height) in pixels, got {size!r}")
+        if not float(v).is_integer():
+            raise ValueError(f"size must be whole pixels (width, height), got {size!r}")
+    w, h = int(w), int(h)
+    if not (1 <= w <= MAX_SIDE and 1 <= h <= MAX_SIDE):
+        raise ValueError(f"size must be 1 to {MAX_SIDE} pixels per side, got {w}x{h}")
+    return w, h
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """Size and seed of a painting.
+
+    Attributes
+    ----------
+    width, height : int
+        Pixels, 1 to 16384 each.
+    seed : int
+        Seed of every random choice (0 to 2**63 - 1).
+    """
+
+    width: int
+    height: int
+    seed: int
+
+    def __post_init__(self) -> None:
+        w, h = check_size((self.width, self.height))
+        object.__setattr__(self, "width", w)
+        object.__setattr__(self, "height", h)
+        object.__setattr__(self, "seed", validate.seed(self.seed))
+
+
+def _as_mood(value: Any, what: str) -> Mood:
+    """A Mood, or a registered mood's name / ``"valence,arousal"`` (as version 0.1 wrote)."""
+    if isinstance(value, Mood):
+        return value
+    if isinstance(value, str) and value.strip():
+        from wiktoria.moods.registry import resolve_mood
+
+        try:
+            return resolve_mood(value, files=False)
+        except LookupError as exc:
+            raise ValueError(f"{what}: {exc.args[0] if exc.args else exc}") from None
+    raise TypeError(f"{what} must be a Mood or the name of a registered mood, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Loop:
+    """Time of an animation frame: frame ``frame`` of a seamless loop of ``frames`` at ``fps``.
+
+    Time is a periodic axis: frame ``frames`` equals frame 0 exactly. With ``to`` the mood moves
+    to another one across the loop (there and back when ``pingpong``, so it still loops), and
+    the layers' real-valued parameters move towards ``to_layers`` (the same stack for the
+    other mood; None keeps them still).
+
+    Attributes
+    ----------
+    frames : int
+        1 to 100,000.
+    fps : float
+        In (0, 100].
+    frame : int
+        0 to ``frames - 1``.
+    to : Mood or None
+        The mood the loop moves to (a registered mood's name is accepted and resolved).
+    pingpong : bool
+    to_layers : tuple of Layer or None
+        Layer parameters at the far end of the transition, one per layer of the scene.
+    """
+
+    frames: int
+    fps: float
+    frame: int = 0
+    to: Mood | None = None
+    pingpong: bool = True
+    to_layers: tuple[Layer, ...] | None = None
+
+    def __post_init__(self) -> None:
+        f = validate.integer(self.frames, "frames", 1, MAX_FRAMES)
+        object.__setattr__(self, "frames", f)
+        object.__setattr__(self, "fps", validate.number(self.fps, "fps", 0.0, MAX_FPS,
+                                                        lo_open=True))
+        object.__setattr__(self, "frame", validate.integer(self.frame, "frame", 0, f - 1))
+        object.__setattr__(self, "pingpong", validate.boolean(self.pingpong, "pingpong"))
+        to = self.to
+        if isinstance(to, str) and not to.strip():
+            to = None
+        if to is not None:
+            to = _as_mood(to, "loop.to")
+        object.__setattr__(self, "to", to)
+        if self.to_layers is not None:
+            layers = tuple(self.to_layers)
+            for layer in layers:
+                if not isinstance(layer, Layer):
+                    raise TypeError(f"loop.to_layers must hold layers, got {layer!r}")
+            object.__setattr__(self, "to_layers", layers)
+
+    @property
+    def duration(self) -> float:
+        """Seconds of one loop."""
+        return self.frames / self.fps
+
+    @property
+    def phase(self) -> float:
+        """Position in the loop, in [0, 1)."""
+        return self.frame / self.frames
+
+    def blend_t(self) -> float:
+        """How far the mood has moved towards ``to`` at this frame, in [0, 1]."""
+        if self.pingpong:
+            return 1.0 - abs(2.0 * self.phase - 1.0)
+        return self.frame / max(1, self.frames - 1)
+
+
+_KEY_RE = re.compile(r"^(?P<type>[a-z][a-z0-9_-]*)(?:\[(?P<index>\d+)\])?\.(?P<param>\w+)$")
+
+
+def _nearest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything a painting is made of.
+
+    Attributes
+    ----------
+    canvas : Canvas
+    mood : Mood
+        The resolved mood the scene paints with (a registered mood's name, or a
+        ``"valence,arousal"`` point, is accepted and resolved on construction).
+    style : str
+        The style whose layer stack this started from (``landscape``, ``flow``, ``marble``).
+    layers : tuple of Layer
+        Rendered in order, bottom first. A type may appear several times.
+    loop : Loop or None
+        Set for a frame of an animation.
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> from wiktoria.scene.layers import GrainLayer, WashLayer
+    >>> s = Scene(Canvas(64, 48, 1), wiktoria.blend("serene", "seething", 0.5), "flow",
+    ...           (WashLayer(), GrainLayer()))
+    >>> Scene.from_toml(s.to_toml()) == s
+    True
+    >>> s.override({"wash.position": 0.5}).layer("wash").position
+    0.5
+    """
+
+    canvas: Canvas
+    mood: Mood
+    style: str
+    layers: tuple[Layer, ...]
+    loop: Loop | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.canvas, Canvas):
+            raise TypeError(f"canvas must be a Canvas, got {self.canvas!r}")
+        object.__setattr__(self, "mood", _as_mood(self.mood, "mood"))
+        if not isinstance(self.style, str) or not self.style:
+            raise TypeError(f"style must be a style name, got {self.style!r}")
+        layers = tuple(self.layers)
+        for layer in layers:
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layers must be wiktoria.Layer specs, got {layer!r}")
+        object.__setattr__(self, "layers", layers)
+        loop = self.loop
+        if loop is not None:
+            if not isinstance(loop, Loop):
+                raise TypeError(f"loop must be a Loop or None, got {loop!r}")
+            if loop.to_layers is not None and [x.type for x in loop.to_layers] != [
+                x.type for x in layers
+            ]:
+                raise ValueError("loop.to_layers must hold one layer of the same type per "
+                                 "layer of the scene, in the same order")
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(width, height)``."""
+        return self.canvas.width, self.canvas.height
+
+    @property
+    def seed(self) -> int:
+        """The canvas seed."""
+        return self.canvas.seed
+
+    def layer(self, kind: str, index: int = 0) -> Layer | None:
+        """The ``index``-th layer of type ``kind`` (bottom first), or None."""
+        found = [layer for layer in self.layers if layer.type == kind]
+        return found[index] if 0 <= index < len(found) else None
+
+    def frame_state(self) -> tuple[Mood, tuple[Layer, ...]]:
+        """The mood and the layers painted at this scene's frame.
+
+        Without a transition they are the scene's own. In a loop moving to ``loop.to``, the
+        mood is the blend ``t`` of the way there (:func:`wiktoria.blend`, ``t`` from
+        :meth:`Loop.blend_t`), and the real-valued parameters of each layer move the same way
+        towards ``loop.to_layers``; integer parameters (counts, octaves, depths) and the
+        speeds stay, since they define structure and the time axis.
+        """
+        loop = self.loop
+        if loop is None or loop.to is None:
+            return self.mood, self.layers
+        from wiktoria.moods.registry import blend
+
+        t = loop.blend_t()
+        mood = blend(self.mood, loop.to, t)
+        if loop.to_layers is None:
+            return mood, self.layers
+        return mood, tuple(_mix_layer(a, b, t) for a, b in zip(self.layers, loop.to_layers,
+                                                               strict=True))
+
+    def _addresses(self) -> list[tuple[str, int]]:
+        """``(prefix, position)`` per layer: ``"sky"`` or ``"strokes[1]"`` when repeated."""
+        types = [layer.type for layer in self.layers]
+        seen: dict[str, int] = {}
+        out = []
+        for pos, kind in enumerate(types):
+            k = seen.get(kind, 0)
+            seen[kind] = k + 1
+            out.append((kind if types.count(kind) == 1 else f"{kind}[{k}]", pos))
+        return out
+
+    def override_keys(self) -> list[str]:
+        """All override keys of this scene: ``layer.param``, or ``layer[i].param`` for types
+        that appear more than once."""
+        return [f"{prefix}.{p}" for prefix, pos in self._addresses()
+                for p in self.layers[pos].params()]
+
+    def override(self, overrides: Mapping[str, Any]) -> Scene:
+        """Return a copy with ``{"layer.param": value}`` overrides applied and validated.
+
+        Keys may also be written ``layer__param`` (for Python keyword arguments); a scene with
+        several layers of one type addresses them as ``strokes[0].density``,
+        ``strokes[1].density``.
+
+        Raises
+        ------
+        ValueError
+            An unknown or ambiguous layer, an unknown parameter (listing the valid ones) or a
+            bad value.
+        TypeError
+            A value of the wrong type.
+        """
+        layers = list(self.layers)
+        addresses = dict(self._addresses())
+        for raw_key, value in overrides.items():
+            key = str(raw_key).replace("__", ".")
+            m = _KEY_RE.match(key)
+            if m is None:
+                raise ValueError(f"override key {raw_key!r} must be layer.param, e.g. "
+                                 f"'strata.count'; valid keys: {', '.join(self.override_keys())}")
+            kind, param = m.group("type"), m.group("param")
+            prefix = kind if m.group("index") is None else f"{kind}[{int(m.group('index'))}]"
+            if prefix not in addresses:
+                present = [p for p, _ in self._addresses()]
+                repeated = [f"{p}.{param}" for p in present if p.startswith(f"{kind}[")]
+                if repeated and m.group("index") is None:
+                    raise ValueError(f"override key {raw_key!r} is ambiguous: this scene has "
+                                     f"several {kind} layers; use {', '.join(repeated)}")
+                raise ValueError(f"unknown layer {prefix!r} in override {raw_key!r}"
+                                 f"{_nearest(prefix, present)}; this {self.style} scene has "
+                                 f"layers: {', '.join(present)}")
+            idx = addresses[prefix]
+            layer = layers[idx]
+            if param not in layer.params():
+                raise ValueError(f"unknown {kind} parameter {param!r}"
+                                 f"{_nearest(param, list(layer.params()))}; valid: "
+                                 f"{', '.join(layer.params())}")
+            layers[idx] = replace(layer, **{param: value})
+        return replace(self, layers=tuple(layers))
+
+    # ---- TOML ------------------------------------------------------------------------------
+
+    def to_toml(self, version: str | None = None) -> str:
+        """The scene as a TOML document, with the Wiktoria version that wrote it.
+
+        Each layer parameter carries its range and meaning as a comment.
+        """
+        if version is None:
+            from wiktoria import __version__ as version
+        w = TomlWriter()
+        w.comment("A Wiktoria scene: everything this painting is made of. Paint it again with\n"
+                  "the wiktoria command (paint, animate or frames) or wiktoria.paint_scene.")
+        w.pair("wiktoria", version)
+        w.pair("style", self.style)
+        w.table("canvas")
+        w.pair("width", self.canvas.width, comment="pixels, 1 to 16384")
+        w.pair("height", self.canvas.height, comment="pixels, 1 to 16384")
+        w.pair("seed", self.canvas.seed, comment="seed of every random choice")
+        write_mood(w, self.mood, "mood")
+        if self.loop is not None:
+            lp = self.loop
+            w.table("loop")
+            w.pair("frames", lp.frames, comment=f"frames in the loop, 1 to {MAX_FRAMES}")
+            w.pair("fps", lp.fps, comment=f"frames per second, up to {MAX_FPS:g}")
+            w.pair("frame", lp.frame, comment="this frame, 0 to frames - 1")
+            w.pair("pingpong", lp.pingpong, comment="with to: there and back")
+            if lp.to is not None:
+                write_mood(w, lp.to, "loop.to")
+            for layer in lp.to_layers or ():
+                w.array_table("loop.layers")
+                _write_layer(w, layer)
+        for layer in self.layers:
+            w.array_table("layers")
+            _write_layer(w, layer)
+        return w.text()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], origin: str = "scene",
+                  mood: Mood | None = None) -> Scene:
+        """Build a scene from the dict form of its TOML, with one-line errors naming the key.
+
+        ``mood`` is the mood to use for a version 0.1 scene that names its mood (a 0.1 PNG
+        carries the mood's definition beside the scene); without it the name is looked up in
+        the registry.
+        """
+        for key in ("canvas", "mood", "style", "layers"):
+            if key not in data:
+                raise ValueError(f"{origin}: missing key {key!r}")
+        unknown = set(data) - {"canvas", "mood", "style", "layers", "wiktoria", "loop"}
+        if unknown:
+            raise ValueError(f"{origin}: unknown key {sorted(unknown)[0]!r}; valid: canvas, "
+                             "mood, style, layers, loop, wiktoria")
+        cv = _canvas(data["canvas"], origin)
+        resolved = _mood(data["mood"], origin, "mood", mood)
+        layers = _layers(data["layers"], origin, "layers")
+        style = data["style"]
+        if not isinstance(style, str) or not style:
+            raise ValueError(f"{origin}: style must be a style name, got {style!r}")
+        loop = _loop(data["loop"], origin, len(layers)) if "loop" in data else None
+        if isinstance(data["mood"], str) and loop is not None and loop.to is not None:
+            loop = _legacy_transition(loop, resolved, style, layers, embedded=mood is not None)
+        try:
+            return cls(canvas=cv, mood=resolved, style=style, layers=layers, loop=loop)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{origin}: {exc}") from None
+
+    @classmethod
+    def from_toml(cls, text: str, origin: str = "scene", mood: Mood | None = None) -> Scene:
+        """Parse a scene TOML document (see :meth:`from_dict` for ``mood``).
+
+        Raises
+        ------
+        ValueError
+            Malformed TOML or a bad key or value, in one line naming ``origin`` and the key.
+        """
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{origin}: malformed TOML: {exc}") from None
+        return cls.from_dict(data, origin, mood)
+
+
+def _mix_layer(a: Layer, b: Layer, t: float) -> Layer:
+    """``a`` with its real-valued parameters moved ``t`` of the way to ``b``'s."""
+    changes = {}
+    for f in fields(a):
+        va, vb = getattr(a, f.name), getattr(b, f.name)
+        if f.name in ("speed", "life") or isinstance(va, int) or not isinstance(va, float):
+            continue
+        changes[f.name] = va + (vb - va) * t
+    return replace(a, **changes) if changes else a
+
+
+def _legacy_transition(loop: Loop, mood: Mood, style: str, layers: tuple[Layer, ...],
+                       embedded: bool) -> Loop:
+    """The transition of a version 0.1 loop, which named its target mood only.
+
+    A 0.1 frame other than frame 0 stored that frame's own blended mood (beside the scene) and
+    mixed layers: it is painted as it is, without the transition. Otherwise the target layers
+    are what 0.1 computed: the style's defaults for the target mood, with the parameters this
+    scene changed from its own defaults changed the same way.
+    """
+    if embedded and loop.frame != 0:
+        return replace(loop, to=None)
+    from wiktoria.scene.styles import STYLES, layers_for
+
+    if style not in STYLES or loop.to is None:
+        return loop
+    start, target = layers_for(mood, style), layers_for(loop.to, style)
+    if [x.type for x in start] != [x.type for x in layers]:
+        return loop
+    to_layers = []
+    for default, actual, other in zip(start, layers, target, strict=True):
+        changed = {f.name: getattr(actual, f.name) for f in fields(actual)
+                   if getattr(actual, f.name) != getattr(default, f.name)}
+        to_layers.append(replace(other, **changed) if changed else other)
+    return replace(loop, to_layers=tuple(to_layers))
+
+
+def _write_layer(w: TomlWriter, layer: Layer) -> None:
+    w.pair("type", layer.type, comment=layer.summary())
+    for info in layer.describe():
+        w.pair(info.name, getattr(layer, info.name), comment=f"{info.range}: {info.doc}")
+
+
+def _canvas(raw: Any, origin: str) -> Canvas:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{origin}: [canvas] must be a table, got {raw!r}")
+    extra = set(raw) - {"width", "height", "seed"}
+    if extra:
+        raise ValueError(f"{origin}: unknown canvas key {sorted(extra)[0]!r}; valid: "
+                         "width, height, seed")
+    try:
+        return Canvas(raw["width"], raw["height"], raw["seed"])
+    except KeyError as exc:
+        raise ValueError(f"{origin}: missing key 'canvas.{exc.args[0]}'") from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{origin}: canvas: {exc}") from None
+
+
+def _mood(raw: Any, origin: str, key: str, given: Mood | None) -> Mood:
+    if isinstance(raw, Mapping):
+        try:
+            return mood_from_dict(raw, f"{origin} [{key}]")
+        except MoodFileError as exc:
+            raise ValueError(str(exc)) from None
+    if isinstance(raw, str):  # version 0.1: a mood named, not embedded
+        if given is not None:
+            return given
+        try:
+            return _as_mood(raw, f"{origin}: {key}")
+        except TypeError as exc:
+            raise ValueError(str(exc)) from None
+    raise ValueError(f"{origin}: {key} must be a mood table (or a registered mood's name), "
+                     f"got {raw!r}")
+
+
+def _layers(raw: Any, origin: str, key: str) -> tuple[Layer, ...]:
+    if not isinstance(raw, list):
+        raise ValueError(f"{origin}: {key} must be an array of tables, got {raw!r}")
+    layers = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            raise ValueError(f"{origin}: {key}[{i}] must be a table, got {item!r}")
+        try:
+            layers.append(layer_from_dict(item, where=f"{key}[{i}]"))
+        except UnknownLayerError as exc:
+            raise UnknownLayerError(f"{origin}: {exc}") from None
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{origin}: {key}[{i}]: {exc}") from None
+    return tuple(layers)
+
+
+_LOOP_KEYS = ("frames", "fps", "frame", "to", "pingpong", "layers")
+
+
+def _loop(raw: Any, origin: str, n_layers: int) -> Loop:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{origin}: [loop] must be a table, got {raw!r}")
+    extra = set(raw) - set(_LOOP_KEYS)
+    if extra:
+        raise ValueError(f"{origin}: unknown loop key {sorted(extra)[0]!r}; valid: "
+                         f"{', '.join(_LOOP_KEYS)}")
+    for key in ("frames", "fps"):
+        if key not in raw:
+            raise ValueError(f"{origin}: missing key 'loop.{key}'")
+    to = None
+    if "to" in raw and raw["to"] != "":
+        to = _mood(raw["to"], origin, "loop.to", None)
+    to_layers = _layers(raw["layers"], origin, "loop.layers") if "layers" in raw else None
+    if to_layers is not None and len(to_layers) != n_layers:
+        raise ValueError(f"{origin}: loop.layers must hold {n_layers} layers (one per layer), "
+                         f"got {len(to_layers)}")
+    args = {k: raw[k] for k in ("frames", "fps", "frame", "pingpong") if k in raw}
+    try:
+        return Loop(**args, to=to, to_layers=to_layers)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{origin}: loop.{exc}") from None
