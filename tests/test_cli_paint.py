@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+import wiktoria
 from wiktoria.cli import cli
 from wiktoria.scene import Scene
 

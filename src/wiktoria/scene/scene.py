@@ -347,6 +347,8 @@ class Scene:
                   "the wiktoria command (paint, animate or frames) or wiktoria.paint_scene.")
         w.pair("wiktoria", version)
         w.pair("style", self.style)
+        if not self.layers:
+            w.pair("layers", [])
         w.table("canvas")
         w.pair("width", self.canvas.width, comment="pixels, 1 to 16384")
         w.pair("height", self.canvas.height, comment="pixels, 1 to 16384")
@@ -359,6 +361,8 @@ class Scene:
             w.pair("fps", lp.fps, comment=f"frames per second, up to {MAX_FPS:g}")
             w.pair("frame", lp.frame, comment="this frame, 0 to frames - 1")
             w.pair("pingpong", lp.pingpong, comment="with to: there and back")
+            if lp.to_layers == ():
+                w.pair("layers", [])
             if lp.to is not None:
                 write_mood(w, lp.to, "loop.to")
             for layer in lp.to_layers or ():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wiktoria.render.layer import F32, Band, LayerRenderer, register_layer, smoothstep
+from wiktoria.render.layer import F32, Band, LayerRenderer, smoothstep
 from wiktoria.scene.layers import GrainLayer
 
 __all__ = ["GrainRenderer"]
@@ -34,5 +34,3 @@ class GrainRenderer(LayerRenderer):
             v = F32(1) - F32(layer.vignette) * smoothstep(r2, 0.25, 1.1)
             buf *= v[..., None]
 
-
-register_layer(GrainLayer, GrainRenderer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.render.layer import F32, Band, LayerRenderer, register_layer, smoothstep
+from wiktoria.render.layer import F32, Band, LayerRenderer, smoothstep
 from wiktoria.scene.layers import MarbleLayer
 
 __all__ = ["MarbleRenderer"]
@@ -40,5 +40,3 @@ class MarbleRenderer(LayerRenderer):
         col += (fr.ramp(F32(layer.high) * np.ones_like(base)) - col) * veins[..., None]
         band.rgb[...] = col
 
-
-register_layer(MarbleLayer, MarbleRenderer)

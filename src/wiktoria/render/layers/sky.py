@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid, register_layer
+from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid
 from wiktoria.scene.layers import SkyLayer
 
 __all__ = ["SKY_SCALE", "SkyRenderer"]
@@ -52,5 +52,3 @@ class SkyRenderer(LayerRenderer):
         band.shared["pos"] = p
         band.rgb[...] = self.frame.ramp(p)
 
-
-register_layer(SkyLayer, SkyRenderer)

@@ -10,7 +10,6 @@ from wiktoria.render.layer import (
     Band,
     LayerRenderer,
     interp_grid,
-    register_layer,
     smoothstep,
 )
 from wiktoria.scene.layers import StrataLayer
@@ -121,5 +120,3 @@ class StrataRenderer(LayerRenderer):
             np.maximum(covered, cover, out=covered)
         band.shared["cover"] = covered
 
-
-register_layer(StrataLayer, StrataRenderer)

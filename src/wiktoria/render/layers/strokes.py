@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from wiktoria.render.layer import F32, Band, LayerRenderer, register_layer
+from wiktoria.render.layer import F32, Band, LayerRenderer
 from wiktoria.scene.layers import StrokesLayer
 
 __all__ = ["StrokesRenderer"]
@@ -99,5 +99,3 @@ class StrokesRenderer(LayerRenderer):
             col = fr.ramp(F32(0.5) + lift)
             buf += (col - buf) * (alpha * free)[..., None]
 
-
-register_layer(StrokesLayer, StrokesRenderer)

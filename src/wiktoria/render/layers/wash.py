@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wiktoria import noise
-from wiktoria.render.layer import F32, Band, LayerRenderer, register_layer
+from wiktoria.render.layer import F32, Band, LayerRenderer
 from wiktoria.scene.layers import WashLayer
 
 __all__ = ["WashRenderer"]
@@ -23,5 +23,3 @@ class WashRenderer(LayerRenderer):
         band.shared["pos"] = p
         band.rgb[...] = fr.ramp(p)
 
-
-register_layer(WashLayer, WashRenderer)

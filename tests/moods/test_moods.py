@@ -38,7 +38,7 @@ from wiktoria.moods.registry import (
 )
 from wiktoria.moods.userdirs import shipped_palette_dir, user_config_dir, user_palette_dirs
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PALETTE_FILES = sorted((REPO / "palettes").glob("*.toml"))
 SHIPPED = [load_mood(p, check=False) for p in PALETTE_FILES]
 REQUIRED = ["seething", "serene", "haunting", "electric", "melancholy", "euphoric", "enigmatic",
