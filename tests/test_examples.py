@@ -55,6 +55,10 @@ RUNS: dict[str, tuple[list[str], dict[str, tuple[int, int, int]]]] = {
         {"sheet.png": (96, 14 * (27 + 18), 1)},
     ),
     "palette_sheet.py": (["-o", "{out}/palettes.png"], {"palettes.png": (0, 0, 1)}),
+    "custom_layer.py": (
+        ["{out}", "--size", "96x54", "--frames", "4"],
+        {"sun.png": (96, 54, 1), "sun-again.png": (96, 54, 1), "sun.gif": (96, 54, 4)},
+    ),
 }
 
 

@@ -30,12 +30,13 @@ from wiktoria import _aliases
 _aliases.install()
 
 from wiktoria.moods import Mood, Motion, blend, mood, mood_at, moods  # noqa: E402
-from wiktoria.motion.animation import Animation, animate  # noqa: E402
+from wiktoria.motion.animation import Animation, animate, animate_scene  # noqa: E402
 from wiktoria.render import register_layer, unregister_layer  # noqa: E402
 from wiktoria.render.painting import Painting, paint, paint_scene  # noqa: E402
 from wiktoria.run.batch import render_frames  # noqa: E402
 from wiktoria.scene import Canvas, Layer, Loop, Scene, layer_types, param  # noqa: E402
 
 __all__ = ["Animation", "Canvas", "Layer", "Loop", "Mood", "Motion", "Painting", "Scene",
-           "__version__", "animate", "blend", "layer_types", "mood", "mood_at", "moods", "paint",
-           "paint_scene", "param", "register_layer", "render_frames", "unregister_layer"]
+           "__version__", "animate", "animate_scene", "blend", "layer_types", "mood", "mood_at",
+           "moods", "paint", "paint_scene", "param", "register_layer", "render_frames",
+           "unregister_layer"]

@@ -23,7 +23,8 @@ from wiktoria.render.compositor import render
 from wiktoria.render.painting import Painting, build_scene
 from wiktoria.scene import Loop, Scene
 
-__all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "animate", "animation_from_scene"]
+__all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "animate", "animate_scene",
+           "animation_from_scene"]
 
 #: Largest animated image ``_repr_html_`` embeds in a notebook.
 HTML_CAP_BYTES = 12 * 2**20
@@ -207,12 +208,37 @@ def animate(
     return Animation(FramePlan(replace(scene, loop=loop)))
 
 
-def animation_from_scene(scene: Scene, mood: Mood | None = None) -> Animation:
-    """An :class:`Animation` of a scene that has a ``loop`` (e.g. read from a GIF or a frame
-    PNG); ``mood`` replaces the scene's mood."""
+def animate_scene(scene: Scene, mood: Mood | None = None) -> Animation:
+    """The :class:`Animation` of a scene that has a ``loop``: a scene read from a GIF or a
+    frame PNG, or one of your own (with layers of your own).
+
+    Parameters
+    ----------
+    scene : Scene
+        Its ``loop`` gives the frame count, the rate and any transition; the loop starts at
+        frame 0 whatever ``loop.frame`` says.
+    mood : Mood, optional
+        Replaces the scene's mood.
+
+    Raises
+    ------
+    ValueError
+        The scene has no loop.
+
+    Examples
+    --------
+    >>> import dataclasses, wiktoria
+    >>> scene = wiktoria.paint("serene", size=(48, 32), seed=3).scene
+    >>> anim = wiktoria.animate_scene(dataclasses.replace(scene, loop=wiktoria.Loop(4, 8)))
+    >>> len(anim), anim.fps
+    (4, 8.0)
+    """
     if scene.loop is None:
         raise ValueError("the scene has no [loop]: it is a still, not an animation")
     scene = replace(scene, loop=replace(scene.loop, frame=0))
     if mood is not None:
         scene = replace(scene, mood=mood)
     return Animation(FramePlan(scene))
+
+
+animation_from_scene = animate_scene  # the 0.1 name

@@ -180,7 +180,8 @@ def _check_spec(cls: Any) -> type[Layer]:
     if not (isinstance(cls, type) and issubclass(cls, Layer) and dataclasses.is_dataclass(cls)):
         raise TypeError(f"a layer spec must be a frozen dataclass deriving from "
                         f"wiktoria.Layer, got {cls!r}")
-    if not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+    params = cls.__dict__.get("__dataclass_params__")
+    if "__dataclass_fields__" not in cls.__dict__ or params is None or not params.frozen:
         raise TypeError(f"layer spec {cls.__name__} must be a frozen dataclass "
                         "(@dataclass(frozen=True))")
     name = cls.type
