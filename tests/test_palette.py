@@ -33,7 +33,7 @@ from wiktoria.colour.ramp import (
     sine_ramp,
     warn_if_failing,
 )
-from wiktoria.moods.mood import load_mood
+from wiktoria.moods.moodfile import load_mood
 
 REPO = Path(__file__).resolve().parents[1]
 PALETTE_FILES = sorted((REPO / "palettes").glob("*.toml"))

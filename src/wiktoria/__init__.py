@@ -17,15 +17,8 @@ The public API is small and flat:
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
-
-try:
-    __version__ = _version("wiktoria")
-except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
-    __version__ = "0+unknown"
-
 from wiktoria import _aliases
+from wiktoria.common.version import __version__
 
 _aliases.install()
 

@@ -19,7 +19,8 @@ from PIL.GimpPaletteFile import GimpPaletteFile
 
 import wiktoria
 from wiktoria.colour.ramp import Palette, PaletteWarning
-from wiktoria.moods.mood import MOTION_FIELDS, Mood, MoodFileError, Motion, load_mood, parse_mood
+from wiktoria.moods.mood import MOTION_FIELDS, Mood, MoodFileError, Motion
+from wiktoria.moods.moodfile import load_mood, parse_mood
 from wiktoria.moods.registry import (
     MoodShadowWarning,
     UnknownMoodError,
@@ -763,7 +764,8 @@ def test_moods_module_is_importable_despite_the_function_name() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["colour", "colour.ramp", "colour.formats", "moods.mood", "moods.registry", "moods.userdirs"],
+    ["colour", "colour.ramp", "colour.formats", "moods.mood", "moods.moodfile", "moods.registry",
+     "moods.userdirs"],
 )
 def test_docstring_examples_hold(name: str) -> None:
     module = importlib.import_module(f"wiktoria.{name}")

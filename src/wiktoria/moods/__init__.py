@@ -1,6 +1,7 @@
 """Moods: the mood record, the registry of shipped and user moods, ``mood_at`` and ``blend``.
 
-* :mod:`wiktoria.moods.mood`: :class:`Mood` and :class:`Motion` and their TOML format;
+* :mod:`wiktoria.moods.mood`: the records, :class:`Mood` and :class:`Motion`;
+* :mod:`wiktoria.moods.moodfile`: the mood file format (TOML), read and written;
 * :mod:`wiktoria.moods.registry`: finding moods by name, placing them on the valence-arousal
   plane, blending them, palette import and export;
 * :mod:`wiktoria.moods.userdirs`: where the shipped and the user's mood files live.
@@ -9,7 +10,8 @@ Note that ``wiktoria.moods`` (the top-level package attribute) is the function :
 import this package's other names with ``from wiktoria.moods import ...``.
 """
 
-from wiktoria.moods.mood import Mood, MoodFileError, Motion, load_mood, parse_mood
+from wiktoria.moods.mood import Mood, MoodFileError, MoodFileWarning, Motion
+from wiktoria.moods.moodfile import load_mood, mood_from_dict, parse_mood
 from wiktoria.moods.registry import (
     MOOD_SIGMA,
     MoodShadowWarning,
@@ -27,7 +29,7 @@ from wiktoria.moods.registry import (
     save_palette_png,
 )
 
-__all__ = ["MOOD_SIGMA", "Mood", "MoodFileError", "MoodShadowWarning", "Motion",
+__all__ = ["MOOD_SIGMA", "Mood", "MoodFileError", "MoodFileWarning", "MoodShadowWarning", "Motion",
            "UnknownMoodError", "all_moods", "blend", "estimate_affect", "export_palette",
-           "import_palette", "load_mood", "mood", "mood_at", "mood_table", "moods",
-           "parse_mood", "resolve_mood", "save_palette_png"]
+           "import_palette", "load_mood", "mood", "mood_at", "mood_from_dict", "mood_table",
+           "moods", "parse_mood", "resolve_mood", "save_palette_png"]

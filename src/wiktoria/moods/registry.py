@@ -29,7 +29,8 @@ from wiktoria.colour.formats import (
 )
 from wiktoria.colour.ramp import Palette, mix, ramp_image
 from wiktoria.common.atomicio import atomic_path, atomic_write_text, check_output_dir
-from wiktoria.moods.mood import Mood, MoodFileError, Motion, load_mood
+from wiktoria.moods.mood import Mood, MoodFileError, Motion
+from wiktoria.moods.moodfile import load_mood
 from wiktoria.moods.userdirs import shipped_palette_dir, user_palette_dirs
 
 __all__ = [

@@ -21,7 +21,8 @@ from PIL import Image, PngImagePlugin
 from wiktoria import __version__
 from wiktoria.common import validate
 from wiktoria.common.atomicio import atomic_path, check_output_dir
-from wiktoria.moods.mood import Mood, parse_mood
+from wiktoria.moods.mood import Mood
+from wiktoria.moods.moodfile import parse_mood
 from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import check_memory, render
 from wiktoria.scene import Canvas, Scene, check_size

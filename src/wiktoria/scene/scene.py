@@ -28,7 +28,8 @@ import numpy as np
 
 from wiktoria.common import validate
 from wiktoria.common.toml import TomlWriter
-from wiktoria.moods.mood import Mood, MoodFileError, mood_from_dict, write_mood
+from wiktoria.moods.mood import Mood, MoodFileError
+from wiktoria.moods.moodfile import mood_from_dict, write_mood
 from wiktoria.scene.layer import Layer, UnknownLayerError, layer_from_dict
 
 __all__ = ["MAX_FPS", "MAX_FRAMES", "MAX_SIDE", "Canvas", "Loop", "Scene", "check_size"]
@@ -341,7 +342,7 @@ class Scene:
         Each layer parameter carries its range and meaning as a comment.
         """
         if version is None:
-            from wiktoria import __version__ as version
+            from wiktoria.common.version import __version__ as version
         w = TomlWriter()
         w.comment("A Wiktoria scene: everything this painting is made of. Paint it again with\n"
                   "the wiktoria command (paint, animate or frames) or wiktoria.paint_scene.")
