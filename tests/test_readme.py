@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -70,3 +73,24 @@ def test_shell_completion_as_documented() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "paint" in proc.stdout and "palette" in proc.stdout
     assert "_WIKTORIA_COMPLETE=bash_source wiktoria" in README
+
+
+def test_the_layer_example_runs(tmp_path: Path, monkeypatch) -> None:
+    """The README's "Layers of your own" block, at a small size, in a scratch folder."""
+    section = README.split("### Layers of your own")[1]
+    code = re.findall(r"```python\n(.*?)\n```", section, re.S)[0]
+    code = code.replace("size=(480, 270)", "size=(48, 27)").replace("frames=24", "frames=3")
+    monkeypatch.chdir(tmp_path)
+    from wiktoria.render import unregister_layer
+
+    module = types.ModuleType("readme_example")  # dataclasses look their module up
+    monkeypatch.setitem(sys.modules, "readme_example", module)
+    try:
+        exec(compile(code, "README.md", "exec"), module.__dict__)
+    finally:
+        unregister_layer("tint")
+    assert (tmp_path / "tinted.png").exists() and (tmp_path / "tint.gif").exists()
+    from wiktoria.render.painting import read_scene
+
+    with pytest.raises(ValueError, match="unknown layer type 'tint'"):
+        read_scene(tmp_path / "tinted.png")  # once unregistered, the type is unknown again
