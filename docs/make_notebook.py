@@ -67,6 +67,44 @@ wiktoria.paint(dusk, size=(480, 270), seed=7, strata__count=6)"""),
 loop = wiktoria.animate("seething", size=(128, 128), frames=12, fps=12, seed=7)
 loop"""),
     ("md", """\
+## A layer of your own
+
+A layer is a spec (a frozen dataclass of parameters with ranges and meanings) and a renderer
+(here a function that paints one band of rows in linear light). `wiktoria.register_layer`
+registers both, as it registers the built-in sky, strata and strokes. The scene then holds the
+new layer beside the built-in ones, its PNG reproduces it, and a loop animates it."""),
+    ("code", """\
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Rings(wiktoria.Layer):
+    \"\"\"Concentric rings of light around a point.\"\"\"
+
+    type: ClassVar[str] = "rings"
+    count: int = wiktoria.param(7, 1, 40, "rings from the centre to the corner")
+    width: float = wiktoria.param(0.15, 0.0, 1.0, "ring width, fraction of the spacing")
+    light: float = wiktoria.param(0.35, 0.0, 1.0, "how much light a ring adds")
+
+
+@wiktoria.register_layer(Rings)
+def rings(layer, frame, band):
+    phase = frame.scene.loop.phase if frame.scene.loop else 0.0  # rings drift outwards
+    d = np.hypot(band.rows[:, None] - 0.6 * frame.height, band.cols[None, :] - 0.3 * frame.width)
+    d = d / frame.height * layer.count - phase
+    ring = np.clip(1 - np.abs((d % 1) - 0.5) / (layer.width / 2), 0, 1).astype(np.float32)
+    band.rgb += frame.ramp(np.full((1, 1), 0.95, np.float32)) * (layer.light * ring[..., None])
+
+
+base = wiktoria.paint("haunting", size=(480, 270), seed=3).scene
+ringed = replace(base, layers=(base.layers[0], Rings(), *base.layers[1:]))
+wiktoria.paint_scene(ringed)"""),
+    ("code", """\
+print(wiktoria.layer_types().keys())
+wiktoria.animate_scene(replace(ringed, canvas=wiktoria.Canvas(160, 90, 3),
+                               loop=wiktoria.Loop(frames=12, fps=12)))"""),
+    ("md", """\
 ## The moods on the plane
 
 Each mood sits at its place on Russell's circumplex: valence (unpleasant to pleasant) across,
