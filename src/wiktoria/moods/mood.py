@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from wiktoria.colour.ramp import Palette
+from wiktoria.common import validate
 from wiktoria.common.atomicio import atomic_write_text
 
 __all__ = [
@@ -118,11 +119,7 @@ class Motion:
         for f in fields(self):
             value = getattr(self, f.name)
             lo, hi, _ = MOTION_FIELDS[f.name]
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise TypeError(f"motion.{f.name} must be a number, got {value!r}")
-            if not (math.isfinite(value) and lo <= value <= hi):
-                raise ValueError(f"motion.{f.name} = {value!r} is out of range [{lo:g}, {hi:g}]")
-            object.__setattr__(self, f.name, float(value))
+            object.__setattr__(self, f.name, validate.number(value, f"motion.{f.name}", lo, hi))
 
     @classmethod
     def for_affect(cls, valence: float, arousal: float) -> Motion:
@@ -195,11 +192,7 @@ def _check_name(value: Any, what: str) -> str:
 
 
 def _check_affect(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{what} must be a number, got {value!r}")
-    if not (math.isfinite(value) and -1.0 <= value <= 1.0):
-        raise ValueError(f"{what} {value!r} is outside the allowed range [-1, 1]")
-    return float(value)
+    return validate.number(value, what, -1.0, 1.0)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ this module's other names with ``from wiktoria.moods.registry import ...``.
 from __future__ import annotations
 
 import difflib
-import math
 import os
 import re
 import warnings
@@ -28,6 +27,7 @@ from wiktoria.colour.formats import (
     to_hex,
 )
 from wiktoria.colour.ramp import Palette, mix, ramp_image
+from wiktoria.common import validate
 from wiktoria.common.atomicio import atomic_path, atomic_write_text, check_output_dir
 from wiktoria.moods.mood import Mood, MoodFileError, Motion
 from wiktoria.moods.moodfile import load_mood
@@ -235,12 +235,7 @@ def resolve_mood(spec: str | Mood, *, files: bool = True) -> Mood:
 
 
 def _unit_number(value: object, what: str, lo: float, hi: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise TypeError(f"{what} must be a number, got {value!r}")
-    x = float(value)
-    if not (math.isfinite(x) and lo <= x <= hi):
-        raise ValueError(f"{what} {value!r} is outside the allowed range [{lo:g}, {hi:g}]")
-    return x
+    return validate.number(value, what, lo, hi)
 
 
 def mood_at(valence: float, arousal: float, *, sigma: float = MOOD_SIGMA) -> Mood:
@@ -500,8 +495,7 @@ def save_palette_png(spec: str | Mood, output: str | os.PathLike[str], *, width:
     ...     save_palette_png("haunting", pathlib.Path(tmp) / "ramp.png").name
     'ramp.png'
     """
-    if isinstance(width, bool) or not isinstance(width, int) or not 64 <= width <= 8192:
-        raise ValueError(f"width {width!r} is outside the allowed range [64, 8192]")
+    width = validate.integer(width, "width", 64, 8192)
     from PIL import Image
 
     m = resolve_mood(spec)
