@@ -14,7 +14,7 @@ from PIL import Image
 from wiktoria import cli as cli_module
 from wiktoria.cli import cli
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted(p.stem for p in (REPO / "palettes").glob("*.toml"))
 URL = "https://coolors.co/03045e-0077b6-48cae4-ade8f4"
 
