@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from wiktoria import cli as cli_module
 from wiktoria.cli import cli
+from wiktoria.cli import palette as cli_module
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted(p.stem for p in (REPO / "palettes").glob("*.toml"))

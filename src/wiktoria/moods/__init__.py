@@ -21,7 +21,6 @@ from wiktoria.moods.registry import (
     import_palette,
     mood,
     mood_at,
-    mood_table,
     moods,
     resolve_mood,
     save_palette_png,
@@ -29,5 +28,5 @@ from wiktoria.moods.registry import (
 
 __all__ = ["MOOD_SIGMA", "Mood", "MoodFileError", "MoodShadowWarning", "Motion",
            "UnknownMoodError", "all_moods", "blend", "estimate_affect", "export_palette",
-           "import_palette", "load_mood", "mood", "mood_at", "mood_table", "moods",
+           "import_palette", "load_mood", "mood", "mood_at", "moods",
            "parse_mood", "resolve_mood", "save_palette_png"]

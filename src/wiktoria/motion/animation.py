@@ -17,13 +17,16 @@ from typing import Any
 
 import numpy as np
 
+from wiktoria.io.formats import mood_label
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import blend, resolve_mood
 from wiktoria.render.compositor import render
 from wiktoria.render.painting import Painting, build_scene
 from wiktoria.scene import Layer, Loop, Scene
+from wiktoria.scene.styles import layers_for
 
-__all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "animate", "animation_from_scene"]
+__all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "PlanView", "animate",
+           "animation_from_scene", "scene_overrides", "with_loop"]
 
 #: Largest animated image ``_repr_html_`` embeds in a notebook.
 HTML_CAP_BYTES = 12 * 2**20
@@ -88,16 +91,11 @@ class FramePlan:
         return self.painting(index).png_bytes()
 
 
-class Animation:
-    """A seamless loop of paintings.
+class PlanView:
+    """What an animation shows of its :class:`FramePlan`: ``scene``, ``mood``, ``fps``, ``size``
+    and ``len``. Subclasses set ``self._plan``."""
 
-    ``len(anim)`` is the number of frames; ``anim[i]`` and ``anim.frame(i)`` are
-    :class:`~wiktoria.render.painting.Painting` objects (``frame`` accepts any integer, periodic);
-    iteration renders frames lazily, one at a time.
-    """
-
-    def __init__(self, plan: FramePlan) -> None:
-        self._plan = plan
+    _plan: FramePlan
 
     @property
     def scene(self) -> Scene:
@@ -116,16 +114,28 @@ class Animation:
 
     @property
     def fps(self) -> float:
-        assert self.scene.loop is not None
-        return self.scene.loop.fps
+        assert self._plan.scene.loop is not None
+        return self._plan.scene.loop.fps
 
     @property
     def size(self) -> tuple[int, int]:
-        return self.scene.size
+        return self._plan.scene.size
 
     def __len__(self) -> int:
-        assert self.scene.loop is not None
-        return self.scene.loop.frames
+        assert self._plan.scene.loop is not None
+        return self._plan.scene.loop.frames
+
+
+class Animation(PlanView):
+    """A seamless loop of paintings.
+
+    ``len(anim)`` is the number of frames; ``anim[i]`` and ``anim.frame(i)`` are
+    :class:`~wiktoria.render.painting.Painting` objects (``frame`` accepts any integer, periodic);
+    iteration renders frames lazily, one at a time.
+    """
+
+    def __init__(self, plan: FramePlan) -> None:
+        self._plan = plan
 
     def frame(self, index: int) -> Painting:
         """Frame ``index`` (any integer; ``frame(i + len(self))`` equals ``frame(i)``)."""
@@ -151,7 +161,7 @@ class Animation:
 
     def __repr__(self) -> str:
         w, h = self.size
-        return (f"<Animation {self.scene.style} {self.scene.mood!r} {w}x{h} "
+        return (f"<Animation {self.scene.style} {mood_label(self.scene.mood)!r} {w}x{h} "
                 f"{len(self)} frames at {self.fps:g} fps seed={self.scene.seed}>")
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
@@ -213,10 +223,7 @@ def animate(
     (8, 3)
     """
     scene, resolved = build_scene(mood, size, seed, style, overrides)
-    loop = Loop(frames=frames, fps=fps, frame=0,
-                to=(to if isinstance(to, str) else (to.name if to is not None else "")),
-                pingpong=pingpong)
-    scene = replace(scene, loop=loop)
+    scene = with_loop(scene, frames=frames, fps=fps, to=to, pingpong=pingpong)
     to_mood = to_scene = None
     if to is not None:
         to_mood = resolve_mood(to)
@@ -224,9 +231,70 @@ def animate(
     return Animation(FramePlan(scene, resolved, to_mood, to_scene))
 
 
+def with_loop(scene: Scene, *, frames: int | None = None, fps: float | None = None,
+              to: str | Mood | None = None, pingpong: bool | None = None) -> Scene:
+    """``scene`` with a ``[loop]`` at frame 0: the given values, else those of its loop, else
+    48 frames at 24 fps, no ``to``, pingpong.
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> scene = wiktoria.paint("serene", size=(8, 8), seed=1).scene
+    >>> with_loop(scene, frames=12).loop.frames, with_loop(scene).loop.fps
+    (12, 24.0)
+    """
+    old = scene.loop
+    if to is None:
+        target = old.to if old is not None else ""
+    else:
+        target = to if isinstance(to, str) else to.name
+    loop = Loop(frames=frames if frames is not None else (old.frames if old else 48),
+                fps=fps if fps is not None else (old.fps if old else 24.0), frame=0,
+                to=target,
+                pingpong=pingpong if pingpong is not None else (old.pingpong if old else True))
+    return replace(scene, loop=loop)
+
+
+def scene_overrides(scene: Scene, mood: Mood) -> dict[str, Any]:
+    """The layer parameters of ``scene`` that differ from the defaults of its mood and style,
+    as ``{"layer.param": value}`` (what ``--set`` or ``**overrides`` changed).
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> p = wiktoria.paint("serene", size=(8, 8), seed=1, strata__count=2)
+    >>> scene_overrides(p.scene, p.mood)
+    {'strata.count': 2}
+    """
+    defaults = {layer.type: layer for layer in layers_for(mood, scene.style)}
+    out: dict[str, Any] = {}
+    for layer in scene.layers:
+        base = defaults.get(layer.type)
+        if base is None:
+            continue
+        for name in layer.params():
+            value = getattr(layer, name)
+            if value != getattr(base, name):
+                out[f"{layer.type}.{name}"] = value
+    return out
+
+
 def animation_from_scene(scene: Scene, mood: Mood | None = None,
                          overrides: Mapping[str, Any] | None = None) -> Animation:
-    """An :class:`Animation` of a scene that has a ``loop`` (e.g. read from a frame PNG)."""
+    """An :class:`Animation` of a scene that has a ``loop`` (e.g. read from a frame PNG).
+
+    With ``loop.to``, the scene the loop moves towards is that mood's default scene with
+    ``overrides``; by default, the layer parameters in which ``scene`` differs from its own
+    mood's defaults (:func:`scene_overrides`), as :func:`animate` built it.
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> anim = wiktoria.animate("serene", size=(16, 8), frames=4, seed=1, to="seething")
+    >>> again = animation_from_scene(anim.scene, anim.mood)
+    >>> bool((again.frame_array(1) == anim.frame_array(1)).all())
+    True
+    """
     if scene.loop is None:
         raise ValueError("the scene has no [loop]: it is a still, not an animation")
     scene = replace(scene, loop=replace(scene.loop, frame=0))
@@ -234,5 +302,7 @@ def animation_from_scene(scene: Scene, mood: Mood | None = None,
     to_mood = to_scene = None
     if scene.loop.to:
         to_mood = resolve_mood(scene.loop.to)
+        if overrides is None:
+            overrides = scene_overrides(scene, resolved)
         to_scene, _ = build_scene(to_mood, scene.size, scene.seed, scene.style, overrides)
     return Animation(FramePlan(scene, resolved, to_mood, to_scene))
