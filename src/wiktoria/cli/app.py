@@ -19,7 +19,7 @@ import click
 from wiktoria import __version__
 from wiktoria.run.tasks import SharedFolderError
 
-__all__ = ["cli", "echo_warnings", "friendly_errors", "main"]
+__all__ = ["cli", "echo_warnings", "friendly_errors", "main", "reports"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +62,12 @@ def echo_warnings(func: F) -> F:
                     click.echo(f"Warning: {w.message}", err=True)
 
     return wrapper  # type: ignore[return-value]
+
+
+def reports(func: F) -> F:
+    """:func:`friendly_errors` and :func:`echo_warnings`: what every command that calls the
+    library wears."""
+    return friendly_errors(echo_warnings(func))
 
 
 class OneLineErrorGroup(click.Group):

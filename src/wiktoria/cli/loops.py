@@ -7,14 +7,16 @@ from typing import Any
 
 import click
 
-from wiktoria.cli.app import cli, echo_warnings, friendly_errors
+from wiktoria.cli.app import cli, reports
 from wiktoria.cli.options import (
     MOOD_HELP,
     SIZE,
     complete_mood,
     complete_set,
     complete_style,
+    encoder_options,
     parse_overrides,
+    worker_options,
 )
 from wiktoria.cli.progress import ProgressBar
 from wiktoria.cli.scenes import check_dump, scene_from_options, write_dump
@@ -77,9 +79,7 @@ def loop_options(func: Any) -> Any:
                           "wrote (PNG, GIF, WebP, MP4); options given override its values."),
         click.option("--dump-scene", type=click.Path(dir_okay=False), default=None,
                      help="Also write the scene of this loop (with its [loop]) as TOML."),
-        click.option("--jobs", "-j", type=int, default=None,
-                     help="Worker processes  [default: all cores]"),
-        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
+        worker_options(""),
     ]
     for option in reversed(options):
         func = option(func)
@@ -93,14 +93,10 @@ def _report_seed(seed: int | None, scene_file: str | None, anim: Animation) -> N
 
 @cli.command("animate")
 @loop_options
-@click.option("--dither", type=click.Choice(["none", "ordered", "floyd"]), default=None,
-              help="GIF dithering  [default: none]")
-@click.option("--quality", type=int, default=None,
-              help="WebP: lossy quality 1-100  [default: lossless]")
+@encoder_options()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help=".gif, .png (APNG), .webp or .mp4  [default: MOOD-SEED.gif]")
-@friendly_errors
-@echo_warnings
+@reports
 def animate_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: int | None,
                 fps: float | None, size: tuple[int, int] | None, seed: int | None,
                 style: str | None, sets: tuple[str, ...], scene_file: str | None,
@@ -166,8 +162,7 @@ def _frame_range(start: int | None, stop: int | None, n: int) -> range:
               help="Workers write the frames into the folder, which every machine shares.")
 @click.option("--connect-timeout", type=click.FloatRange(0, 3600, min_open=True), default=None,
               metavar="SECONDS", help="Wait this long for the scheduler  [default: 10]")
-@friendly_errors
-@echo_warnings
+@reports
 def frames_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: int | None,
                fps: float | None, size: tuple[int, int] | None, seed: int | None,
                style: str | None, sets: tuple[str, ...], scene_file: str | None,

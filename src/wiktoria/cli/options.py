@@ -13,7 +13,8 @@ import click
 from click.shell_completion import CompletionItem
 
 __all__ = ["MOOD_HELP", "SIZE", "SizeType", "complete_mood", "complete_set", "complete_style",
-           "is_sweep", "one_mood", "parse_overrides", "parse_seeds", "parse_size"]
+           "encoder_options", "is_sweep", "one_mood", "parse_overrides", "parse_seeds",
+           "parse_size", "worker_options"]
 
 MOOD_HELP = "Mood: a name or alias, a .toml mood file, or 'valence,arousal' such as 0.3,-0.5."
 
@@ -55,6 +56,34 @@ class SizeType(click.ParamType):
 
 
 SIZE = SizeType()
+
+
+# --------------------------------------------------------------------------- shared options
+
+
+def _apply(func: Any, options: list[Any]) -> Any:
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def worker_options(what: str) -> Any:
+    """``--jobs``/``-j`` (worker processes for ``what``) and ``--quiet``/``-q``."""
+    return lambda func: _apply(func, [
+        click.option("--jobs", "-j", type=int, default=None,
+                     help=f"Worker processes{what}  [default: all cores]"),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
+    ])
+
+
+def encoder_options(note: str = "") -> Any:
+    """``--dither`` (GIF) and ``--quality`` (WebP), with ``note`` after each help text."""
+    return lambda func: _apply(func, [
+        click.option("--dither", type=click.Choice(["none", "ordered", "floyd"]), default=None,
+                     help=f"GIF dithering{note}  [default: none]"),
+        click.option("--quality", type=int, default=None,
+                     help=f"WebP: lossy quality 1-100{note}  [default: lossless]"),
+    ])
 
 
 # --------------------------------------------------------------------------- --set

@@ -7,16 +7,18 @@ from pathlib import Path
 
 import click
 
-from wiktoria.cli.app import cli, echo_warnings, friendly_errors
+from wiktoria.cli.app import cli, reports
 from wiktoria.cli.options import (
     MOOD_HELP,
     SIZE,
     complete_mood,
     complete_set,
     complete_style,
+    encoder_options,
     is_sweep,
     parse_overrides,
     parse_seeds,
+    worker_options,
 )
 from wiktoria.cli.progress import ProgressBar
 from wiktoria.cli.scenes import check_dump, scene_from_options, write_dump
@@ -114,11 +116,8 @@ def _sweep(mood: str | None, size: tuple[int, int] | None, seeds: str, style: st
                    "overwriting]; a folder for a seed sweep.")
 @click.option("--contact-sheet", is_flag=True,
               help="With a seed sweep: also write contact-sheet.png, labelled by seed.")
-@click.option("--jobs", "-j", type=int, default=None,
-              help="Worker processes for a sweep  [default: all cores]")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@friendly_errors
-@echo_warnings
+@worker_options(" for a sweep")
+@reports
 def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: str | None,
               style: str | None, sets: tuple[str, ...], scene_file: str | None,
               dump_scene: str | None, output: str | None, contact_sheet: bool,
@@ -160,15 +159,9 @@ def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: str | None,
               help="Where to write the new render (or give it as OUT).")
 @click.option("--frame", type=click.IntRange(0), default=None, metavar="N",
               help="Write frame N of an animated source as a still (.png, .jpg, .webp, .tif).")
-@click.option("--dither", type=click.Choice(["none", "ordered", "floyd"]), default=None,
-              help="GIF dithering, as the source was written  [default: none]")
-@click.option("--quality", type=int, default=None,
-              help="WebP: lossy quality 1-100, as the source was written  [default: lossless]")
-@click.option("--jobs", "-j", type=int, default=None,
-              help="Worker processes for an animation  [default: all cores]")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@friendly_errors
-@echo_warnings
+@encoder_options(", as the source was written")
+@worker_options(" for an animation")
+@reports
 def reproduce_cmd(source: str, out: str | None, output: str | None, frame: int | None,
                   dither: str | None, quality: int | None, jobs: int | None,
                   quiet: bool) -> None:

@@ -9,7 +9,7 @@ import sys
 import click
 import numpy as np
 
-from wiktoria.cli.app import cli, echo_warnings, friendly_errors
+from wiktoria.cli.app import cli, reports
 from wiktoria.cli.options import MOOD_HELP, complete_mood, one_mood
 
 __all__ = ["mood_table", "truecolor_terminal"]
@@ -54,8 +54,7 @@ def mood_table(*, color: bool = False, width: int = 24) -> str:
 @cli.command("moods")
 @click.option("--color/--no-color", "color", default=None,
               help="Colour strips [default: if the terminal supports true colour].")
-@friendly_errors
-@echo_warnings
+@reports
 def moods_cmd(color: bool | None) -> None:
     """List the moods: name, valence, arousal and colours.
 
@@ -93,8 +92,7 @@ def _mood_argument(func: object) -> object:
               show_default=True, help="PNG file to write.")
 @click.option("--width", type=click.IntRange(64, 8192), default=512, show_default=True,
               help="Image width in pixels.")
-@friendly_errors
-@echo_warnings
+@reports
 def palette_show_cmd(name: str | None, mood_opt: str | None, output: str, width: int) -> None:
     """Write a mood's ramp above Kovesi's sine-ramp test image as a PNG.
 
@@ -117,8 +115,7 @@ def palette_show_cmd(name: str | None, mood_opt: str | None, output: str, width:
               help="File to write [default: stdout].")
 @click.option("--samples", type=click.IntRange(2, 1024), default=None,
               help="Export this many evenly spaced colours instead of the stops.")
-@friendly_errors
-@echo_warnings
+@reports
 def palette_export_cmd(name: str | None, mood_opt: str | None, fmt: str, output: str | None,
                        samples: int | None) -> None:
     """Export a mood's palette as .gpl, .hex or a CSS gradient.
@@ -143,8 +140,7 @@ def palette_export_cmd(name: str | None, mood_opt: str | None, fmt: str, output:
 @click.option("--force", is_flag=True, help="Replace an existing mood file of that name.")
 @click.option("--keep-order", is_flag=True,
               help="Keep the colours' order instead of sorting them dark to light.")
-@friendly_errors
-@echo_warnings
+@reports
 def palette_import_cmd(source: str, name: str, force: bool, keep_order: bool) -> None:
     """Turn a .gpl or .hex file or a coolors URL into a mood file in your palette folder.
 

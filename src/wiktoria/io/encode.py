@@ -460,6 +460,16 @@ def _write(anim: AnimationLike, ext: str, path: Path, opts: _Options) -> None:
     WRITERS[ext](anim, path, opts)
 
 
+def _prepare(anim: AnimationLike, ext: str, target: str, dither: str, quality: int | None,
+             loop: int, progress: Progress | None) -> _Options:
+    """Check everything before a file is opened: options, the animation, the mp4 extra."""
+    opts = _options(ext, target, dither, quality, loop, progress)
+    check_animation(anim)
+    if ext == ".mp4":
+        _mp4_module()
+    return opts
+
+
 def write_animation(
     anim: AnimationLike,
     path: str | os.PathLike[str],
@@ -502,10 +512,7 @@ def write_animation(
     """
     target = Path(path)
     ext = target.suffix.lower()
-    opts = _options(ext, str(target), dither, quality, loop, progress)
-    check_animation(anim)
-    if ext == ".mp4":
-        _mp4_module()
+    opts = _prepare(anim, ext, str(target), dither, quality, loop, progress)
     check_output_dir(target)
     with atomic_path(target) as tmp:
         _write(anim, ext, tmp, opts)
@@ -536,10 +543,7 @@ def encode_animation(
     bytes
     """
     e = _extension(ext)
-    opts = _options(e, f"<{ext}>", dither, quality, loop, progress)
-    check_animation(anim)
-    if e == ".mp4":
-        _mp4_module()
+    opts = _prepare(anim, e, f"<{ext}>", dither, quality, loop, progress)
     with tempfile.TemporaryDirectory(prefix="wiktoria-") as folder:
         tmp = Path(folder) / f"loop{e}"
         _write(anim, e, tmp, opts)
