@@ -55,3 +55,37 @@ def test_parse_overrides() -> None:
     for bad in ("strata.count", "=3", "strata.count= "):
         with pytest.raises(ValueError, match=r"--set expects LAYER\.PARAM=VALUE"):
             parse_overrides([bad])
+
+
+def test_the_library_never_names_a_flag() -> None:
+    """Error messages outside wiktoria.cli use parameter names; the CLI speaks in flags."""
+    import ast
+    from pathlib import Path
+
+    import wiktoria
+
+    root = Path(wiktoria.__file__).parent
+    found = []
+    for path in root.rglob("*.py"):
+        if path.relative_to(root).parts[0] == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                for const in ast.walk(node.exc):
+                    if isinstance(const, ast.Constant) and isinstance(const.value, str) and \
+                            re.search(r"(^|\s|\()--[a-z]", const.value):
+                        found.append(f"{path.relative_to(root)}:{node.lineno}: {const.value}")
+    assert found == []
+
+
+def test_shared_folder_error_in_library_and_cli_words() -> None:
+    import pickle
+
+    from wiktoria.cli.app import _message
+    from wiktoria.run.tasks import SharedFolderError
+
+    exc = pickle.loads(pickle.dumps(SharedFolderError("frame 3 is not there")))
+    assert str(exc) == ("frame 3 is not there; with write_on_workers=True the output folder "
+                        "must be shared by every machine, at the same path")
+    assert _message(exc) == ("frame 3 is not there; with --write-on-workers the output folder "
+                             "must be shared by every machine, at the same path")

@@ -243,6 +243,14 @@ def embedded_scene(path: str | os.PathLike[str]) -> str | None:
     -------
     str or None
         The TOML text, or None when the file carries none. Reading MP4 needs the ``mp4`` extra.
+
+    Examples
+    --------
+    >>> import tempfile, wiktoria
+    >>> anim = wiktoria.animate("serene", size=(16, 8), frames=2, seed=1)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     embedded_scene(anim.save(f"{d}/a.gif")) == anim.scene.to_toml()
+    True
     """
     return embedded(path).scene
 
@@ -273,6 +281,15 @@ def read_source(path: str | os.PathLike[str]) -> SceneSource:
     ------
     ValueError
         The file does not exist, is not one Wiktoria wrote, or its scene is malformed.
+
+    Examples
+    --------
+    >>> import tempfile, wiktoria
+    >>> anim = wiktoria.animate("serene", size=(16, 8), frames=2, seed=1)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     source = read_source(anim.save(f"{d}/a.webp"))
+    >>> source.animated, source.scene.loop.frames
+    (True, 2)
     """
     p = Path(path)
     if not p.exists():

@@ -217,6 +217,14 @@ def build_palette(
     ndarray, shape (colours, 3), uint8
         sRGB palette, sorted by OKLab lightness; deterministic for given frames. Unused entries
         (when the frames have fewer distinct colours) repeat the last colour.
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> anim = wiktoria.animate("serene", size=(24, 16), frames=2, seed=1)
+    >>> palette = build_palette(anim, colours=16)
+    >>> palette.shape, Quantizer(palette)(anim.frame_array(0)).shape
+    ((16, 3), (16, 24))
     """
     if not 2 <= colours <= 256:
         raise ValueError(f"colours must be from 2 to 256, got {colours}")

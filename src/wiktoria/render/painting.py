@@ -89,8 +89,9 @@ class Painting:
     def save(self, path: str | os.PathLike[str], *, quality: int = 92) -> Path:
         """Write the painting, the format chosen by the extension (PNG, JPEG, WebP, TIFF).
 
-        PNG carries the whole scene; JPEG and WebP carry it as a comment / XMP-free
-        description where the format allows. The file is written atomically.
+        PNG carries the whole scene and the mood; JPEG carries the scene as its comment; WebP
+        and TIFF carry none (:func:`wiktoria.io.still.save_still`). The file is written
+        atomically.
 
         Returns
         -------
