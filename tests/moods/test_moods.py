@@ -18,6 +18,7 @@ from PIL import Image
 from PIL.GimpPaletteFile import GimpPaletteFile
 
 import wiktoria
+from wiktoria.cli.palette import mood_table  # the terminal table is the CLI's
 from wiktoria.colour.ramp import Palette, PaletteWarning
 from wiktoria.moods.mood import MOTION_FIELDS, Mood, MoodFileError, Motion
 from wiktoria.moods.moodfile import load_mood, parse_mood
@@ -32,7 +33,6 @@ from wiktoria.moods.registry import (
     import_palette,
     mood,
     mood_at,
-    mood_table,
     moods,
     resolve_mood,
     save_palette_png,

@@ -4,10 +4,11 @@ It draws one line, rewritten in place with ``\\r``, on a terminal only and only 
 has taken more than ``delay`` seconds (a quick render shows nothing); ``quiet=True`` hides it
 altogether. It writes to stderr, never stdout, so stdout stays machine-readable.
 
-A :class:`ProgressBar` is the ``progress`` callback of :func:`wiktoria.run.batch.render_frames`
-and :func:`wiktoria.run.batch.render_sweep`: they call ``start(total)`` once and then the bar
-itself with the number of items just finished; :func:`wiktoria.io.encode.write_animation` calls
-it as ``bar(done, total)``, which also works. ``update`` is thread-safe.
+A :class:`ProgressBar` follows :class:`wiktoria.common.progress.Progress`, the ``progress``
+argument of :func:`wiktoria.run.batch.render_frames`, :func:`wiktoria.run.batch.render_sweep`,
+:func:`wiktoria.run.batch.write_loop` and :func:`wiktoria.io.encode.write_animation`: they call
+``start(total)`` once and then the bar itself with the number of items just finished.
+``update`` is thread-safe.
 
 Examples
 --------
@@ -95,25 +96,17 @@ class ProgressBar:
     # ---- callback protocol ------------------------------------------------------------------
 
     def start(self, total: int) -> None:
-        """Set the number of items and restart the clock (called by the batch renderers)."""
+        """Set the number of items and restart the clock (called by the library first)."""
         with self._lock:
             self.total = int(total)
             self.done = 0
             self._t0 = time.monotonic()
             self._closed = False
 
-    def update(self, n: int = 1, total: int | None = None) -> None:
-        """Count ``n`` more items as finished and redraw if due. Thread-safe.
-
-        Called as ``update(done, total)`` (the convention of
-        :func:`wiktoria.io.encode.write_animation`'s ``progress``), it sets both instead.
-        """
+    def update(self, n: int = 1) -> None:
+        """Count ``n`` more items as finished and redraw if due. Thread-safe."""
         with self._lock:
-            if total is not None:
-                self.total = int(total)
-                self.done = int(n)
-            else:
-                self.done += n
+            self.done += n
             now = time.monotonic()
             final = self.total is not None and self.done >= self.total
             if final or now - self._last_draw >= self.min_interval:

@@ -23,13 +23,12 @@ from wiktoria.moods.registry import (
     import_palette,
     mood,
     mood_at,
-    mood_table,
     moods,
     resolve_mood,
     save_palette_png,
 )
 
-__all__ = ["MOOD_SIGMA", "Mood", "MoodFileError", "MoodFileWarning", "MoodShadowWarning", "Motion",
-           "UnknownMoodError", "all_moods", "blend", "estimate_affect", "export_palette",
-           "import_palette", "load_mood", "mood", "mood_at", "mood_from_dict", "mood_table",
-           "moods", "parse_mood", "resolve_mood", "save_palette_png"]
+__all__ = ["MOOD_SIGMA", "Mood", "MoodFileError", "MoodFileWarning", "MoodShadowWarning",
+           "Motion", "UnknownMoodError", "all_moods", "blend", "estimate_affect", "export_palette",
+           "import_palette", "load_mood", "mood", "mood_at", "mood_from_dict", "moods",
+           "parse_mood", "resolve_mood", "save_palette_png"]

@@ -44,7 +44,6 @@ __all__ = [
     "import_palette",
     "mood",
     "mood_at",
-    "mood_table",
     "moods",
     "resolve_mood",
     "save_palette_png",
@@ -503,26 +502,3 @@ def save_palette_png(spec: str | Mood, output: str | os.PathLike[str], *, width:
     with atomic_path(output) as tmp:
         image.save(tmp, format="PNG")
     return Path(output)
-
-
-def mood_table(*, color: bool = False, width: int = 24) -> str:
-    """A table of all moods: name, valence, arousal and a colour strip.
-
-    With ``color`` the strip is ``width`` cells of 24-bit ANSI background colour; without, it
-    is five hex colours sampled along the ramp. User moods are marked ``(user)``.
-    """
-    reg = _registry()
-    shipped = shipped_palette_dir().resolve()
-    rows = ["name           valence  arousal  colours"]
-    for m in reg.ordered:
-        if color:
-            cells = m.palette(np.linspace(0.0, 1.0, width))
-            strip = "".join(f"\x1b[48;2;{r};{g};{b}m " for r, g, b in cells.tolist()) + "\x1b[0m"
-        else:
-            strip = " ".join(m.palette.sample_hexes(5))
-        user = m.path is not None and m.path.resolve().parent != shipped
-        rows.append(
-            f"{m.name:<14} {m.valence:+7.2f}  {m.arousal:+7.2f}  {strip}"
-            + ("  (user)" if user else "")
-        )
-    return "\n".join(rows) + "\n"

@@ -17,14 +17,16 @@ from typing import Any
 
 import numpy as np
 
+from wiktoria.io.formats import mood_label
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import render
 from wiktoria.render.painting import Painting, build_scene
 from wiktoria.scene import Loop, Scene
+from wiktoria.scene.styles import layers_for
 
-__all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "animate", "animate_scene",
-           "animation_from_scene"]
+__all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "PlanView", "animate", "animate_scene",
+           "animation_from_scene", "scene_overrides", "with_loop"]
 
 #: Largest animated image ``_repr_html_`` embeds in a notebook.
 HTML_CAP_BYTES = 12 * 2**20
@@ -74,16 +76,11 @@ class FramePlan:
         return self.painting(index).png_bytes()
 
 
-class Animation:
-    """A seamless loop of paintings.
+class PlanView:
+    """What an animation shows of its :class:`FramePlan`: ``scene``, ``mood``, ``fps``, ``size``
+    and ``len``. Subclasses set ``self._plan``."""
 
-    ``len(anim)`` is the number of frames; ``anim[i]`` and ``anim.frame(i)`` are
-    :class:`~wiktoria.render.painting.Painting` objects (``frame`` accepts any integer, periodic);
-    iteration renders frames lazily, one at a time.
-    """
-
-    def __init__(self, plan: FramePlan) -> None:
-        self._plan = plan
+    _plan: FramePlan
 
     @property
     def scene(self) -> Scene:
@@ -102,16 +99,28 @@ class Animation:
 
     @property
     def fps(self) -> float:
-        assert self.scene.loop is not None
-        return self.scene.loop.fps
+        assert self._plan.scene.loop is not None
+        return self._plan.scene.loop.fps
 
     @property
     def size(self) -> tuple[int, int]:
-        return self.scene.size
+        return self._plan.scene.size
 
     def __len__(self) -> int:
-        assert self.scene.loop is not None
-        return self.scene.loop.frames
+        assert self._plan.scene.loop is not None
+        return self._plan.scene.loop.frames
+
+
+class Animation(PlanView):
+    """A seamless loop of paintings.
+
+    ``len(anim)`` is the number of frames; ``anim[i]`` and ``anim.frame(i)`` are
+    :class:`~wiktoria.render.painting.Painting` objects (``frame`` accepts any integer, periodic);
+    iteration renders frames lazily, one at a time.
+    """
+
+    def __init__(self, plan: FramePlan) -> None:
+        self._plan = plan
 
     def frame(self, index: int) -> Painting:
         """Frame ``index`` (any integer; ``frame(i + len(self))`` equals ``frame(i)``)."""
@@ -137,7 +146,7 @@ class Animation:
 
     def __repr__(self) -> str:
         w, h = self.size
-        return (f"<Animation {self.scene.style} {self.scene.mood.name!r} {w}x{h} "
+        return (f"<Animation {self.scene.style} {mood_label(self.scene.mood)!r} {w}x{h} "
                 f"{len(self)} frames at {self.fps:g} fps seed={self.scene.seed}>")
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
@@ -206,6 +215,66 @@ def animate(
     loop = Loop(frames=frames, fps=fps, frame=0, to=to_mood, pingpong=pingpong,
                 to_layers=to_layers)
     return Animation(FramePlan(replace(scene, loop=loop)))
+
+
+def with_loop(scene: Scene, *, frames: int | None = None, fps: float | None = None,
+              to: str | Mood | None = None, pingpong: bool | None = None) -> Scene:
+    """``scene`` with a ``[loop]`` at frame 0: the given values, else those of its loop, else
+    48 frames at 24 fps, no ``to``, pingpong.
+
+    A new ``to`` mood gets the target layers :func:`animate` would give it: its default layers
+    for the scene's style, with the parameters this scene changed from its own defaults
+    (:func:`scene_overrides`) changed the same way.
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> scene = wiktoria.paint("serene", size=(8, 8), seed=1).scene
+    >>> with_loop(scene, frames=12).loop.frames, with_loop(scene).loop.fps
+    (12, 24.0)
+    >>> with_loop(scene, to="seething").loop.to.name
+    'seething'
+    """
+    old = scene.loop
+    if to is None:
+        target, to_layers = (old.to, old.to_layers) if old is not None else (None, None)
+    else:
+        target = resolve_mood(to)
+        to_layers = build_scene(target, scene.size, scene.seed, scene.style,
+                                scene_overrides(scene, scene.mood))[0].layers
+        if [x.type for x in to_layers] != [x.type for x in scene.layers]:
+            to_layers = None  # a stack of one's own: only the mood moves
+    loop = Loop(frames=frames if frames is not None else (old.frames if old else 48),
+                fps=fps if fps is not None else (old.fps if old else 24.0), frame=0,
+                to=target, to_layers=to_layers,
+                pingpong=pingpong if pingpong is not None else (old.pingpong if old else True))
+    return replace(scene, loop=loop)
+
+
+def scene_overrides(scene: Scene, mood: Mood) -> dict[str, Any]:
+    """The layer parameters of ``scene`` that differ from the defaults of its mood and style,
+    as ``{"layer.param": value}`` (what ``--set`` or ``**overrides`` changed).
+
+    Layers of types the style does not have are left out.
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> p = wiktoria.paint("serene", size=(8, 8), seed=1, strata__count=2)
+    >>> scene_overrides(p.scene, p.mood)
+    {'strata.count': 2}
+    """
+    defaults = {layer.type: layer for layer in layers_for(mood, scene.style)}
+    out: dict[str, Any] = {}
+    for layer in scene.layers:
+        base = defaults.get(layer.type)
+        if base is None:
+            continue
+        for name in layer.params():
+            value = getattr(layer, name)
+            if value != getattr(base, name):
+                out[f"{layer.type}.{name}"] = value
+    return out
 
 
 def animate_scene(scene: Scene, mood: Mood | None = None) -> Animation:

@@ -90,7 +90,7 @@ def connect(address: str | None = None, *, timeout: float = DEFAULT_CONNECT_TIME
     if address is None:
         address = os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip() or None
     if address is None:
-        raise ValueError("no Dask scheduler given: pass tcp://HOST:PORT (--scheduler) or set "
+        raise ValueError("no Dask scheduler given: pass address='tcp://HOST:PORT' or set "
                          "DASK_SCHEDULER_ADDRESS")
     if not isinstance(address, str) or not address.strip():
         raise TypeError(f"scheduler address must be text such as 'tcp://host:8786', got "

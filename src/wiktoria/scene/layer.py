@@ -160,9 +160,9 @@ class Layer:
 
     @classmethod
     def summary(cls) -> str:
-        """The first line of the spec's docstring."""
+        """The first paragraph of the spec's docstring, on one line."""
         doc = (cls.__doc__ or "").strip()
-        return doc.splitlines()[0] if doc else ""
+        return " ".join(doc.split("\n\n")[0].split()) if doc else ""
 
     def to_dict(self) -> dict[str, Any]:
         """``{"type": ..., param: value, ...}``."""

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from wiktoria import cli as cli_module
 from wiktoria.cli import cli
+from wiktoria.cli import palette as cli_module
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted(p.stem for p in (REPO / "palettes").glob("*.toml"))
 URL = "https://coolors.co/03045e-0077b6-48cae4-ade8f4"
 
@@ -152,8 +152,8 @@ def test_palette_show_from_a_mood_file(tmp_path: Path) -> None:
     ("args", "expected"),
     [
         (["seethin"], "unknown mood 'seethin'; did you mean 'seething'? valid moods: aloof"),
-        (["--mood", "1.5,0"], "valence 1.5 is outside the allowed range [-1, 1]"),
-        (["--mood", "0,-2"], "arousal -2.0 is outside the allowed range [-1, 1]"),
+        (["--mood", "1.5,0"], "valence must be a number from -1 to 1, got 1.5"),
+        (["--mood", "0,-2"], "arousal must be a number from -1 to 1, got -2.0"),
         (["serene", "--mood", "calm"], "give the mood once: as MOOD or with --mood"),
         ([], "missing MOOD"),
         (["nope.toml"], "mood file 'nope.toml' does not exist"),

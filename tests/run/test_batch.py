@@ -1,11 +1,10 @@
-"""Frame sequences, seed sweeps and the stderr progress bar (run.batch, cli.progress)."""
+"""Frame sequences, seed sweeps and loops rendered ahead (run.batch, run.ahead)."""
 
 from __future__ import annotations
 
 import io
 import multiprocessing
 import os
-import re
 import threading
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -17,13 +16,13 @@ from PIL import Image
 
 import wiktoria
 from wiktoria.cli.progress import ProgressBar
+from wiktoria.common.progress import Counter
 from wiktoria.render.painting import read_scene
-from wiktoria.run import batch
+from wiktoria.run import batch, tasks
 from wiktoria.run.batch import (
     CONTACT_SHEET,
     CONTACT_SHEET_KEY,
     FramesReport,
-    parse_seeds,
     process_pool,
     render_frames,
     render_sweep,
@@ -124,9 +123,9 @@ def test_window_bounds_frames_in_flight(tmp_path: Path, anim: Any) -> None:
 
 def test_tasks_are_importable_module_functions() -> None:
     # Workers (and a remote Dask scheduler) unpickle the task by reference.
-    for fn in (batch._frame_png, batch._still_png):
-        assert fn.__module__ == "wiktoria.run.batch"
-        assert getattr(batch, fn.__name__) is fn
+    for fn in (tasks.frame_png, tasks.frame_file, tasks.frame_array, tasks.still_png):
+        assert fn.__module__ == "wiktoria.run.tasks"
+        assert getattr(tasks, fn.__name__) is fn
 
 
 def test_pool_workers_get_one_noise_thread_each(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -398,7 +397,7 @@ def _fail(plan: Any, index: int) -> bytes:
 def test_sweep_and_contact_sheet(tmp_path: Path) -> None:
     kw: dict[str, Any] = {"size": SIZE, "style": "landscape", "contact_sheet": True}
     r1 = render_sweep("serene", range(1, 6), tmp_path / "one", jobs=1, **kw)
-    r2 = render_sweep("serene", "1..5", tmp_path / "two", jobs=2, **kw)
+    r2 = render_sweep("serene", [1, 2, 3, 4, 5], tmp_path / "two", jobs=2, **kw)
     assert r1.seeds == r2.seeds == (1, 2, 3, 4, 5) and r2.workers == 2
     assert [p.name for p in r2.written] == [f"serene-{s}.png" for s in range(1, 6)]
     for s in range(1, 6):
@@ -420,7 +419,7 @@ def test_sweep_and_contact_sheet(tmp_path: Path) -> None:
 
 def test_sweep_overrides_and_executor(tmp_path: Path) -> None:
     with ThreadPoolExecutor(2) as ex:
-        r = render_sweep("seething", [7, 3], tmp_path, size=SIZE, overrides=["strata.count=3"],
+        r = render_sweep("seething", [7, 3], tmp_path, size=SIZE, overrides={"strata.count": 3},
                          executor=ex)
     assert r.contact_sheet is None
     assert [p.name for p in r.written] == ["seething-7.png", "seething-3.png"]
@@ -433,7 +432,7 @@ def test_sweep_overrides_and_executor(tmp_path: Path) -> None:
 
 def test_sweep_interrupt(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
-        render_sweep("serene", "0..7", tmp_path, size=SIZE, jobs=2, contact_sheet=True,
+        render_sweep("serene", range(8), tmp_path, size=SIZE, jobs=2, contact_sheet=True,
                      progress=Stop(2))
     left = names(tmp_path)
     assert len(left) == 2 and CONTACT_SHEET not in left
@@ -444,16 +443,16 @@ def test_sweep_interrupt(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "exc", "message"), [
-    ({"seeds": "x"}, ValueError, "'x' is not a seed list"),
+    ({"seeds": "0..3"}, TypeError, "seeds must be a range or a list of integers, got '0..3'"),
     ({"seeds": []}, ValueError, "seeds is empty: give at least one seed"),
     ({"seeds": [1, 1]}, ValueError, "seed 1 appears twice in the sweep"),
     ({"seeds": [-1]}, ValueError, "seeds must be integers from 0 to 2**63-1, got -1"),
-    ({"seeds": 5}, TypeError, "seeds must be a range, a list of integers or text"),
+    ({"seeds": 5}, TypeError, "seeds must be a range or a list of integers, got 5"),
     ({"seeds": range(batch.MAX_SEEDS + 1)}, ValueError, "a sweep takes at most 10000 seeds"),
     ({"mood": "nosuchmood"}, LookupError, "nosuchmood"),
     ({"size": (0, 5)}, ValueError, "0"),
-    ({"overrides": ["strata.nope=1"]}, ValueError, "unknown strata parameter 'nope'"),
-    ({"overrides": ["oops"]}, ValueError, "--set expects LAYER.PARAM=VALUE"),
+    ({"overrides": {"strata.nope": 1}}, ValueError, "unknown strata parameter 'nope'"),
+    ({"overrides": ["strata.count=3"]}, TypeError, "overrides must be a mapping"),
     ({"overrides": 3}, TypeError, "overrides must be a mapping"),
     ({"contact_sheet": "yes"}, TypeError, "contact_sheet must be True or False"),
     ({"jobs": 0}, ValueError, "jobs must be a whole number of at least 1"),
@@ -478,97 +477,12 @@ def test_sweep_never_overwrites_foreign_files(tmp_path: Path, name: str) -> None
     assert names(tmp_path) == sorted([name, "notes.txt"])
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("0..99", range(0, 100)),
-    ("7", range(7, 8)),
-    ("1,5,9", [1, 5, 9]),
-    (" 1 , 5 ,9 ", [1, 5, 9]),
-    ("3 .. 5", range(3, 6)),
-    ("0..2,10", [0, 1, 2, 10]),
-    ("5..5", range(5, 6)),
-    (str(2**63 - 1), range(2**63 - 1, 2**63)),
-])
-def test_parse_seeds(text: str, expected: range | list[int]) -> None:
-    assert parse_seeds(text) == expected
-
-
-HELP = "; use N, A..B (inclusive, e.g. 0..99) or a comma list such as 1,5,9"
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "'' is not a seed list" + HELP),
-    ("abc", "'abc' is not a seed list" + HELP),
-    ("-3", "'-3' is not a seed list" + HELP),
-    ("1.5", "'1.5' is not a seed list" + HELP),
-    ("0...9", "'0...9' is not a seed list" + HELP),
-    ("1,,2", "'1,,2' is not a seed list ('' is not a seed or range)" + HELP),
-    ("1,x..3", "'1,x..3' is not a seed list ('x..3' is not a seed or range)" + HELP),
-    ("9..3", "seed range '9..3' is empty: write the smaller seed first, e.g. 3..9"),
-    (str(2**63), f"seed {2**63} in '{2**63}' is too large: seeds go from 0 to 2**63-1"),
-    ("1,5,1", "seed 1 appears twice in '1,5,1'"),
-    ("0..20000,1", "'0..20000,1' lists more than 10000 seeds"),
-])
-def test_parse_seeds_errors(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
-        parse_seeds(text)
-
-
-def test_parse_seeds_type() -> None:
-    with pytest.raises(TypeError, match="seeds must be given as text"):
-        parse_seeds(5)  # type: ignore[arg-type]
-
-
-# ------------------------------------------------------------------------- progress bar
+# ------------------------------------------------------------------------- progress
 
 
 class Tty(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-def test_progress_bar_draws_on_a_terminal() -> None:
-    out = Tty()
-    bar = ProgressBar(label="frames", file=out, delay=0, min_interval=0)
-    bar.start(4)
-    for _ in range(4):
-        bar.update()
-    text = out.getvalue()
-    assert bar.shown and text.endswith("\n") and text.count("\n") == 1
-    assert "frames [" in text and "4/4 100%" in text and "\r" in text
-    assert "2/4  50%" in text and "left" in text
-
-
-def test_progress_bar_is_silent_when_not_wanted() -> None:
-    for bar in (ProgressBar(3, file=io.StringIO(), delay=0),  # not a terminal
-                ProgressBar(3, file=Tty(), delay=0, quiet=True),
-                ProgressBar(3, file=Tty(), delay=60)):  # quick work
-        for _ in range(3):
-            bar.update()
-        bar.close()
-        assert not bar.shown and bar.done == 3
-        assert bar.file is not None and bar.file.getvalue() == ""  # type: ignore[attr-defined]
-
-
-def test_progress_bar_threads_and_close() -> None:
-    out = Tty()
-    bar = ProgressBar(4000, "x", file=out, delay=0)
-
-    def work() -> None:
-        for _ in range(1000):
-            bar(1)
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert bar.done == 4000 and out.getvalue().endswith("\n")
-    with ProgressBar(10, file=Tty(), delay=0) as b2:
-        b2.update(3)
-    assert b2.file.getvalue().endswith("\n")  # type: ignore[union-attr]
-    assert ProgressBar(label="n").line().startswith("n 0 ")  # unknown total
-    with pytest.raises(ValueError, match="total must be a whole number of at least 0"):
-        ProgressBar(-1)
 
 
 def test_progress_bar_as_render_callback(tmp_path: Path, anim: Any) -> None:
@@ -634,18 +548,9 @@ def test_frames_ahead_own_pool(anim: Any) -> None:
 @pytest.mark.parametrize("ext", [".gif", ".png", ".webp"])
 def test_write_loop_matches_write_animation(tmp_path: Path, anim: Any, ext: str) -> None:
     encode = pytest.importorskip("wiktoria.io.encode")
-    calls: list[tuple[int, int]] = []
-    path = batch.write_loop(anim, tmp_path / f"a{ext}", jobs=2,
-                            progress=lambda done, total: calls.append((done, total)))
+    counter = Counter()
+    path = batch.write_loop(anim, tmp_path / f"a{ext}", jobs=2, progress=counter)
     encode.write_animation(anim, tmp_path / f"b{ext}")
     assert path.read_bytes() == (tmp_path / f"b{ext}").read_bytes()
-    assert calls[-1] == (N, N)
+    assert (counter.done, counter.total) == (N, N)
     assert not multiprocessing.active_children()
-
-
-def test_progress_bar_takes_done_and_total() -> None:
-    out = Tty()
-    bar = ProgressBar(file=out, delay=0, min_interval=0)
-    bar(3, 8)
-    bar(8, 8)
-    assert bar.done == 8 and bar.total == 8 and "8/8 100%" in out.getvalue()

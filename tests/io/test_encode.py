@@ -23,7 +23,7 @@ from wiktoria.io.encode import (
     frame_durations,
     write_animation,
 )
-from wiktoria.render.painting import SCENE_KEY, read_scene
+from wiktoria.io.metadata import SCENE_KEY, read_scene
 
 N, W, H, FPS = 6, 48, 32, 12.0
 PILLOW_FORMATS = [".gif", ".png", ".webp"]
@@ -181,10 +181,17 @@ def test_repr_html_embeds_webp(anim: wiktoria.Animation) -> None:
 
 def test_progress_reports_every_frame(tmp_path: Path) -> None:
     for ext in PILLOW_FORMATS:
-        seen: list[tuple[int, int]] = []
-        write_animation(Synthetic(), tmp_path / f"p{ext}",
-                        progress=lambda done, total, seen=seen: seen.append((done, total)))
-        assert seen == [(i, N) for i in range(1, N + 1)], ext
+        seen: list[tuple[str, int]] = []
+
+        class Recorder:
+            def start(self, total: int, seen: list[tuple[str, int]] = seen) -> None:
+                seen.append(("start", total))
+
+            def __call__(self, n: int, seen: list[tuple[str, int]] = seen) -> None:
+                seen.append(("done", n))
+
+        write_animation(Synthetic(), tmp_path / f"p{ext}", progress=Recorder())
+        assert seen == [("start", N)] + [("done", 1)] * N, ext
 
 
 # --------------------------------------------------------------------------- GIF quality

@@ -211,7 +211,7 @@ def test_connect_timeout_needs_a_scheduler(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_readme_worker_config_is_the_one_in_the_library() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = "".join(f"   {line}\n" for line in WORKER_CONFIG.splitlines())
     assert f"   ```yaml\n{block}   ```" in readme
 

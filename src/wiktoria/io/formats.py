@@ -1,0 +1,94 @@
+"""File formats by extension, and file names.
+
+Two small tables, as imageio and Pillow keep them: :data:`STILL_FORMATS` (what
+:meth:`wiktoria.render.painting.Painting.save` writes) and :data:`ANIMATION_FORMATS` (what
+:func:`wiktoria.io.encode.write_animation` writes). The writers themselves are registered
+beside their code (:data:`wiktoria.io.still.WRITERS`, :data:`wiktoria.io.encode.WRITERS`); an
+unknown extension is a one-line ``ValueError`` listing the valid ones.
+
+Examples
+--------
+>>> still_format("a.JPG"), animation_format("loop.png")
+('JPEG', 'APNG')
+>>> animation_format("a.avi")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+ValueError: cannot write an animation to 'a.avi': unknown extension '.avi'; valid: .gif, ...
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+__all__ = ["ANIMATION_FORMATS", "STILL_FORMATS", "animation_format", "default_filename", "slug",
+           "still_format"]
+
+#: Still image formats by extension (Pillow format names).
+STILL_FORMATS: dict[str, str] = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",
+                                 ".tif": "TIFF", ".tiff": "TIFF"}
+#: Animation formats by extension.
+ANIMATION_FORMATS: dict[str, str] = {".gif": "GIF", ".png": "APNG", ".webp": "WebP",
+                                     ".mp4": "MP4"}
+
+
+def _lookup(table: dict[str, str], path: str | os.PathLike[str], what: str,
+            ext: str | None) -> str:
+    suffix = Path(path).suffix if ext is None else ext
+    fmt = table.get(suffix.lower())
+    if fmt is None:
+        raise ValueError(f"cannot {what} {str(path)!r}: unknown extension {suffix!r}; "
+                         f"valid: {', '.join(table)}")
+    return fmt
+
+
+def still_format(path: str | os.PathLike[str], ext: str | None = None) -> str:
+    """The still format of ``path`` by its extension (or by ``ext``): ``"PNG"``, ``"JPEG"``..."""
+    return _lookup(STILL_FORMATS, path, "save", ext)
+
+
+def animation_format(path: str | os.PathLike[str], ext: str | None = None) -> str:
+    """The animation format of ``path`` by its extension (or by ``ext``): ``"GIF"``, ..."""
+    return _lookup(ANIMATION_FORMATS, path, "write an animation to", ext)
+
+
+def slug(text: str) -> str:
+    """``text`` as a file-name part: lower case, runs of other characters become ``-``.
+
+    Examples
+    --------
+    >>> slug("0.3,-0.5"), slug("Deep Sea!")
+    ('0.3--0.5', 'deep-sea')
+    """
+    return re.sub(r"[^a-z0-9+.-]+", "-", text.lower()).strip("-") or "painting"
+
+
+def mood_label(mood: object) -> str:
+    """The name under which a scene's mood appears in file names and titles.
+
+    ``scene.mood`` is a mood spec (text) or a :class:`~wiktoria.moods.Mood` (its ``name``).
+    """
+    name = getattr(mood, "name", mood)
+    return str(name)
+
+
+def default_filename(scene: object, folder: str | os.PathLike[str] = ".",
+                     ext: str = ".png") -> Path:
+    """``{mood}-{seed}.png`` in ``folder``, with ``-1``, ``-2``... if it exists already.
+
+    Examples
+    --------
+    >>> import tempfile, wiktoria
+    >>> scene = wiktoria.paint("serene", size=(8, 8), seed=4).scene
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     default_filename(scene, d, ext=".gif").name
+    'serene-4.gif'
+    """
+    base = f"{slug(mood_label(scene.mood))}-{scene.seed}"  # type: ignore[attr-defined]
+    folder = Path(folder)
+    candidate = folder / f"{base}{ext}"
+    k = 1
+    while candidate.exists():
+        candidate = folder / f"{base}-{k}{ext}"
+        k += 1
+    return candidate
