@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_compat import FUNCS, random_coords  # the same coordinates as the oracle tests
+from tests.noise.test_compat import FUNCS, random_coords  # the same coordinates as the oracle tests
 from wiktoria import compat
 
 pytest.importorskip("numba")

@@ -35,7 +35,7 @@ from wiktoria.colour.ramp import (
 )
 from wiktoria.moods.mood import load_mood
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PALETTE_FILES = sorted((REPO / "palettes").glob("*.toml"))
 ALL_CHECKS = {
     "stop_gamut", "sample_gamut", "speed_ratio", "window_ratio", "window_min", "lightness_flips",
