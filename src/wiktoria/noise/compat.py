@@ -24,8 +24,9 @@ Return type
     ``float``) widened to float64, so ``result == noise.pnoise2(...)`` holds element-wise.
 
 Performance
-    Points are processed in cache-sized blocks, each running the whole fBm loop, on a small
-    shared thread pool (up to 4 threads).  Two backends, selected per call by the environment
+    Points are processed in cache-sized blocks, each running the whole fBm loop, on the thread
+    pool the noise engine shares (``wiktoria.common.parallel``: one thread per usable CPU,
+    ``WIKTORIA_NUM_THREADS`` to override).  Two backends, selected per call by the environment
     variable ``WIKTORIA_BACKEND`` (``auto``, the default: numba when it is installed; ``numpy``;
     ``numba``), give bit-identical results:
 
@@ -116,15 +117,13 @@ from __future__ import annotations
 
 import math
 import operator
-import os
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from wiktoria.common import parallel as _parallel
 from wiktoria.noise import _accel
 
 __all__ = ["FLT_MAX", "pnoise1", "pnoise2", "pnoise3", "snoise2", "snoise3", "snoise4"]
@@ -352,32 +351,10 @@ def _coords(
 # --------------------------------------------------------------------------------------------
 # Evaluation driver: the broadcast domain is cut into cache-sized blocks and every block runs
 # the whole fBm loop, so the ~30 temporaries stay in cache instead of streaming through RAM.
-# Blocks run on a small thread pool.  Results do not depend on the blocking or the threads.
+# Blocks run on the shared thread pool (wiktoria.common.parallel).  Results do not depend on
+# the blocking or the threads.
 # --------------------------------------------------------------------------------------------
 Kernel = Callable[[list[F32]], F32]
-
-try:
-    _MAX_THREADS = max(1, min(4, len(os.sched_getaffinity(0))))
-except AttributeError:  # pragma: no cover - not Linux
-    _MAX_THREADS = max(1, min(4, os.cpu_count() or 1))
-_pool: ThreadPoolExecutor | None = None
-_pool_pid = 0
-_pool_lock = threading.Lock()
-
-
-def _thread_pool() -> ThreadPoolExecutor | None:
-    """The shared worker pool (NumPy releases the GIL in ufuncs and take), or None.
-
-    Recreated after a fork, whose child would inherit a pool without threads.
-    """
-    global _pool, _pool_pid
-    if _MAX_THREADS < 2:
-        return None
-    with _pool_lock:
-        if _pool is None or _pool_pid != os.getpid():
-            _pool = ThreadPoolExecutor(_MAX_THREADS, thread_name_prefix="wiktoria-compat")
-            _pool_pid = os.getpid()
-        return _pool
 
 
 def _evaluate(
@@ -411,21 +388,18 @@ def _evaluate(
         for start in range(0, shape[axis], step)
     ]
 
-    def run(task: tuple[slice, ...]) -> None:
-        parts = [
-            a[tuple(s if a.shape[d] != 1 else slice(None) for d, s in enumerate(task))]
-            for a in arrays
-        ]
-        with np.errstate(all="ignore"):  # errstate is per thread
-            out[task] = kernel(parts)
+    def block(task: tuple[slice, ...]) -> Callable[[], None]:
+        def run() -> None:
+            parts = [
+                a[tuple(s if a.shape[d] != 1 else slice(None) for d, s in enumerate(task))]
+                for a in arrays
+            ]
+            with np.errstate(all="ignore"):  # errstate is per thread
+                out[task] = kernel(parts)
 
-    pool = _thread_pool() if len(tasks) > 1 else None
-    if pool is None:
-        for task in tasks:
-            run(task)
-    else:
-        for _ in pool.map(run, tasks):
-            pass
+        return run
+
+    _parallel.run(block(task) for task in tasks)
     return out
 
 
