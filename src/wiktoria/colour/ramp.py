@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -51,6 +50,7 @@ from wiktoria.colour.spaces import (
     srgb_to_oklab,
     srgb_to_uint8,
 )
+from wiktoria.common import validate
 
 __all__ = [
     "LUT_SIZE",
@@ -82,20 +82,20 @@ _ACHROMATIC = 1e-6  # chroma below which a stop's hue is "powerless" (CSS Color 
 
 
 
-def _triple(value: Any, what: str) -> tuple[float, float, float]:
+def _triple(value: Any, what: str, names: tuple[str, str, str],
+            ranges: tuple[tuple[float | None, float | None], ...]) -> tuple[float, float, float]:
+    """Three numbers ``value``, each checked against its range (``what`` and ``names`` name
+    them in messages: ``oklch chroma must be a number from 0 to 0.5, got 0.9``)."""
     try:
         items = tuple(value)
     except TypeError:
-        raise TypeError(f"{what} must be 3 numbers, got {value!r}") from None
-    if len(items) != 3 or not all(
-        isinstance(v, int | float | np.floating | np.integer) and not isinstance(v, bool)
-        for v in items
-    ):
-        raise TypeError(f"{what} must be 3 numbers, got {value!r}")
-    out = tuple(float(v) for v in items)
-    if not all(math.isfinite(v) for v in out):
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return out  # type: ignore[return-value]
+        raise TypeError(f"{what} must be 3 numbers, got {validate.show(value)}") from None
+    if len(items) != 3 or not all(validate.is_number(v) for v in items):
+        raise TypeError(f"{what} must be 3 numbers, got {validate.show(value)}")
+    return tuple(  # type: ignore[return-value]
+        validate.number(v, f"{what} {name}", lo, hi)
+        for v, name, (lo, hi) in zip(items, names, ranges, strict=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -134,28 +134,17 @@ class Stop:
             hex_to_srgb(self.color)  # validates
             object.__setattr__(self, "color", self.color.strip().lower())
         if self.oklch is not None:
-            lch = _triple(self.oklch, "oklch")
-            if not 0.0 <= lch[0] <= 1.0:
-                raise ValueError(f"oklch lightness {lch[0]!r} is out of range [0, 1]")
-            if not 0.0 <= lch[1] <= 0.5:
-                raise ValueError(f"oklch chroma {lch[1]!r} is out of range [0, 0.5]")
+            lch = _triple(self.oklch, "oklch", ("lightness", "chroma", "hue"),
+                          ((0.0, 1.0), (0.0, 0.5), (None, None)))
             object.__setattr__(self, "oklch", lch)
         if self.oklab is not None:
-            lab = _triple(self.oklab, "oklab")
-            if not 0.0 <= lab[0] <= 1.0:
-                raise ValueError(f"oklab lightness {lab[0]!r} is out of range [0, 1]")
-            if not (abs(lab[1]) <= 0.5 and abs(lab[2]) <= 0.5):
-                raise ValueError(f"oklab a, b {lab[1:]!r} are out of range [-0.5, 0.5]")
+            lab = _triple(self.oklab, "oklab", ("lightness", "a", "b"),
+                          ((0.0, 1.0), (-0.5, 0.5), (-0.5, 0.5)))
             object.__setattr__(self, "oklab", lab)
         if self.pos is not None:
-            if isinstance(self.pos, bool) or not isinstance(self.pos, int | float):
-                raise TypeError(f"pos must be a number, got {self.pos!r}")
-            pos = float(self.pos)
-            if not (math.isfinite(pos) and 0.0 <= pos <= 1.0):
-                raise ValueError(f"pos {self.pos!r} is out of range [0, 1]")
-            object.__setattr__(self, "pos", pos)
+            object.__setattr__(self, "pos", validate.number(self.pos, "pos", 0.0, 1.0))
         if not isinstance(self.name, str):
-            raise TypeError(f"a stop name must be a string, got {self.name!r}")
+            raise TypeError(f"a stop name must be a string, got {validate.show(self.name)}")
 
     @property
     def lab(self) -> NDArray[np.float64]:
@@ -229,12 +218,9 @@ class Palette:
             raise TypeError("stops must be Stop objects")
         if not 2 <= len(stops) <= 1024:
             raise ValueError(f"a palette needs 2 to 1024 stops, got {len(stops)}")
-        if self.space not in SPACES:
-            raise ValueError(f"space {self.space!r} is not one of {', '.join(SPACES)}")
-        if self.hue not in HUE_PATHS:
-            raise ValueError(f"hue {self.hue!r} is not one of {', '.join(HUE_PATHS)}")
-        if self.shape not in SHAPES:
-            raise ValueError(f"shape {self.shape!r} is not one of {', '.join(SHAPES)}")
+        validate.choice(self.space, "space", SPACES)
+        validate.choice(self.hue, "hue", HUE_PATHS)
+        validate.choice(self.shape, "shape", SHAPES)
         object.__setattr__(self, "stops", stops)
         lab = np.array([s.lab for s in stops])
         object.__setattr__(self, "_stop_lab", lab)
@@ -418,8 +404,7 @@ class Palette:
 
     def sample_hexes(self, n: int) -> list[str]:
         """``n >= 2`` evenly spaced colours from the lookup table, as ``#rrggbb``."""
-        if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= LUT_SIZE:
-            raise ValueError(f"samples must be an integer from 2 to {LUT_SIZE}, got {n!r}")
+        n = validate.integer(n, "samples", 2, LUT_SIZE)
         codes = self(np.linspace(0.0, 1.0, n))
         return ["#{:02x}{:02x}{:02x}".format(*(int(c) for c in row)) for row in codes]
 
@@ -469,6 +454,7 @@ def mix(palettes: Sequence[Palette], weights: Sequence[float], *, grid: int = 65
     """
     if len(palettes) == 0 or len(palettes) != len(weights):
         raise ValueError("mix needs as many weights as palettes, and at least one of each")
+    grid = validate.integer(grid, "grid", 2)
     w = np.asarray(weights, dtype=np.float64)
     if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise ValueError(f"mix weights must be finite, non-negative and not all zero: {weights}")

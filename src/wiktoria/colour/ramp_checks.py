@@ -26,6 +26,7 @@ from wiktoria.colour.spaces import (
     oklab_to_linear,
     simulate_cvd,
 )
+from wiktoria.common import validate
 
 if TYPE_CHECKING:
     from wiktoria.colour.ramp import Palette
@@ -175,6 +176,8 @@ def check(palette: Palette, *, arousal: float | None = None) -> PaletteReport:
     >>> report.ok, round(report["speed_ratio"].value, 2)
     (True, 1.0)
     """
+    if arousal is not None:
+        arousal = validate.number(arousal, "arousal", -1.0, 1.0)
     raw: NDArray[np.float64] = palette._raw  # type: ignore[attr-defined]
     lab: NDArray[np.float64] = palette._mapped  # type: ignore[attr-defined]
     stop_lab: NDArray[np.float64] = palette._stop_lab  # type: ignore[attr-defined]
@@ -291,8 +294,11 @@ def sine_ramp(height: int = 256, width: int = 512, amplitude: float = 12.5 / 255
     >>> img.shape, float(img.min()), float(img.max())
     ((64, 256), 0.0, 1.0)
     """
-    if height < 2 or width < 2 * wavelength:
-        raise ValueError(f"sine ramp needs height >= 2 and width >= {2 * wavelength}")
+    height = validate.integer(height, "height", 2)
+    wavelength = validate.integer(wavelength, "wavelength", 1)
+    width = validate.integer(width, "width", 2 * wavelength)
+    amplitude = validate.number(amplitude, "amplitude", 0.0, 0.5)
+    power = validate.number(power, "power", 0.0)
     x = np.arange(width, dtype=np.float64)
     wave = amplitude * np.sin(2.0 * np.pi * x / wavelength)
     fade = ((height - 1 - np.arange(height, dtype=np.float64)) / (height - 1)) ** power
@@ -317,5 +323,7 @@ def ramp_image(palette: Palette, width: int = 512, ramp_height: int = 64,
     >>> ramp_image(Palette.from_colors(["#000", "#fff"]), 128, 16, 32).shape
     (48, 128, 3)
     """
+    width = validate.integer(width, "width", 2)
+    ramp_height = validate.integer(ramp_height, "ramp_height", 0)
     strip = np.broadcast_to(np.linspace(0.0, 1.0, width), (ramp_height, width))
     return np.concatenate([palette(strip), palette(sine_ramp(sine_height, width))], axis=0)

@@ -13,6 +13,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from wiktoria.common import validate
+
 __all__ = [
     "CVD_MATRICES",
     "JND",
@@ -364,6 +366,7 @@ def in_gamut(linear: ArrayLike, tol: float = 1e-6) -> NDArray[np.bool_]:
 
     Returns a bool array of shape ``(...)``.
     """
+    tol = validate.number(tol, "tol", 0.0)
     rgb = _as_float(linear)
     _check_channels(rgb, "linear RGB")
     return np.all((rgb >= -tol) & (rgb <= 1.0 + tol), axis=-1)
@@ -397,6 +400,7 @@ def gamut_map(lab: ArrayLike, iterations: int = 30) -> NDArray[np.float64]:
     >>> bool(in_gamut(oklab_to_linear(mapped))), round(float(mapped[0]), 6)
     (True, 0.7)
     """
+    iterations = validate.integer(iterations, "iterations", 0)
     arr = np.array(lab, dtype=np.float64, copy=True)
     _check_channels(arr, "OKLab")
     flat = arr.reshape(-1, 3)
@@ -441,12 +445,7 @@ def simulate_cvd(
     >>> np.round(simulate_cvd([1.0, 0.0, 0.0], "deutan"), 3).tolist()
     [0.367, 0.28, 0.0]
     """
-    try:
-        matrix = CVD_MATRICES[kind]
-    except KeyError:
-        raise ValueError(
-            f"unknown colour-vision deficiency {kind!r}; choose one of {sorted(CVD_MATRICES)}"
-        ) from None
+    matrix = CVD_MATRICES[validate.choice(kind, "colour-vision deficiency", sorted(CVD_MATRICES))]
     rgb = _as_float(linear)
     _check_channels(rgb, "linear RGB")
     return np.clip(_matmul(rgb, matrix), 0.0, 1.0)
@@ -470,7 +469,8 @@ def hex_to_srgb(text: str) -> NDArray[np.float64]:
     [1.0, 0.5019607843137255, 0.0]
     """
     if not isinstance(text, str):
-        raise TypeError(f"a hex colour must be a string, got {type(text).__name__} {text!r}")
+        raise TypeError(f"a hex colour must be a string, got {type(text).__name__} "
+                        f"{validate.show(text)}")
     match = _HEX_RE.match(text.strip())
     if not match:
         raise ValueError(f"{text!r} is not a hex colour; expected '#RRGGBB' or '#RGB'")
