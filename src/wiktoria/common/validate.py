@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["boolean", "choice", "integer", "is_number", "number", "seed", "show"]
+__all__ = ["boolean", "choice", "instance", "integer", "is_number", "number", "seed", "show"]
 
 
 def is_number(value: Any) -> bool:
@@ -127,6 +127,23 @@ def boolean(value: Any, name: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be true or false, got {show(value)}")
     return bool(value)
+
+
+def instance(value: Any, name: str, types: type | tuple[type, ...], what: str | None = None) -> Any:
+    """``value`` if it is an instance of ``types``, else a :class:`TypeError` naming ``what``
+    it must be (default: ``a <first type's name>``).
+
+    Examples
+    --------
+    >>> instance("calm", "params", dict)
+    Traceback (most recent call last):
+    ...
+    TypeError: params must be a dict, got 'calm'
+    """
+    if not isinstance(value, types):
+        first = types[0] if isinstance(types, tuple) else types
+        raise TypeError(f"{name} must be {what or 'a ' + first.__name__}, got {show(value)}")
+    return value
 
 
 def choice(value: Any, name: str, options: Iterable[str]) -> str:
