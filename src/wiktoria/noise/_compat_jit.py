@@ -6,7 +6,7 @@ fast-math, no fused multiply-add), integer lattice arithmetic with C semantics (
 ``(int)`` casts that give ``INT_MIN`` when out of range or NaN, truncating ``%``, ``fmodf``,
 ``& 255``), so both backends are **bit-identical** to the C extension, to the sign of zero
 (C's pnoise fBm sum starts at ``0.0f``, which turns a ``-0.0`` into ``+0.0``);
-``tests/test_compat_accel.py`` checks it.
+``tests/noise/test_compat_accel.py`` checks it.
 
 The kernels are called by ``compat._evaluate`` on its thread pool, one call per block of points
 (hence ``nogil``).  Inside, the whole fBm octave loop runs over sub-blocks of ``_STEP`` points
@@ -50,9 +50,9 @@ import numba as nb
 import numpy as np
 
 # The tables and float32 constants are compat's own, frozen into the compiled code.  numba's
-# disk cache is keyed on this file only: after changing any of them in compat.py, touch this
-# file (or delete its __pycache__) so that the kernels are recompiled.
-from wiktoria.noise.compat import (
+# disk cache is keyed on this file only: after changing any of them in _compat_tables.py, touch
+# this file (or delete its __pycache__) so that the kernels are recompiled.
+from wiktoria.noise._compat_tables import (
     _C0,
     _C04,
     _C05,
@@ -76,8 +76,8 @@ from wiktoria.noise.compat import (
     _SIN_Q,
     _SIN_WRAP,
 )
-from wiktoria.noise.compat import _G3 as _G3C
-from wiktoria.noise.compat import _G4 as _G4C
+from wiktoria.noise._compat_tables import _G3 as _G3C
+from wiktoria.noise._compat_tables import _G4 as _G4C
 
 __all__ = [
     "MODE_FAST",
@@ -163,7 +163,7 @@ def _fmodf(x, r, mode):  # type: ignore[no-untyped-def]
     """Exact C ``fmodf(x, r)`` for float32 ``x`` and ``r``.
 
     ``MODE_SPLIT`` (``|x / r| < 2**28``, ``r`` finite): the float64 quotient truncates exactly,
-    ``q * r`` is exact and so is the difference (``compat._fmodf``); else libm ``fmodf``.
+    ``q * r`` is exact and so is the difference (``_compat_kernels._fmodf``); else libm ``fmodf``.
     """
     if mode == MODE_SPLIT:
         xd = np.float64(x)
@@ -195,7 +195,7 @@ def _lerp(t, a, b):  # type: ignore[no-untyped-def]
 def _cells(x, r, mode, base):  # type: ignore[no-untyped-def]
     """pnoise2/3 lattice: ``i = (int)floorf(fmodf(x, r)); ii = (int)fmodf(i + 1, r)``,
     each ``(& 255) + base``."""
-    if mode == MODE_FAST:  # fmodf cannot change the low byte (compat._float_cells_fast)
+    if mode == MODE_FAST:  # fmodf cannot change the low byte (_compat_kernels._float_cells_fast)
         i = _c_int(np.floor(x)) & 255
         ii = (i + 1) & 255
     else:
@@ -223,7 +223,7 @@ def _grad3(u, x, y, z):  # type: ignore[no-untyped-def]
 def _noise1(x, repeat, mode, base):  # type: ignore[no-untyped-def]
     """``noise1`` of _perlin.c (``base`` already reduced modulo 256)."""
     fl = np.floor(x)
-    if mode == MODE_FAST:  # repeat is a multiple of 256 (compat._int_cells_fast)
+    if mode == MODE_FAST:  # repeat is a multiple of 256 (_compat_kernels._int_cells_fast)
         i = _c_int(fl) & 255
         ii = (i + 1) & 255
     else:
