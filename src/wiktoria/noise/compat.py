@@ -127,6 +127,8 @@ from wiktoria.common import parallel as _parallel
 from wiktoria.noise import _accel
 from wiktoria.noise._compat_kernels import (
     Kernel,
+    PerlinNoise,
+    SimplexNoise,
     _c_int_scalar,
     _circle,
     _float_cells_fast,
@@ -407,8 +409,85 @@ def _simplex_jit_params(
 
 
 # --------------------------------------------------------------------------------------------
-# Public API
+# Public API.  The six functions share their fBm parameters, result and errors: the docstrings
+# take those sections from _DOC, and the bodies check the arguments in noise's order, then run
+# the compiled or the numpy kernel through _run.
 # --------------------------------------------------------------------------------------------
+_DOC = {
+    "fbm": """octaves : int, default 1
+        Number of fBm octaves, ``>= 1``.
+    persistence : float, default 0.5
+        Amplitude ratio between successive octaves (float32, finite).
+    lacunarity : float, default 2.0
+        Frequency ratio between successive octaves (float32, finite).""",
+    "coords": "Coordinates; any shapes that broadcast together.  Rounded to float32; must be "
+              "finite.",
+    "result": """float or numpy.ndarray
+        A Python ``float`` for scalar inputs, else a float64 array of the broadcast shape holding
+        float32 values""",
+    "overflow": """OverflowError
+        If an int argument does not fit in a C ``int``.""",
+}
+
+
+def _doc(func: Callable[..., Result]) -> Callable[..., Result]:
+    """Fill the shared sections (``{fbm}``, ``{coords}``, ...) of a public docstring."""
+    func.__doc__ = (func.__doc__ or "").format(**_DOC)
+    return func
+
+
+def _fbm_args(octaves: object, persistence: object, lacunarity: object, *,
+              ignore_lacunarity: bool = False) -> tuple[int, np.float32, np.float32]:
+    """``octaves``, ``persistence`` and ``lacunarity`` parsed like noise's C arguments.
+
+    With ``ignore_lacunarity`` (snoise4's quirk) ``lacunarity`` is parsed as a real number and
+    then replaced by 2.0.
+    """
+    noct = _octaves_arg(octaves)
+    pers = _finite_real_arg("persistence", persistence)
+    if ignore_lacunarity:
+        _real_arg("lacunarity", lacunarity)
+        return noct, pers, _f32(2.0)
+    return noct, pers, _finite_real_arg("lacunarity", lacunarity)
+
+
+def _run(
+    names: Sequence[str],
+    values: Sequence[ArrayLike],
+    octaves: int,
+    compiled: Callable[[Any, float], Kernel],
+    numpy: Callable[[float], Kernel],
+    corners: int,
+) -> Result:
+    """Check the coordinates, then evaluate ``compiled(jit, maxabs)`` (numba) or
+    ``numpy(maxabs)`` (whose kernel stacks ``corners`` lattice corners per point) over them."""
+    arrays, shape, scalar, maxabs = _coords(names, values)
+    jit = _jit_kernels(shape, octaves)
+    if jit is not None:
+        return _evaluate(compiled(jit, maxabs), arrays, shape, scalar, _JIT_CORNERS)
+    return _evaluate(numpy(maxabs), arrays, shape, scalar, corners)
+
+
+def _pnoise(
+    name: str,
+    noise: PerlinNoise,
+    corners: int,
+    coords: dict[str, ArrayLike],
+    fbm: tuple[int, np.float32, np.float32],
+    repeats: Callable[[np.float32, bool], tuple[Any, ...]],
+    base: int,
+) -> Result:
+    """A pnoise function: the fBm loop of ``_perlin.c`` around ``noise``."""
+    noct, pers, lac = fbm
+    return _run(
+        tuple(coords), tuple(coords.values()), noct,
+        lambda jit, maxabs: _perlin_jit_kernel(jit, name, repeats, noct, pers, lac, base, maxabs),
+        lambda maxabs: _perlin_kernel(noise, repeats, noct, pers, lac, base, maxabs),
+        corners,
+    )
+
+
+@_doc
 def pnoise1(
     x: ArrayLike,
     octaves: int = 1,
@@ -423,12 +502,7 @@ def pnoise1(
     ----------
     x : float or array_like of float
         Coordinate(s), any shape; rounded to float32 first.  Must be finite.
-    octaves : int, default 1
-        Number of fBm octaves, ``>= 1``.
-    persistence : float, default 0.5
-        Amplitude ratio between successive octaves (float32, finite).
-    lacunarity : float, default 2.0
-        Frequency ratio between successive octaves (float32, finite).
+    {fbm}
     repeat : int, default 1024
         Lattice period; per octave ``int(repeat * lacunarity**k)`` (C truncation).  Tiling is
         broken for negative ``x`` unless it is a multiple of 256 (``noise`` quirk).
@@ -437,9 +511,7 @@ def pnoise1(
 
     Returns
     -------
-    float or numpy.ndarray
-        A Python ``float`` for scalar ``x``, else a float64 array of ``x``'s shape holding
-        float32 values.  Range about ``[-0.952, 0.952]``; exactly 0 at integers.
+    {result}.  Range about ``[-0.952, 0.952]``; exactly 0 at integers.
 
     Raises
     ------
@@ -449,17 +521,13 @@ def pnoise1(
     ValueError
         If ``octaves < 1``, ``base`` is outside ``0..256``, ``repeat == 0`` (or becomes 0 for
         an octave), or any value is non-finite.
-    OverflowError
-        If an int argument does not fit in a C ``int``.
+    {overflow}
     """
-    noct = _octaves_arg(octaves)
-    pers = _finite_real_arg("persistence", persistence)
-    lac = _finite_real_arg("lacunarity", lacunarity)
+    fbm = _fbm_args(octaves, persistence, lacunarity)
     rep = _int_arg("repeat", repeat)
     if rep == 0:
         raise ValueError("repeat must be a non-zero int, got 0 (noise would divide by zero)")
     b = _base_arg("pnoise1", base, 256) & 255  # PERM[(i & 255) + 256] == PERM[i & 255]
-    arrays, shape, scalar, maxabs = _coords(("x",), (x,))
 
     def repeats(freq: np.float32, single: bool) -> tuple[int]:
         if single:
@@ -468,17 +536,12 @@ def pnoise1(
             r = _c_int_scalar(_f32(rep) * freq)
         if r == 0:
             raise ValueError(
-                f"lacunarity={float(lac)!r} makes the per-octave repeat int(repeat * freq) zero "
-                f"(repeat={rep}, freq={float(freq)!r}); noise would divide by zero"
+                f"lacunarity={float(fbm[2])!r} makes the per-octave repeat int(repeat * freq) "
+                f"zero (repeat={rep}, freq={float(freq)!r}); noise would divide by zero"
             )
         return (r,)
 
-    jit = _jit_kernels(shape, noct)
-    if jit is not None:
-        kernel = _perlin_jit_kernel(jit, "pnoise1", repeats, noct, pers, lac, b, maxabs)
-        return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
-    kernel = _perlin_kernel(_perlin1, repeats, noct, pers, lac, b, maxabs)
-    return _evaluate(kernel, arrays, shape, scalar, 2)
+    return _pnoise("pnoise1", _perlin1, 2, {"x": x}, fbm, repeats, b)
 
 
 def _float_repeat(name: str, value: object) -> np.float32:
@@ -488,6 +551,7 @@ def _float_repeat(name: str, value: object) -> np.float32:
     return r
 
 
+@_doc
 def pnoise2(
     x: ArrayLike,
     y: ArrayLike,
@@ -503,14 +567,9 @@ def pnoise2(
     Parameters
     ----------
     x, y : float or array_like of float
-        Coordinates; any shapes that broadcast together (e.g. ``(1, W)`` and ``(H, 1)`` for a
-        grid, which is evaluated separably and fast).  Rounded to float32; must be finite.
-    octaves : int, default 1
-        Number of fBm octaves, ``>= 1``.
-    persistence : float, default 0.5
-        Amplitude ratio between successive octaves (float32, finite).
-    lacunarity : float, default 2.0
-        Frequency ratio between successive octaves (float32, finite).
+        {coords}
+        A grid given as ``(1, W)`` and ``(H, 1)`` is evaluated separably and fast.
+    {fbm}
     repeatx, repeaty : float, default 1024.0
         Lattice periods (float32; per octave ``repeat * lacunarity**k`` as a float).  Non-integer
         values wrap the lattice index but not the fraction (jumps, ``noise`` quirk); ``inf``
@@ -520,9 +579,7 @@ def pnoise2(
 
     Returns
     -------
-    float or numpy.ndarray
-        A Python ``float`` for scalar inputs, else a float64 array of the broadcast shape holding
-        float32 values.  Range about ``[-1, 1]``; exactly 0 at integer points.
+    {result}.  Range about ``[-1, 1]``; exactly 0 at integer points.
 
     Raises
     ------
@@ -532,29 +589,21 @@ def pnoise2(
     ValueError
         If ``octaves < 1``, ``base`` is not 0 or 1, a repeat is 0 or NaN, any other value is
         non-finite, or the coordinate shapes do not broadcast.
-    OverflowError
-        If an int argument does not fit in a C ``int``.
+    {overflow}
     """
-    noct = _octaves_arg(octaves)
-    pers = _finite_real_arg("persistence", persistence)
-    lac = _finite_real_arg("lacunarity", lacunarity)
+    fbm = _fbm_args(octaves, persistence, lacunarity)
     rx = _float_repeat("repeatx", repeatx)
     ry = _float_repeat("repeaty", repeaty)
     b = _base_arg("pnoise2", base, 1)
-    arrays, shape, scalar, maxabs = _coords(("x", "y"), (x, y))
 
     def repeats(freq: np.float32, single: bool) -> tuple[np.float32, np.float32]:
         with np.errstate(over="ignore"):
             return rx * freq, ry * freq
 
-    jit = _jit_kernels(shape, noct)
-    if jit is not None:
-        kernel = _perlin_jit_kernel(jit, "pnoise2", repeats, noct, pers, lac, b, maxabs)
-        return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
-    kernel = _perlin_kernel(_perlin2, repeats, noct, pers, lac, b, maxabs)
-    return _evaluate(kernel, arrays, shape, scalar, 4)
+    return _pnoise("pnoise2", _perlin2, 4, {"x": x, "y": y}, fbm, repeats, b)
 
 
+@_doc
 def pnoise3(
     x: ArrayLike,
     y: ArrayLike,
@@ -572,13 +621,8 @@ def pnoise3(
     Parameters
     ----------
     x, y, z : float or array_like of float
-        Coordinates; any shapes that broadcast together.  Rounded to float32; must be finite.
-    octaves : int, default 1
-        Number of fBm octaves, ``>= 1``.
-    persistence : float, default 0.5
-        Amplitude ratio between successive octaves (float32, finite).
-    lacunarity : float, default 2.0
-        Frequency ratio between successive octaves (float32, finite).
+        {coords}
+    {fbm}
     repeatx, repeaty, repeatz : int, default 1024
         Lattice periods (per octave ``int(repeat * lacunarity**k)``); non-zero.
     base : int, default 0
@@ -586,9 +630,7 @@ def pnoise3(
 
     Returns
     -------
-    float or numpy.ndarray
-        A Python ``float`` for scalar inputs, else a float64 array of the broadcast shape holding
-        float32 values.  Range about ``[-1.0003, 1]``; exactly 0 at integer points.
+    {result}.  Range about ``[-1.0003, 1]``; exactly 0 at integer points.
         ``pnoise3(x, y, 0) == pnoise2(x, y)`` for the default repeats and base 0.
 
     Raises
@@ -599,12 +641,9 @@ def pnoise3(
     ValueError
         If ``octaves < 1``, ``base`` is not 0 or 1, a repeat is 0, any value is non-finite, or
         the coordinate shapes do not broadcast.
-    OverflowError
-        If an int argument does not fit in a C ``int``.
+    {overflow}
     """
-    noct = _octaves_arg(octaves)
-    pers = _finite_real_arg("persistence", persistence)
-    lac = _finite_real_arg("lacunarity", lacunarity)
+    fbm = _fbm_args(octaves, persistence, lacunarity)
     reps = []
     for name, value in (("repeatx", repeatx), ("repeaty", repeaty), ("repeatz", repeatz)):
         r = _int_arg(name, value)
@@ -612,7 +651,6 @@ def pnoise3(
             raise ValueError(f"{name} must be a non-zero int, got 0")
         reps.append(r)
     b = _base_arg("pnoise3", base, 1)
-    arrays, shape, scalar, maxabs = _coords(("x", "y", "z"), (x, y, z))
 
     def repeats(freq: np.float32, single: bool) -> tuple[np.float32, ...]:
         if single:  # octaves == 1 passes the ints straight through; fmodf sees (float)repeat
@@ -620,12 +658,7 @@ def pnoise3(
         with np.errstate(over="ignore"):
             return tuple(_f32(_c_int_scalar(_f32(r) * freq)) for r in reps)
 
-    jit = _jit_kernels(shape, noct)
-    if jit is not None:
-        kernel = _perlin_jit_kernel(jit, "pnoise3", repeats, noct, pers, lac, b, maxabs)
-        return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
-    kernel = _perlin_kernel(_perlin3, repeats, noct, pers, lac, b, maxabs)
-    return _evaluate(kernel, arrays, shape, scalar, 8)
+    return _pnoise("pnoise3", _perlin3, 8, {"x": x, "y": y, "z": z}, fbm, repeats, b)
 
 
 def _tile_repeat(name: str, value: object) -> np.float32 | None:
@@ -641,6 +674,7 @@ def _tile_repeat(name: str, value: object) -> np.float32 | None:
     return r
 
 
+@_doc
 def snoise2(
     x: ArrayLike,
     y: ArrayLike,
@@ -656,13 +690,8 @@ def snoise2(
     Parameters
     ----------
     x, y : float or array_like of float
-        Coordinates; any shapes that broadcast together.  Rounded to float32; must be finite.
-    octaves : int, default 1
-        Number of fBm octaves, ``>= 1``.
-    persistence : float, default 0.5
-        Amplitude ratio between successive octaves (float32, finite).
-    lacunarity : float, default 2.0
-        Frequency ratio between successive octaves (float32, finite).
+        {coords}
+    {fbm}
     repeatx, repeaty : float or None, default None
         Tile periods.  ``None`` (or ``FLT_MAX``, the C default) means no tiling.  If either is
         given the function becomes 3-D (one repeat) or 4-D (both) simplex noise sampled on
@@ -674,9 +703,7 @@ def snoise2(
 
     Returns
     -------
-    float or numpy.ndarray
-        A Python ``float`` for scalar inputs, else a float64 array of the broadcast shape holding
-        float32 values, in about ``[-1, 1]``.
+    {result}, in about ``[-1, 1]``.
 
     Raises
     ------
@@ -686,36 +713,30 @@ def snoise2(
     ValueError
         If ``octaves < 1``, a repeat is zero or non-finite, any other value is non-finite, or the
         coordinate shapes do not broadcast.
-    OverflowError
-        If ``octaves`` does not fit in a C ``int``.
+    {overflow}
     """
-    noct = _octaves_arg(octaves)
-    pers = _finite_real_arg("persistence", persistence)
-    lac = _finite_real_arg("lacunarity", lacunarity)
+    noct, pers, lac = _fbm_args(octaves, persistence, lacunarity)
     rx = _tile_repeat("repeatx", repeatx)
     ry = _tile_repeat("repeaty", repeaty)
     zb = _finite_real_arg("base", base)
-    arrays, shape, scalar, maxabs = _coords(("x", "y"), (x, y))
-    jit = _jit_kernels(shape, noct)
-    if jit is not None:
-        freqs, amps, norm = _simplex_jit_params(noct, pers, lac)
-        if rx is None and ry is None:
-            kernel = _jit_kernel(jit.snoise2, zb, freqs, amps, norm)
-        else:
-            # float32 repeats as float64 (C: 'y * 2.0 / repeaty' in double), 0 = not tiled,
-            # and the radii 'repeat * M_1_PI * 0.5' rounded to float.
-            reps = [0.0 if r is None else float(r) for r in (rx, ry)]
-            radii = [_f32(r * _M_1_PI * 0.5) for r in reps]
-            kernel = _jit_kernel(jit.snoise2_tiled, *reps, *radii, zb, freqs, amps, norm)
-        return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
+    names, values = ("x", "y"), (x, y)
     if rx is None and ry is None:
-        kernel = _snoise2_flat_kernel(zb, noct, pers, lac, maxabs)
-        return _evaluate(kernel, arrays, shape, scalar, 3)
+        return _run(
+            names, values, noct,
+            lambda jit, _: _jit_kernel(jit.snoise2, zb, *_simplex_jit_params(noct, pers, lac)),
+            lambda maxabs: _snoise2_flat_kernel(zb, noct, pers, lac, maxabs),
+            3,
+        )
+
+    def compiled(jit: Any, _: float) -> Kernel:
+        # float32 repeats as float64 (C: 'y * 2.0 / repeaty' in double), 0 = not tiled, and the
+        # radii 'repeat * M_1_PI * 0.5' rounded to float.
+        reps = [0.0 if r is None else float(r) for r in (rx, ry)]
+        radii = [_f32(r * _M_1_PI * 0.5) for r in reps]
+        return _jit_kernel(jit.snoise2_tiled, *reps, *radii, zb,
+                           *_simplex_jit_params(noct, pers, lac))
 
     # Tiled: y (then x) goes onto a circle whose cosine feeds w (then z); both start at base.
-    radius = max(abs(float(r)) for r in (rx, ry) if r is not None)
-    bound = max(maxabs, 1.01 * radius / np.pi) + abs(float(zb))
-
     def prepare(coords: list[F32]) -> list[F32]:
         xs, ys = coords
         zs = np.full((1,) * xs.ndim, zb)
@@ -732,11 +753,33 @@ def snoise2(
             return [xs, ys, ws]
         return [xs, ys, zs, ws]
 
+    def numpy(maxabs: float) -> Kernel:
+        radius = max(abs(float(r)) for r in (rx, ry) if r is not None)
+        bound = max(maxabs, 1.01 * radius / np.pi) + abs(float(zb))
+        return _simplex_kernel(noise, noct, pers, lac, bound, prepare)
+
     noise = _simplex4 if rx is not None and ry is not None else _simplex3
-    kernel = _simplex_kernel(noise, noct, pers, lac, bound, prepare)
-    return _evaluate(kernel, arrays, shape, scalar, 5 if noise is _simplex4 else 4)
+    return _run(names, values, noct, compiled, numpy, 5 if noise is _simplex4 else 4)
 
 
+def _snoise(
+    name: str,
+    noise: SimplexNoise,
+    corners: int,
+    coords: dict[str, ArrayLike],
+    fbm: tuple[int, np.float32, np.float32],
+) -> Result:
+    """snoise3 or snoise4: the fBm loop of ``_simplex.c`` around ``noise``."""
+    noct, pers, lac = fbm
+    return _run(
+        tuple(coords), tuple(coords.values()), noct,
+        lambda jit, _: _jit_kernel(getattr(jit, name), *_simplex_jit_params(noct, pers, lac)),
+        lambda maxabs: _simplex_kernel(noise, noct, pers, lac, maxabs),
+        corners,
+    )
+
+
+@_doc
 def snoise3(
     x: ArrayLike,
     y: ArrayLike,
@@ -750,19 +793,12 @@ def snoise3(
     Parameters
     ----------
     x, y, z : float or array_like of float
-        Coordinates; any shapes that broadcast together.  Rounded to float32; must be finite.
-    octaves : int, default 1
-        Number of fBm octaves, ``>= 1``.
-    persistence : float, default 0.5
-        Amplitude ratio between successive octaves (float32, finite).
-    lacunarity : float, default 2.0
-        Frequency ratio between successive octaves (float32, finite).
+        {coords}
+    {fbm}
 
     Returns
     -------
-    float or numpy.ndarray
-        A Python ``float`` for scalar inputs, else a float64 array of the broadcast shape holding
-        float32 values, in about ``[-0.98, 0.98]``.
+    {result}, in about ``[-0.98, 0.98]``.
 
     Raises
     ------
@@ -771,21 +807,13 @@ def snoise3(
         ``lacunarity`` is not a real number.
     ValueError
         If ``octaves < 1``, any value is non-finite, or the coordinate shapes do not broadcast.
-    OverflowError
-        If ``octaves`` does not fit in a C ``int``.
+    {overflow}
     """
-    noct = _octaves_arg(octaves)
-    pers = _finite_real_arg("persistence", persistence)
-    lac = _finite_real_arg("lacunarity", lacunarity)
-    arrays, shape, scalar, maxabs = _coords(("x", "y", "z"), (x, y, z))
-    jit = _jit_kernels(shape, noct)
-    if jit is not None:
-        kernel = _jit_kernel(jit.snoise3, *_simplex_jit_params(noct, pers, lac))
-        return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
-    kernel = _simplex_kernel(_simplex3, noct, pers, lac, maxabs)
-    return _evaluate(kernel, arrays, shape, scalar, 4)
+    fbm = _fbm_args(octaves, persistence, lacunarity)
+    return _snoise("snoise3", _simplex3, 4, {"x": x, "y": y, "z": z}, fbm)
 
 
+@_doc
 def snoise4(
     x: ArrayLike,
     y: ArrayLike,
@@ -800,7 +828,7 @@ def snoise4(
     Parameters
     ----------
     x, y, z, w : float or array_like of float
-        Coordinates; any shapes that broadcast together.  Rounded to float32; must be finite.
+        {coords}
     octaves : int, default 1
         Number of fBm octaves, ``>= 1``.
     persistence : float, default 0.5
@@ -811,9 +839,7 @@ def snoise4(
 
     Returns
     -------
-    float or numpy.ndarray
-        A Python ``float`` for scalar inputs, else a float64 array of the broadcast shape holding
-        float32 values, in about ``[-0.99, 0.99]``.
+    {result}, in about ``[-0.99, 0.99]``.
 
     Raises
     ------
@@ -823,16 +849,7 @@ def snoise4(
     ValueError
         If ``octaves < 1``, a coordinate or ``persistence`` is non-finite, or the coordinate
         shapes do not broadcast.
-    OverflowError
-        If ``octaves`` does not fit in a C ``int``.
+    {overflow}
     """
-    noct = _octaves_arg(octaves)
-    pers = _finite_real_arg("persistence", persistence)
-    _real_arg("lacunarity", lacunarity)  # parsed by noise, then ignored (quirk)
-    arrays, shape, scalar, maxabs = _coords(("x", "y", "z", "w"), (x, y, z, w))
-    jit = _jit_kernels(shape, noct)
-    if jit is not None:
-        kernel = _jit_kernel(jit.snoise4, *_simplex_jit_params(noct, pers, _f32(2.0)))
-        return _evaluate(kernel, arrays, shape, scalar, _JIT_CORNERS)
-    kernel = _simplex_kernel(_simplex4, noct, pers, _f32(2.0), maxabs)
-    return _evaluate(kernel, arrays, shape, scalar, 5)
+    fbm = _fbm_args(octaves, persistence, lacunarity, ignore_lacunarity=True)  # noise's quirk
+    return _snoise("snoise4", _simplex4, 5, {"x": x, "y": y, "z": z, "w": w}, fbm)
