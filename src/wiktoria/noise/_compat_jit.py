@@ -410,43 +410,11 @@ def pnoise3(x, y, z, freqs, amps, reps, modes, base, norm, single, out):  # type
             mz = modes[o, 2]
             first = o == 0
             if mx == MODE_FAST and my == MODE_FAST and mz == MODE_FAST:
-                _octave3(
-                    acc,
-                    xb,
-                    yb,
-                    zb,
-                    m,
-                    f,
-                    amp,
-                    first,
-                    single,
-                    rx,
-                    ry,
-                    rz,
-                    _FAST,
-                    _FAST,
-                    _FAST,
-                    base,
-                )
+                _octave3(acc, xb, yb, zb, m, f, amp, first, single, rx, ry, rz,
+                         _FAST, _FAST, _FAST, base)
             elif mx == MODE_SPLIT and my == MODE_SPLIT and mz == MODE_SPLIT:
-                _octave3(
-                    acc,
-                    xb,
-                    yb,
-                    zb,
-                    m,
-                    f,
-                    amp,
-                    first,
-                    single,
-                    rx,
-                    ry,
-                    rz,
-                    _SPLIT,
-                    _SPLIT,
-                    _SPLIT,
-                    base,
-                )
+                _octave3(acc, xb, yb, zb, m, f, amp, first, single, rx, ry, rz,
+                         _SPLIT, _SPLIT, _SPLIT, base)
             else:
                 _octave3(acc, xb, yb, zb, m, f, amp, first, single, rx, ry, rz, mx, my, mz, base)
         for q in range(m):
@@ -501,6 +469,18 @@ def _corner3(x, y, z, u):  # type: ignore[no-untyped-def]
 
 
 @_inline
+def _corner3_at(x0, y0, z0, ii, jj, kk, ox, oy, oz, g):  # type: ignore[no-untyped-def]
+    """Corner ``(ox, oy, oz)`` (0 or 1 each) of noise3's simplex, ``g = k * G3`` for corner k:
+    ``(x0 - ox) + g`` etc., hashed ``PERM[I + ox + PERM[J + oy + PERM[K + oz]]]``."""
+    return _corner3(
+        (x0 - np.float32(ox)) + g,
+        (y0 - np.float32(oy)) + g,
+        (z0 - np.float32(oz)) + g,
+        ii + ox + _P[jj + oy + _P[kk + oz]],
+    )
+
+
+@_inline
 def _simplex3(x, y, z):  # type: ignore[no-untyped-def]
     """``noise3`` of _simplex.c."""
     s = ((x + y) + z) * _F3
@@ -527,24 +507,9 @@ def _simplex3(x, y, z):  # type: ignore[no-untyped-def]
     jj = _c_int(j) & 255
     kk = _c_int(k) & 255
     n0 = _corner3(x0, y0, z0, ii + _P[jj + _P[kk]])
-    n1 = _corner3(
-        (x0 - np.float32(o1x)) + _G3C,
-        (y0 - np.float32(o1y)) + _G3C,
-        (z0 - np.float32(o1z)) + _G3C,
-        ii + o1x + _P[jj + o1y + _P[o1z + kk]],
-    )
-    n2 = _corner3(
-        (x0 - np.float32(o2x)) + _G3X2,
-        (y0 - np.float32(o2y)) + _G3X2,
-        (z0 - np.float32(o2z)) + _G3X2,
-        ii + o2x + _P[jj + o2y + _P[o2z + kk]],
-    )
-    n3 = _corner3(
-        (x0 - _C1) + _G3X3,
-        (y0 - _C1) + _G3X3,
-        (z0 - _C1) + _G3X3,
-        ii + 1 + _P[jj + 1 + _P[kk + 1]],
-    )
+    n1 = _corner3_at(x0, y0, z0, ii, jj, kk, o1x, o1y, o1z, _G3C)
+    n2 = _corner3_at(x0, y0, z0, ii, jj, kk, o2x, o2y, o2z, _G3X2)
+    n3 = _corner3_at(x0, y0, z0, ii, jj, kk, 1, 1, 1, _G3X3)
     return (((n0 + n1) + n2) + n3) * _C32
 
 
@@ -557,6 +522,18 @@ def _corner4(x, y, z, w, u):  # type: ignore[no-untyped-def]
     t2 = t * t
     v = (t2 * t2) * d
     return v if t >= _C0 else _C0
+
+
+@_inline
+def _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, oi, oj, ok, ol, g):  # type: ignore[no-untyped-def]
+    """Corner ``(oi, oj, ok, ol)`` of noise4's simplex, as :func:`_corner3_at`."""
+    return _corner4(
+        (x0 - np.float32(oi)) + g,
+        (y0 - np.float32(oj)) + g,
+        (z0 - np.float32(ok)) + g,
+        (w0 - np.float32(ol)) + g,
+        ii + oi + _P[jj + oj + _P[kk + ok + _P[ll + ol]]],
+    )
 
 
 @_inline
@@ -602,34 +579,10 @@ def _simplex4(x, y, z, w):  # type: ignore[no-untyped-def]
     kk = _c_int(k) & 255
     ll = _c_int(m) & 255
     n0 = _corner4(x0, y0, z0, w0, ii + _P[jj + _P[kk + _P[ll]]])
-    n1 = _corner4(
-        (x0 - np.float32(i1)) + _G4C,
-        (y0 - np.float32(j1)) + _G4C,
-        (z0 - np.float32(k1)) + _G4C,
-        (w0 - np.float32(l1)) + _G4C,
-        ii + i1 + _P[jj + j1 + _P[kk + k1 + _P[ll + l1]]],
-    )
-    n2 = _corner4(
-        (x0 - np.float32(i2)) + _G4X2,
-        (y0 - np.float32(j2)) + _G4X2,
-        (z0 - np.float32(k2)) + _G4X2,
-        (w0 - np.float32(l2)) + _G4X2,
-        ii + i2 + _P[jj + j2 + _P[kk + k2 + _P[ll + l2]]],
-    )
-    n3 = _corner4(
-        (x0 - np.float32(i3)) + _G4X3,
-        (y0 - np.float32(j3)) + _G4X3,
-        (z0 - np.float32(k3)) + _G4X3,
-        (w0 - np.float32(l3)) + _G4X3,
-        ii + i3 + _P[jj + j3 + _P[kk + k3 + _P[ll + l3]]],
-    )
-    n4 = _corner4(
-        (x0 - _C1) + _G4X4,
-        (y0 - _C1) + _G4X4,
-        (z0 - _C1) + _G4X4,
-        (w0 - _C1) + _G4X4,
-        ii + 1 + _P[jj + 1 + _P[kk + 1 + _P[ll + 1]]],
-    )
+    n1 = _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, i1, j1, k1, l1, _G4C)
+    n2 = _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, i2, j2, k2, l2, _G4X2)
+    n3 = _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, i3, j3, k3, l3, _G4X3)
+    n4 = _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, 1, 1, 1, 1, _G4X4)
     # C: 27.0 * sum in double, rounded to float: the double product is exact, so this is the
     # correctly rounded float32 product.
     return ((((n0 + n1) + n2) + n3) + n4) * _C27
@@ -647,6 +600,31 @@ def _fast_sin(x):  # type: ignore[no-untyped-def]
 
 # The simplex fBm loops of _simplex.c: total = noise(x, ...); then for each further octave
 # freq *= lacunarity, amp *= persistence, total += noise(x * freq, ...) * amp; total / max.
+# _fbm3 and _fbm4 run them over a sub-block (inlined one level deep, like _octave1/2/3).
+@_inline
+def _fbm3(acc, xb, yb, zb, m, freqs, amps):  # type: ignore[no-untyped-def]
+    """fbm_noise3's octave sum (before the division) of sub-block points ``0 .. m-1``."""
+    for q in range(m):
+        acc[q] = _simplex3(xb[q], yb[q], zb[q])
+    for o in range(1, freqs.shape[0]):
+        f = freqs[o]
+        amp = amps[o]
+        for q in range(m):
+            acc[q] = acc[q] + _simplex3(xb[q] * f, yb[q] * f, zb[q] * f) * amp
+
+
+@_inline
+def _fbm4(acc, xb, yb, zb, wb, m, freqs, amps):  # type: ignore[no-untyped-def]
+    """fbm_noise4's octave sum (before the division) of sub-block points ``0 .. m-1``."""
+    for q in range(m):
+        acc[q] = _simplex4(xb[q], yb[q], zb[q], wb[q])
+    for o in range(1, freqs.shape[0]):
+        f = freqs[o]
+        amp = amps[o]
+        for q in range(m):
+            acc[q] = acc[q] + _simplex4(xb[q] * f, yb[q] * f, zb[q] * f, wb[q] * f) * amp
+
+
 @_jit
 def snoise2(x, y, zbase, freqs, amps, norm, out):  # type: ignore[no-untyped-def]
     """Untiled ``noise.snoise2``: ``noise2(x * freq + base, y * freq + base)``, normalised."""
@@ -679,13 +657,7 @@ def snoise3(x, y, z, freqs, amps, norm, out):  # type: ignore[no-untyped-def]
         xb = x[a : a + m]
         yb = y[a : a + m]
         zb = z[a : a + m]
-        for q in range(m):
-            acc[q] = _simplex3(xb[q], yb[q], zb[q])
-        for o in range(1, octaves):
-            f = freqs[o]
-            amp = amps[o]
-            for q in range(m):
-                acc[q] = acc[q] + _simplex3(xb[q] * f, yb[q] * f, zb[q] * f) * amp
+        _fbm3(acc, xb, yb, zb, m, freqs, amps)
         for q in range(m):
             out[a + q] = acc[q] / norm if octaves > 1 else acc[q]
 
@@ -702,13 +674,7 @@ def snoise4(x, y, z, w, freqs, amps, norm, out):  # type: ignore[no-untyped-def]
         yb = y[a : a + m]
         zb = z[a : a + m]
         wb = w[a : a + m]
-        for q in range(m):
-            acc[q] = _simplex4(xb[q], yb[q], zb[q], wb[q])
-        for o in range(1, octaves):
-            f = freqs[o]
-            amp = amps[o]
-            for q in range(m):
-                acc[q] = acc[q] + _simplex4(xb[q] * f, yb[q] * f, zb[q] * f, wb[q] * f) * amp
+        _fbm4(acc, xb, yb, zb, wb, m, freqs, amps)
         for q in range(m):
             out[a + q] = acc[q] / norm if octaves > 1 else acc[q]
 
@@ -723,7 +689,6 @@ def snoise2_tiled(x, y, rx, ry, radx, rady, zbase, freqs, amps, norm, out):  # t
     (x, y, z), or fbm_noise4 of (x, y, z, w) when both axes are tiled.
     """
     n = out.shape[0]
-    octaves = freqs.shape[0]
     tx = rx != 0.0
     ty = ry != 0.0
     xs = np.empty(_STEP, dtype=np.float32)
@@ -752,20 +717,8 @@ def snoise2_tiled(x, y, rx, ry, radx, rady, zbase, freqs, amps, norm, out):  # t
             zs[q] = zp if tx else wp  # the third coordinate of fbm_noise3
             ws[q] = wp
         if tx and ty:
-            for q in range(m):
-                acc[q] = _simplex4(xs[q], ys[q], zs[q], ws[q])
-            for o in range(1, octaves):
-                f = freqs[o]
-                amp = amps[o]
-                for q in range(m):
-                    acc[q] = acc[q] + _simplex4(xs[q] * f, ys[q] * f, zs[q] * f, ws[q] * f) * amp
+            _fbm4(acc, xs, ys, zs, ws, m, freqs, amps)
         else:
-            for q in range(m):
-                acc[q] = _simplex3(xs[q], ys[q], zs[q])
-            for o in range(1, octaves):
-                f = freqs[o]
-                amp = amps[o]
-                for q in range(m):
-                    acc[q] = acc[q] + _simplex3(xs[q] * f, ys[q] * f, zs[q] * f) * amp
+            _fbm3(acc, xs, ys, zs, m, freqs, amps)
         for q in range(m):
             out[a + q] = acc[q] / norm
