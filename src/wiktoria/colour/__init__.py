@@ -34,44 +34,7 @@ Examples
 
 from __future__ import annotations
 
-from wiktoria.colour.spaces import (
-    CVD_MATRICES,
-    JND,
-    delta_e,
-    encode_srgb8,
-    gamut_map,
-    hex_to_srgb,
-    in_gamut,
-    linear_to_oklab,
-    linear_to_srgb,
-    oklab_to_linear,
-    oklab_to_oklch,
-    oklab_to_srgb,
-    oklch_to_oklab,
-    simulate_cvd,
-    srgb_to_hex,
-    srgb_to_linear,
-    srgb_to_oklab,
-    srgb_to_uint8,
-)
+from wiktoria.colour import spaces as _spaces
+from wiktoria.colour.spaces import *  # noqa: F403  (everything spaces exports)
 
-__all__ = [
-    "CVD_MATRICES",
-    "JND",
-    "delta_e",
-    "encode_srgb8",
-    "gamut_map",
-    "hex_to_srgb",
-    "in_gamut",
-    "linear_to_oklab",
-    "linear_to_srgb",
-    "oklab_to_linear",
-    "oklab_to_oklch",
-    "oklab_to_srgb",
-    "oklch_to_oklab",
-    "simulate_cvd",
-    "srgb_to_hex",
-    "srgb_to_linear",
-    "srgb_to_oklab",
-    "srgb_to_uint8",
-]
+__all__ = list(_spaces.__all__)

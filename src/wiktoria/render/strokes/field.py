@@ -81,26 +81,25 @@ def check_finite(x: np.ndarray, y: np.ndarray, names: str) -> None:
         raise ValueError(f"{names} must be finite numbers, got NaN or infinite values")
 
 
+def _cell(c: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cell index (a whole float) and fraction of node positions ``c`` along an axis of ``n``
+    nodes, clamped to the axis."""
+    if n == 1:
+        return np.zeros_like(c), np.zeros_like(c)
+    f = np.clip(c, 0, n - 1)
+    # Clipped to >= 0, so floor is the integer part; the fraction is exact in c's dtype.
+    i = np.minimum(np.floor(f), c.dtype.type(n - 2))
+    f -= i
+    return i, f
+
+
 def bilinear(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Core of :func:`sample_bilinear`: ``x``, ``y`` same shape, real dtype matching ``g``."""
     rows, cols = g.shape
     flat = g.reshape(-1)
     one = x.dtype.type(1)
-    if cols > 1:
-        fx = np.clip(x, 0, cols - 1)
-        # Clipped to >= 0, so floor is the integer part; the fraction is exact in x's dtype.
-        ixf = np.minimum(np.floor(fx), x.dtype.type(cols - 2))
-        fx -= ixf
-    else:
-        ixf = np.zeros_like(x)
-        fx = np.zeros_like(x)
-    if rows > 1:
-        fy = np.clip(y, 0, rows - 1)
-        iyf = np.minimum(np.floor(fy), y.dtype.type(rows - 2))
-        fy -= iyf
-    else:
-        iyf = np.zeros_like(y)
-        fy = np.zeros_like(y)
+    ixf, fx = _cell(x, cols)
+    iyf, fy = _cell(y, rows)
     dx = 1 if cols > 1 else 0
     dy = cols if rows > 1 else 0
     i00 = iyf.astype(np.intp)
