@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import noise
 from wiktoria import compat
 from wiktoria.common import parallel
+from wiktoria.noise import _compat_driver
 
 N_POINTS = 10_000
 
@@ -405,7 +406,7 @@ def test_large_inputs_do_not_depend_on_blocking_or_threads(
     picks = rng.choice(result.size, 3000, replace=False)
     cols = [f[picks] for f in full]
     assert_bit_exact(result.ravel()[picks], oracle(theirs, cols, kwargs), cols)
-    monkeypatch.setattr(compat, "_CHUNK", 4096)
+    monkeypatch.setattr(_compat_driver, "_CHUNK", 4096)
     monkeypatch.setenv("WIKTORIA_NUM_THREADS", "1")
     assert np.array_equal(ours(*coords, **kwargs), result)
     assert np.array_equal(ours(*full, **kwargs).reshape(result.shape), result)
@@ -627,7 +628,7 @@ def test_threads_follow_wiktoria_num_threads(
 ) -> None:
     ours, _, dims = FUNCS[name]
     monkeypatch.setenv("WIKTORIA_BACKEND", backend)
-    monkeypatch.setattr(compat, "_CHUNK", 4096)  # many blocks at a small size
+    monkeypatch.setattr(_compat_driver, "_CHUNK", 4096)  # many blocks at a small size
     pts = np.random.default_rng(7).uniform(-40.0, 40.0, (dims, 60, 400))
     pools: list[int] = []
     threads: set[str] = set()

@@ -8,22 +8,30 @@ fast-math, no fused multiply-add), integer lattice arithmetic with C semantics (
 (C's pnoise fBm sum starts at ``0.0f``, which turns a ``-0.0`` into ``+0.0``);
 ``tests/noise/test_compat_accel.py`` checks it.
 
-The kernels are called by ``compat._evaluate`` on its thread pool, one call per block of points
-(hence ``nogil``).  Inside, the whole fBm octave loop runs over sub-blocks of ``_STEP`` points
-whose coordinates and running sums stay in L1: octave by octave, the point loop has no inner
-loop and no branch that depends on the point, so LLVM vectorises it (SIMD across points, with
-gathers for the table lookups).  That is about twice as fast as running the octave loop per
-point, which keeps everything in registers but is scalar code.  ``compat`` prepares the
-per-octave plan in Python, with the same float32 scalar arithmetic as its numpy path, and
+The kernels are called by ``_compat_driver._evaluate`` on the shared thread pool, one call per
+block of points (hence ``nogil``).  Inside, the whole fBm octave loop runs over sub-blocks of
+``_STEP`` points whose coordinates and running sums stay in L1: octave by octave, the point loop
+has no inner loop and no branch that depends on the point, so LLVM vectorises it (SIMD across
+points, with gathers for the table lookups).  That is about twice as fast as running the octave
+loop per point, which keeps everything in registers but is scalar code.  ``compat`` prepares
+the per-octave plan in Python, with the same float32 scalar arithmetic as its numpy path, and
 passes it as small arrays.
 
 Numba notes: the lookup tables are module globals, which numba freezes into the compiled code.
-Only the per-octave helpers ``_octave1/2/3`` take arrays (the sub-block), and they are inlined
-one level deep into the kernels; everything below them takes scalars (an array passed from one
-inlined helper to another gets reference counting in the loop).  Every constant is a
-``np.float32`` so that no operation is promoted to float64 unless the C code does so.
-Data-dependent ``if``\\ s of the C code (``if (f > 0)`` of the simplex corners) are written as
-"compute, then select", which is exact and compiles to branch-free code.
+Only the per-octave helpers ``_octave1/2/3`` and ``_fbm3/4`` take arrays (the sub-block), and
+they are inlined one level deep into the kernels; everything below them takes scalars (an
+array passed from one inlined helper to another gets reference counting in the loop).  Every
+constant is a ``np.float32`` so that no operation is promoted to float64 unless the C code does
+so.  Data-dependent ``if``\\ s of the C code (``if (f > 0)`` of the simplex corners) are
+written as "compute, then select", which is exact and compiles to branch-free code.
+
+Why one long module: it is the compiled twin of ``_compat_kernels`` (the port of ``_perlin.c``
+and ``_simplex.c``), kept in one file because numba's disk cache is keyed on the file that
+defines the kernels (a second file of inlined helpers would not invalidate it when changed),
+and because ``tests/test_doctests.py`` names this module to skip it without numba.  The three
+pnoise and four snoise kernels stay separate functions on purpose: each is specialised to its
+dimension and its octave helpers are inlined with constant lattice modes (see ``_octave1``),
+which a shared, dimension-generic driver would lose.
 
 Arguments shared by the kernels
 -------------------------------

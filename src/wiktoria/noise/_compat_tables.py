@@ -13,6 +13,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+#: Largest float32, the C default of snoise2's ``repeatx``/``repeaty`` ("no tiling").
+FLT_MAX: float = float(np.finfo(np.float32).max)
+
 F32 = NDArray[np.float32]
 I64 = NDArray[np.intp]
 Result = float | NDArray[np.float64]

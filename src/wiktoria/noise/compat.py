@@ -115,298 +115,50 @@ Examples
 
 from __future__ import annotations
 
-import math
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from wiktoria.common import parallel as _parallel
-from wiktoria.noise import _accel
+from wiktoria.noise._compat_args import (
+    _base_arg,
+    _fbm_args,
+    _finite_real_arg,
+    _float_repeat,
+    _int_arg,
+    _tile_repeat,
+)
+from wiktoria.noise._compat_driver import (
+    _jit_kernel,
+    _perlin_jit_kernel,
+    _run,
+    _simplex_jit_params,
+)
 from wiktoria.noise._compat_kernels import (
     Kernel,
     PerlinNoise,
     SimplexNoise,
     _c_int_scalar,
     _circle,
-    _float_cells_fast,
-    _int_cells_fast,
     _perlin1,
     _perlin2,
     _perlin3,
     _perlin_kernel,
-    _perlin_plan,
     _simplex3,
     _simplex4,
     _simplex_kernel,
-    _simplex_octaves,
     _snoise2_flat_kernel,
 )
 from wiktoria.noise._compat_tables import (
-    _C1,
-    _INT_MAX,
-    _INT_MIN,
     _M_1_PI,
     F32,
+    FLT_MAX,
     Result,
     _f32,
 )
 
 __all__ = ["FLT_MAX", "pnoise1", "pnoise2", "pnoise3", "snoise2", "snoise3", "snoise4"]
-
-#: Largest float32, the C default of snoise2's ``repeatx``/``repeaty`` ("no tiling").
-FLT_MAX: float = float(np.finfo(np.float32).max)
-# Stacked corner values per evaluation block: small enough for the temporaries to stay in cache.
-_CHUNK = 1 << 18
-
-# --------------------------------------------------------------------------------------------
-# Argument validation
-# --------------------------------------------------------------------------------------------
-def _int_arg(name: str, value: object) -> int:
-    """Parse a C ``int`` argument like ``PyArg_Parse`` format ``"i"``."""
-    try:
-        ivalue = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}") from None
-    if not _INT_MIN <= ivalue <= _INT_MAX:
-        raise OverflowError(f"{name} must fit in a C int (-2**31 .. 2**31-1), got {ivalue}")
-    return ivalue
-
-
-def _octaves_arg(value: object) -> int:
-    octaves = _int_arg("octaves", value)
-    if octaves < 1:
-        raise ValueError(f"octaves must be >= 1, got {octaves}")
-    return octaves
-
-
-def _real_arg(name: str, value: object) -> np.float32:
-    """Parse a C ``float`` argument (format ``"f"``): a real number, rounded to float32."""
-    bad = isinstance(value, str | bytes | bytearray | complex | np.complexfloating | np.ndarray)
-    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "biuf":
-        value = value.item()
-        bad = False
-    if not bad:
-        try:
-            fvalue = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            bad = True
-    if bad:
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    with np.errstate(over="ignore"):
-        return _f32(fvalue)
-
-
-def _finite_real_arg(name: str, value: object) -> np.float32:
-    result = _real_arg(name, value)
-    if not np.isfinite(result):
-        raise ValueError(f"{name} must be finite (as float32), got {value!r}")
-    return result
-
-
-def _base_arg(func: str, value: object, high: int) -> int:
-    base = _int_arg("base", value)
-    if not 0 <= base <= high:
-        allowed = "0 or 1" if high == 1 else f"an integer in 0..{high}"
-        raise ValueError(
-            f"base must be {allowed} for {func}, got {base}: other values make noise read "
-            "outside its 512-entry permutation table (use wiktoria.noise for real seeds)"
-        )
-    return base
-
-
-def _coords(
-    names: Sequence[str], values: Sequence[ArrayLike]
-) -> tuple[list[F32], tuple[int, ...], bool, float]:
-    """Convert coordinates to float32 arrays (C ``(float)``), check them, broadcast shapes.
-
-    Returns the arrays (each in its own shape, at least 1-d), the broadcast shape, whether
-    every input was a scalar, and the largest absolute coordinate.
-    """
-    arrays: list[F32] = []
-    maxabs = 0.0
-    for name, value in zip(names, values, strict=True):
-        arr = np.asarray(value)
-        kind = arr.dtype.kind
-        if kind not in "biuf":
-            raise TypeError(
-                f"{name} must be a real number or an array of real numbers, "
-                f"got {type(value).__name__} with dtype {arr.dtype}"
-            )
-        if kind != "f" or arr.dtype.itemsize > 8:
-            arr = arr.astype(np.float64)  # ints / long double go through C double, like noise
-        with np.errstate(over="ignore"):
-            a32 = arr.astype(np.float32, copy=False)
-        if a32.size:
-            lo, hi = float(a32.min()), float(a32.max())
-            if not (np.isfinite(lo) and np.isfinite(hi)):
-                bad = np.argwhere(~np.isfinite(a32))[0]
-                where = "" if a32.ndim == 0 else f" at index {tuple(int(k) for k in bad)}"
-                raise ValueError(
-                    f"{name} must be finite (as float32), got {a32[tuple(bad)]!r}{where}"
-                )
-            maxabs = max(maxabs, -lo, hi)
-        arrays.append(a32)
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    except ValueError:
-        shapes = ", ".join(f"{n}{a.shape}" for n, a in zip(names, arrays, strict=True))
-        raise ValueError(f"coordinate shapes do not broadcast together: {shapes}") from None
-    scalar = all(a.ndim == 0 for a in arrays)
-    return [np.atleast_1d(a) for a in arrays], shape, scalar, maxabs
-
-
-# --------------------------------------------------------------------------------------------
-# Evaluation driver: the broadcast domain is cut into cache-sized blocks and every block runs
-# the whole fBm loop, so the ~30 temporaries stay in cache instead of streaming through RAM.
-# Blocks run on the shared thread pool (wiktoria.common.parallel).  Results do not depend on
-# the blocking or the threads.
-# --------------------------------------------------------------------------------------------
-
-
-def _evaluate(
-    kernel: Kernel, arrays: list[F32], shape: tuple[int, ...], scalar: bool, corners: int
-) -> Result:
-    """Apply ``kernel`` (float32 arrays -> float32 noise) over the broadcast ``shape``.
-
-    ``corners`` is the number of lattice corners the kernel stacks per point; blocks hold
-    about ``_CHUNK // corners`` points.
-    """
-    if scalar:
-        with np.errstate(all="ignore"):
-            return float(kernel(arrays).reshape(-1)[0])
-    ndim = len(shape)
-    arrays = [a.reshape((1,) * (ndim - a.ndim) + a.shape) for a in arrays]
-    out = np.empty(shape, dtype=np.float64)
-    chunk = max(1024, _CHUNK // corners)
-    if out.size <= chunk + chunk // 2:
-        with np.errstate(all="ignore"):
-            out[...] = kernel(arrays)
-        return out
-    # Split along the first axis whose trailing block fits in a chunk; arrays that are
-    # broadcast (length 1) along the split axes are passed whole, which keeps grids separable.
-    axis = 0
-    while math.prod(shape[axis + 1 :]) > chunk:
-        axis += 1
-    step = max(1, chunk // math.prod(shape[axis + 1 :]))
-    tasks = [
-        (*(slice(i, i + 1) for i in lead), slice(start, start + step))
-        for lead in np.ndindex(*shape[:axis])
-        for start in range(0, shape[axis], step)
-    ]
-
-    def block(task: tuple[slice, ...]) -> Callable[[], None]:
-        def run() -> None:
-            parts = [
-                a[tuple(s if a.shape[d] != 1 else slice(None) for d, s in enumerate(task))]
-                for a in arrays
-            ]
-            with np.errstate(all="ignore"):  # errstate is per thread
-                out[task] = kernel(parts)
-
-        return run
-
-    _parallel.run(block(task) for task in tasks)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# Compiled backend (numba, wiktoria.noise._compat_jit): the same driver, blocks and threads,
-# but each block is one kernel call that runs the whole fBm loop (over sub-blocks of points in L1).
-# Grids are expanded per block (a copy of the broadcast coordinates): measured at under 0.5 ms
-# per million points, so the kernels need not know about broadcasting.
-# --------------------------------------------------------------------------------------------
-# Corners argument of _evaluate for the compiled kernels: blocks of _CHUNK // 4 points (no
-# temporaries to keep in cache, just enough blocks to balance the threads).
-_JIT_CORNERS = 4
-
-
-def _jit_kernels(shape: tuple[int, ...], octaves: int) -> Any:
-    """The numba kernel module if this call (``shape`` points, ``octaves``) uses it, else None.
-
-    See ``wiktoria.noise._accel.kernels``: with the default ``auto`` backend, small calls run on
-    numpy until the kernels are loaded (same bits either way).
-    """
-    return _accel.kernels("_compat_jit", math.prod(shape) * octaves)
-
-
-def _jit_kernel(fn: Callable[..., None], *params: Any) -> Kernel:
-    """A block kernel running the compiled ``fn(*coords, *params, out)`` on flat arrays.
-
-    The block's coordinates are broadcast to the block shape and flattened (a copy only for
-    coordinates that are broadcast, e.g. the rows of an ``(H, 1)`` / ``(1, W)`` grid).
-    """
-
-    def kernel(coords: list[F32]) -> F32:
-        shape = np.broadcast_shapes(*(c.shape for c in coords))
-        flat = []
-        for c in coords:
-            v = np.ascontiguousarray(np.broadcast_to(c, shape)).reshape(-1).view()
-            v.flags.writeable = False  # always read-only: one compiled signature per kernel
-            flat.append(v)
-        out = np.empty(math.prod(shape), dtype=np.float32)
-        fn(*flat, *params, out)
-        return out.reshape(shape)
-
-    return kernel
-
-
-def _perlin_jit_kernel(
-    jit: Any,
-    name: str,
-    repeats: Callable[[np.float32, bool], tuple[Any, ...]],
-    octaves: int,
-    persistence: np.float32,
-    lacunarity: np.float32,
-    base: int,
-    maxabs: float,
-) -> Kernel:
-    """The compiled pnoise kernel ``jit.<name>``: ``_perlin_kernel``'s fBm loop, compiled.
-
-    Per octave and axis, the lattice index mode follows the rules of the numpy path: the
-    ``% repeat`` / ``fmodf`` is skipped when it cannot change the low byte (``_int_cells_fast``,
-    ``_float_cells_fast``), and ``fmodf`` is split in float64 when the quotients are below
-    2**28 (``_fmodf``).
-    """
-    plan, total_amp = _perlin_plan(repeats, octaves, persistence, lacunarity, maxabs)
-    freqs = np.array([p[0] for p in plan], dtype=np.float32)
-    amps = np.array([p[1] for p in plan], dtype=np.float32)
-    if name == "pnoise1":  # C int repeats, C '%'
-        reps = np.array([p[2][0] for p in plan], dtype=np.int64)
-        modes = np.array(
-            [
-                jit.MODE_FAST if _int_cells_fast(r, bound) else jit.MODE_FMODF
-                for _, _, (r,), bound in plan
-            ],
-            dtype=np.uint8,
-        )
-    else:  # pnoise2/3: float repeats, fmodf
-
-        def mode(r: np.float32, bound: float) -> int:
-            rf = float(r)
-            if _float_cells_fast(rf, bound):
-                return int(jit.MODE_FAST)
-            if rf != 0.0 and np.isfinite(rf) and (bound + 2.0) / abs(rf) < 2.0**28:
-                return int(jit.MODE_SPLIT)
-            return int(jit.MODE_FMODF)
-
-        reps = np.array([p[2] for p in plan], dtype=np.float32)
-        modes = np.array([[mode(r, p[3]) for r in p[2]] for p in plan], dtype=np.uint8)
-    fn = getattr(jit, name)
-    return _jit_kernel(fn, freqs, amps, reps, modes, base, _f32(total_amp), len(plan) == 1)
-
-
-def _simplex_jit_params(
-    octaves: int, persistence: np.float32, lacunarity: np.float32
-) -> tuple[F32, F32, np.float32]:
-    """``freqs``, ``amps`` (first octave 1, 1) and ``norm`` for the compiled simplex kernels."""
-    octs, total_amp = _simplex_octaves(octaves, persistence, lacunarity)
-    freqs = np.array([_C1, *(f for f, _ in octs)], dtype=np.float32)
-    amps = np.array([_C1, *(a for _, a in octs)], dtype=np.float32)
-    return freqs, amps, _f32(total_amp)
-
 
 # --------------------------------------------------------------------------------------------
 # Public API.  The six functions share their fBm parameters, result and errors: the docstrings
@@ -434,38 +186,6 @@ def _doc(func: Callable[..., Result]) -> Callable[..., Result]:
     """Fill the shared sections (``{fbm}``, ``{coords}``, ...) of a public docstring."""
     func.__doc__ = (func.__doc__ or "").format(**_DOC)
     return func
-
-
-def _fbm_args(octaves: object, persistence: object, lacunarity: object, *,
-              ignore_lacunarity: bool = False) -> tuple[int, np.float32, np.float32]:
-    """``octaves``, ``persistence`` and ``lacunarity`` parsed like noise's C arguments.
-
-    With ``ignore_lacunarity`` (snoise4's quirk) ``lacunarity`` is parsed as a real number and
-    then replaced by 2.0.
-    """
-    noct = _octaves_arg(octaves)
-    pers = _finite_real_arg("persistence", persistence)
-    if ignore_lacunarity:
-        _real_arg("lacunarity", lacunarity)
-        return noct, pers, _f32(2.0)
-    return noct, pers, _finite_real_arg("lacunarity", lacunarity)
-
-
-def _run(
-    names: Sequence[str],
-    values: Sequence[ArrayLike],
-    octaves: int,
-    compiled: Callable[[Any, float], Kernel],
-    numpy: Callable[[float], Kernel],
-    corners: int,
-) -> Result:
-    """Check the coordinates, then evaluate ``compiled(jit, maxabs)`` (numba) or
-    ``numpy(maxabs)`` (whose kernel stacks ``corners`` lattice corners per point) over them."""
-    arrays, shape, scalar, maxabs = _coords(names, values)
-    jit = _jit_kernels(shape, octaves)
-    if jit is not None:
-        return _evaluate(compiled(jit, maxabs), arrays, shape, scalar, _JIT_CORNERS)
-    return _evaluate(numpy(maxabs), arrays, shape, scalar, corners)
 
 
 def _pnoise(
@@ -542,13 +262,6 @@ def pnoise1(
         return (r,)
 
     return _pnoise("pnoise1", _perlin1, 2, {"x": x}, fbm, repeats, b)
-
-
-def _float_repeat(name: str, value: object) -> np.float32:
-    r = _real_arg(name, value)
-    if np.isnan(r) or r == 0:
-        raise ValueError(f"{name} must be non-zero and not NaN, got {value!r}")
-    return r
 
 
 @_doc
@@ -659,19 +372,6 @@ def pnoise3(
             return tuple(_f32(_c_int_scalar(_f32(r) * freq)) for r in reps)
 
     return _pnoise("pnoise3", _perlin3, 8, {"x": x, "y": y, "z": z}, fbm, repeats, b)
-
-
-def _tile_repeat(name: str, value: object) -> np.float32 | None:
-    if value is None:
-        return None
-    r = _real_arg(name, value)
-    if r == _f32(FLT_MAX):  # the C default: no tiling
-        return None
-    if not np.isfinite(r) or r == 0:
-        raise ValueError(
-            f"{name} must be finite and non-zero (as float32), or None for no tiling, got {value!r}"
-        )
-    return r
 
 
 @_doc
