@@ -25,9 +25,9 @@ from wiktoria.noise import _accel
 from wiktoria.noise._compat_args import _coords
 from wiktoria.noise._compat_kernels import (
     Kernel,
+    PerlinPlan,
     _float_cells_fast,
     _int_cells_fast,
-    _perlin_plan,
     _simplex_octaves,
 )
 from wiktoria.noise._compat_tables import (
@@ -123,23 +123,16 @@ def _jit_kernel(fn: Callable[..., None], *params: Any) -> Kernel:
 
 
 def _perlin_jit_kernel(
-    jit: Any,
-    name: str,
-    repeats: Callable[[np.float32, bool], tuple[Any, ...]],
-    octaves: int,
-    persistence: np.float32,
-    lacunarity: np.float32,
-    base: int,
-    maxabs: float,
+    jit: Any, name: str, plan: PerlinPlan, total_amp: np.float32, base: int
 ) -> Kernel:
-    """The compiled pnoise kernel ``jit.<name>``: ``_perlin_kernel``'s fBm loop, compiled.
+    """The compiled pnoise kernel ``jit.<name>``: ``_perlin_kernel``'s fBm loop over the octave
+    ``plan`` of ``_perlin_plan``, compiled.
 
     Per octave and axis, the lattice index mode follows the rules of the numpy path: the
     ``% repeat`` / ``fmodf`` is skipped when it cannot change the low byte (``_int_cells_fast``,
     ``_float_cells_fast``), and ``fmodf`` is split in float64 when the quotients are below
     2**28 (``_fmodf``).
     """
-    plan, total_amp = _perlin_plan(repeats, octaves, persistence, lacunarity, maxabs)
     freqs = np.array([p[0] for p in plan], dtype=np.float32)
     amps = np.array([p[1] for p in plan], dtype=np.float32)
     if name == "pnoise1":  # C int repeats, C '%'

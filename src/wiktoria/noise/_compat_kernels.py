@@ -346,19 +346,13 @@ def _perlin_plan(
 
 
 def _perlin_kernel(
-    noise: PerlinNoise,
-    repeats: Callable[[np.float32, bool], tuple[Any, ...]],
-    octaves: int,
-    persistence: np.float32,
-    lacunarity: np.float32,
-    base: int,
-    maxabs: float,
+    noise: PerlinNoise, plan: PerlinPlan, total_amp: np.float32, base: int
 ) -> Kernel:
-    """The pnoise fBm loop: ``total += noise(x * freq, ...) * amp``, normalised by sum(amp).
+    """The pnoise fBm loop over the octave ``plan`` of :func:`_perlin_plan`: ``total +=
+    noise(x * freq, ...) * amp``, normalised by ``total_amp``, the sum of the amplitudes.
 
     For ``octaves == 1`` noise returns the single octave with the unconverted repeats.
     """
-    plan, total_amp = _perlin_plan(repeats, octaves, persistence, lacunarity, maxabs)
 
     def kernel(coords: list[F32]) -> F32:
         total: F32 | None = None

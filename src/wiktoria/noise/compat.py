@@ -138,6 +138,7 @@ from wiktoria.noise._compat_driver import (
 from wiktoria.noise._compat_kernels import (
     Kernel,
     PerlinNoise,
+    PerlinPlan,
     SimplexNoise,
     _c_int_scalar,
     _circle,
@@ -145,6 +146,7 @@ from wiktoria.noise._compat_kernels import (
     _perlin2,
     _perlin3,
     _perlin_kernel,
+    _perlin_plan,
     _simplex3,
     _simplex4,
     _simplex_kernel,
@@ -199,10 +201,14 @@ def _pnoise(
 ) -> Result:
     """A pnoise function: the fBm loop of ``_perlin.c`` around ``noise``."""
     noct, pers, lac = fbm
+
+    def plan(maxabs: float) -> tuple[PerlinPlan, np.float32]:
+        return _perlin_plan(repeats, noct, pers, lac, maxabs)
+
     return _run(
         tuple(coords), tuple(coords.values()), noct,
-        lambda jit, maxabs: _perlin_jit_kernel(jit, name, repeats, noct, pers, lac, base, maxabs),
-        lambda maxabs: _perlin_kernel(noise, repeats, noct, pers, lac, base, maxabs),
+        lambda jit, maxabs: _perlin_jit_kernel(jit, name, *plan(maxabs), base),
+        lambda maxabs: _perlin_kernel(noise, *plan(maxabs), base),
         corners,
     )
 
