@@ -14,15 +14,14 @@ reduction** (:func:`wiktoria.colour.gamut_map`). Stop positions that are not giv
 at even perceptual spacing: proportional to the cumulative ΔE_OK along the ramp.
 
 :func:`check` measures a palette against the ramp checks of the colour research note (§2.7):
-gamut, even speed, flat spots, lightness shape, kinks, contrast and colour-vision deficiency.
+gamut, even speed, flat spots, lightness shape, kinks, contrast and colour-vision deficiency. It
+lives in :mod:`wiktoria.colour.ramp_checks` with the test images and is re-exported here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -30,21 +29,28 @@ from typing import Any, Literal, get_args
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from wiktoria.colour import (
-    JND,
+from wiktoria.colour.ramp_checks import (
+    CheckResult,
+    PaletteReport,
+    PaletteWarning,
+    check,
+    ramp_image,
+    sine_ramp,
+    warn_if_failing,
+)
+from wiktoria.colour.spaces import (
     delta_e,
     gamut_map,
     hex_to_srgb,
-    linear_to_oklab,
     linear_to_srgb,
     oklab_to_linear,
     oklab_to_oklch,
     oklch_to_oklab,
-    simulate_cvd,
     srgb_to_hex,
     srgb_to_oklab,
     srgb_to_uint8,
 )
+from wiktoria.common import validate
 
 __all__ = [
     "LUT_SIZE",
@@ -75,24 +81,21 @@ SHAPES: tuple[str, ...] = get_args(Shape)
 _ACHROMATIC = 1e-6  # chroma below which a stop's hue is "powerless" (CSS Color 4)
 
 
-class PaletteWarning(UserWarning):
-    """A palette failed one or more of the ramp checks of :func:`check`; it still works."""
 
-
-def _triple(value: Any, what: str) -> tuple[float, float, float]:
+def _triple(value: Any, what: str, names: tuple[str, str, str],
+            ranges: tuple[tuple[float | None, float | None], ...]) -> tuple[float, float, float]:
+    """Three numbers ``value``, each checked against its range (``what`` and ``names`` name
+    them in messages: ``oklch chroma must be a number from 0 to 0.5, got 0.9``)."""
     try:
         items = tuple(value)
     except TypeError:
-        raise TypeError(f"{what} must be 3 numbers, got {value!r}") from None
-    if len(items) != 3 or not all(
-        isinstance(v, int | float | np.floating | np.integer) and not isinstance(v, bool)
-        for v in items
-    ):
-        raise TypeError(f"{what} must be 3 numbers, got {value!r}")
-    out = tuple(float(v) for v in items)
-    if not all(math.isfinite(v) for v in out):
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return out  # type: ignore[return-value]
+        raise TypeError(f"{what} must be 3 numbers, got {validate.show(value)}") from None
+    if len(items) != 3 or not all(validate.is_number(v) for v in items):
+        raise TypeError(f"{what} must be 3 numbers, got {validate.show(value)}")
+    return tuple(  # type: ignore[return-value]
+        validate.number(v, f"{what} {name}", lo, hi)
+        for v, name, (lo, hi) in zip(items, names, ranges, strict=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -131,28 +134,17 @@ class Stop:
             hex_to_srgb(self.color)  # validates
             object.__setattr__(self, "color", self.color.strip().lower())
         if self.oklch is not None:
-            lch = _triple(self.oklch, "oklch")
-            if not 0.0 <= lch[0] <= 1.0:
-                raise ValueError(f"oklch lightness {lch[0]!r} is out of range [0, 1]")
-            if not 0.0 <= lch[1] <= 0.5:
-                raise ValueError(f"oklch chroma {lch[1]!r} is out of range [0, 0.5]")
+            lch = _triple(self.oklch, "oklch", ("lightness", "chroma", "hue"),
+                          ((0.0, 1.0), (0.0, 0.5), (None, None)))
             object.__setattr__(self, "oklch", lch)
         if self.oklab is not None:
-            lab = _triple(self.oklab, "oklab")
-            if not 0.0 <= lab[0] <= 1.0:
-                raise ValueError(f"oklab lightness {lab[0]!r} is out of range [0, 1]")
-            if not (abs(lab[1]) <= 0.5 and abs(lab[2]) <= 0.5):
-                raise ValueError(f"oklab a, b {lab[1:]!r} are out of range [-0.5, 0.5]")
+            lab = _triple(self.oklab, "oklab", ("lightness", "a", "b"),
+                          ((0.0, 1.0), (-0.5, 0.5), (-0.5, 0.5)))
             object.__setattr__(self, "oklab", lab)
         if self.pos is not None:
-            if isinstance(self.pos, bool) or not isinstance(self.pos, int | float):
-                raise TypeError(f"pos must be a number, got {self.pos!r}")
-            pos = float(self.pos)
-            if not (math.isfinite(pos) and 0.0 <= pos <= 1.0):
-                raise ValueError(f"pos {self.pos!r} is out of range [0, 1]")
-            object.__setattr__(self, "pos", pos)
+            object.__setattr__(self, "pos", validate.number(self.pos, "pos", 0.0, 1.0))
         if not isinstance(self.name, str):
-            raise TypeError(f"a stop name must be a string, got {self.name!r}")
+            raise TypeError(f"a stop name must be a string, got {validate.show(self.name)}")
 
     @property
     def lab(self) -> NDArray[np.float64]:
@@ -226,12 +218,9 @@ class Palette:
             raise TypeError("stops must be Stop objects")
         if not 2 <= len(stops) <= 1024:
             raise ValueError(f"a palette needs 2 to 1024 stops, got {len(stops)}")
-        if self.space not in SPACES:
-            raise ValueError(f"space {self.space!r} is not one of {', '.join(SPACES)}")
-        if self.hue not in HUE_PATHS:
-            raise ValueError(f"hue {self.hue!r} is not one of {', '.join(HUE_PATHS)}")
-        if self.shape not in SHAPES:
-            raise ValueError(f"shape {self.shape!r} is not one of {', '.join(SHAPES)}")
+        validate.choice(self.space, "space", SPACES)
+        validate.choice(self.hue, "hue", HUE_PATHS)
+        validate.choice(self.shape, "shape", SHAPES)
         object.__setattr__(self, "stops", stops)
         lab = np.array([s.lab for s in stops])
         object.__setattr__(self, "_stop_lab", lab)
@@ -415,8 +404,7 @@ class Palette:
 
     def sample_hexes(self, n: int) -> list[str]:
         """``n >= 2`` evenly spaced colours from the lookup table, as ``#rrggbb``."""
-        if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= LUT_SIZE:
-            raise ValueError(f"samples must be an integer from 2 to {LUT_SIZE}, got {n!r}")
+        n = validate.integer(n, "samples", 2, LUT_SIZE)
         codes = self(np.linspace(0.0, 1.0, n))
         return ["#{:02x}{:02x}{:02x}".format(*(int(c) for c in row)) for row in codes]
 
@@ -466,6 +454,7 @@ def mix(palettes: Sequence[Palette], weights: Sequence[float], *, grid: int = 65
     """
     if len(palettes) == 0 or len(palettes) != len(weights):
         raise ValueError("mix needs as many weights as palettes, and at least one of each")
+    grid = validate.integer(grid, "grid", 2)
     w = np.asarray(weights, dtype=np.float64)
     if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise ValueError(f"mix weights must be finite, non-negative and not all zero: {weights}")
@@ -487,284 +476,3 @@ def mix(palettes: Sequence[Palette], weights: Sequence[float], *, grid: int = 65
     )
     shapes = {p.shape for p in palettes}
     return Palette(stops, shape=shapes.pop() if len(shapes) == 1 else "sequential")
-
-
-# --------------------------------------------------------------------------------------------
-# checks
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """One ramp check: the measured ``value``, the ``limit`` it is held to, and the verdict.
-
-    ``rule`` says in words what passes, e.g. ``"≤ 0.02"``.
-    """
-
-    name: str
-    value: float
-    limit: float
-    passed: bool
-    rule: str
-
-    def __str__(self) -> str:
-        mark = "ok  " if self.passed else "FAIL"
-        return f"{mark} {self.name:<16} {self.value:10.4g}   (needs {self.rule})"
-
-
-@dataclass(frozen=True)
-class PaletteReport:
-    """The results of :func:`check`, in order, with the table's fingerprint.
-
-    Index it by check name (``report["window_ratio"].value``); ``ok`` is True when every
-    check passed, and ``failures`` lists the ones that did not.
-    """
-
-    checks: tuple[CheckResult, ...]
-    lut_sha256: str
-
-    @property
-    def ok(self) -> bool:
-        return all(c.passed for c in self.checks)
-
-    @property
-    def failures(self) -> tuple[CheckResult, ...]:
-        return tuple(c for c in self.checks if not c.passed)
-
-    def __getitem__(self, name: str) -> CheckResult:
-        for c in self.checks:
-            if c.name == name:
-                return c
-        raise KeyError(f"no check named {name!r}; checks: {', '.join(self.names)}")
-
-    def __contains__(self, name: object) -> bool:
-        return any(c.name == name for c in self.checks)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.checks)
-
-    def values(self) -> dict[str, float]:
-        """``{check name: measured value}``."""
-        return {c.name: c.value for c in self.checks}
-
-    def __str__(self) -> str:
-        return "\n".join(str(c) for c in self.checks)
-
-
-def _windows(lab: NDArray[np.float64], cyclic: bool = False) -> NDArray[np.float64]:
-    """ΔE_OK between table entries 10 % of the ramp apart, for every start position."""
-    w = round(0.1 * (len(lab) - 1))
-    if cyclic:
-        return delta_e(np.roll(lab, -w, axis=0), lab)
-    return delta_e(lab[w:], lab[:-w])
-
-
-def _le(name: str, value: float, limit: float, fmt: str = "{:g}") -> CheckResult:
-    return CheckResult(name, float(value), limit, bool(value <= limit), "≤ " + fmt.format(limit))
-
-
-def _ge(name: str, value: float, limit: float, fmt: str = "{:g}") -> CheckResult:
-    return CheckResult(name, float(value), limit, bool(value >= limit), "≥ " + fmt.format(limit))
-
-
-def _lightness_flips(light: NDArray[np.float64]) -> tuple[int, int]:
-    """Sign changes of dL along the table (steps below 1e-6 ignored), and the first turn index."""
-    d = np.diff(light)
-    keep = np.abs(d) > 1e-6
-    signs = np.sign(d[keep])
-    changes = np.flatnonzero(signs[1:] != signs[:-1])
-    if len(changes) == 0:
-        return 0, -1
-    turn = int(np.flatnonzero(keep)[changes[0] + 1])
-    return len(changes), turn
-
-
-def check(palette: Palette, *, arousal: float | None = None) -> PaletteReport:
-    """Measure a palette against the ramp checks of the colour research note (§2.6–2.7).
-
-    Everything is measured on the palette's own gamut-mapped OKLab lookup table
-    (``LUT_SIZE`` entries, position ``t = i / (LUT_SIZE - 1)``).
-
-    ========================  ================================================================
-    check                     value (pass rule)
-    ========================  ================================================================
-    ``stop_gamut``            max ΔE_OK from a stop to its gamut-mapped colour (≤ 0.02)
-    ``sample_gamut``          max ΔE_OK from a table entry to its gamut-mapped colour (≤ 0.02)
-    ``speed_ratio``           max/min over segments between stops of arc length ÷ Δpos (≤ 2)
-    ``window_ratio``          min/median of ΔE_OK(t, t + 0.1) (≥ 0.8; per half if diverging)
-    ``window_min``            min of ΔE_OK(t, t + 0.1) (≥ 0.02)
-    ``lightness_flips``       sign changes of dL (0 sequential, 1 diverging; not for cyclic)
-    ``turn_position``         diverging: position of the lightness turn (0.4 to 0.6)
-    ``end_balance``           diverging: abs(L(0) - L(1)) (≤ 0.05)
-    ``closure``               cyclic: ΔE_OK(first, last) (≤ 0.01)
-    ``lightness_range``       L max − L min (≥ 0.2; not for cyclic)
-    ``kink_angle``            max turn, in degrees, between the chords t−1/32→t and t→t+1/32
-                              (≤ 45)
-    ``cvd_protan`` …          window min of ΔE_OK(t, t + 0.1) after Machado et al. (2009)
-    ``cvd_tritan``            protan/deutan/tritan simulation at severity 1 (≥ 0.02)
-    ``calm_contrast``         only with ``arousal < -0.3``: abs(L(1) - L(0)) (≤ 0.45)
-    ========================  ================================================================
-
-    Parameters
-    ----------
-    palette : Palette
-    arousal : float, optional
-        The mood's arousal in [-1, 1]; adds the calm-contrast band for calm moods.
-
-    Returns
-    -------
-    PaletteReport
-
-    Examples
-    --------
-    >>> report = check(Palette.from_colors(["#141b24", "#547084", "#a9c4cf"]))
-    >>> report.ok, round(report["speed_ratio"].value, 2)
-    (True, 1.0)
-    """
-    raw: NDArray[np.float64] = palette._raw  # type: ignore[attr-defined]
-    lab: NDArray[np.float64] = palette._mapped  # type: ignore[attr-defined]
-    stop_lab: NDArray[np.float64] = palette._stop_lab  # type: ignore[attr-defined]
-    n = len(lab)
-    t = np.linspace(0.0, 1.0, n)
-    results: list[CheckResult] = []
-
-    results.append(_le("stop_gamut", float(np.max(delta_e(stop_lab, gamut_map(stop_lab)))), JND))
-    results.append(_le("sample_gamut", float(np.max(delta_e(raw, lab))), JND))
-
-    # even speed: arc length per unit position, per segment between stops
-    steps = delta_e(lab[1:], lab[:-1])
-    cum = np.concatenate([[0.0], np.cumsum(steps)])
-    pos = np.array(palette.positions)
-    arc = np.interp(pos, t, cum)
-    dpos = np.diff(pos)
-    long_enough = dpos >= 4.0 / (n - 1)
-    speeds = np.diff(arc)[long_enough] / dpos[long_enough]
-    if len(speeds) == 0 or speeds.min() <= 0:
-        ratio = math.inf
-    else:
-        ratio = float(speeds.max() / speeds.min())
-    results.append(_le("speed_ratio", ratio, 2.0))
-
-    # flat spots
-    if palette.shape == "diverging":
-        # windows 10 % of the whole ramp long, inside each half
-        half = n // 2
-        w = round(0.1 * (n - 1))
-        parts = [
-            delta_e(lab[w : half + 1], lab[: half + 1 - w]),
-            delta_e(lab[half + w :], lab[half:-w]),
-        ]
-        wratio = min(float(p.min() / np.median(p)) for p in parts)
-        wmin = min(float(p.min()) for p in parts)
-    else:
-        win = _windows(lab, cyclic=palette.shape == "cyclic")
-        wratio = float(win.min() / np.median(win)) if np.median(win) > 0 else 0.0
-        wmin = float(win.min())
-    results.append(_ge("window_ratio", wratio, 0.8))
-    results.append(_ge("window_min", wmin, JND))
-
-    light = lab[:, 0]
-    flips, turn = _lightness_flips(light)
-    if palette.shape == "sequential":
-        results.append(CheckResult("lightness_flips", flips, 0, flips == 0, "= 0"))
-    elif palette.shape == "diverging":
-        results.append(CheckResult("lightness_flips", flips, 1, flips == 1, "= 1"))
-        turn_pos = float(t[turn]) if turn >= 0 else math.nan
-        results.append(
-            CheckResult("turn_position", turn_pos, 0.5, bool(0.4 <= turn_pos <= 0.6), "0.4 to 0.6")
-        )
-        results.append(_le("end_balance", abs(float(light[-1] - light[0])), 0.05))
-    else:
-        results.append(_le("closure", float(delta_e(lab[0], lab[-1])), 0.01))
-    if palette.shape != "cyclic":
-        results.append(_ge("lightness_range", float(light.max() - light.min()), 0.2))
-
-    # kinks: turning angle between chords 1/32 of the ramp long either side of each entry
-    h = round((n - 1) / 32)
-    before = lab[h:-h] - lab[:-2 * h]
-    after = lab[2 * h :] - lab[h:-h]
-    norms = np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1)
-    valid = norms > 1e-12
-    cosang = np.sum(before * after, axis=1)[valid] / norms[valid]
-    kink = float(np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0))).max()) if np.any(valid) else 0.0
-    results.append(_le("kink_angle", kink, 45.0))
-
-    linear = np.clip(oklab_to_linear(lab), 0.0, 1.0)
-    for kind in ("protan", "deutan", "tritan"):
-        seen = linear_to_oklab(simulate_cvd(linear, kind))  # type: ignore[arg-type]
-        cwin = _windows(seen, cyclic=palette.shape == "cyclic")
-        results.append(_ge(f"cvd_{kind}", float(cwin.min()), JND))
-
-    if arousal is not None and arousal < -0.3:
-        results.append(_le("calm_contrast", abs(float(light[-1] - light[0])), 0.45))
-
-    return PaletteReport(tuple(results), palette.lut_sha256)
-
-
-def warn_if_failing(
-    palette: Palette, where: str, *, arousal: float | None = None, stacklevel: int = 2
-) -> PaletteReport:
-    """Run :func:`check` and issue one :class:`PaletteWarning` listing any failed checks.
-
-    ``where`` names the palette in the message (e.g. the mood file's path).
-    """
-    report = check(palette, arousal=arousal)
-    if not report.ok:
-        failed = "; ".join(f"{c.name} {c.value:.4g} (needs {c.rule})" for c in report.failures)
-        warnings.warn(
-            PaletteWarning(f"{where}: palette fails ramp checks: {failed}"), stacklevel=stacklevel
-        )
-    return report
-
-
-# --------------------------------------------------------------------------------------------
-# test images
-
-
-def sine_ramp(height: int = 256, width: int = 512, amplitude: float = 12.5 / 255,
-              wavelength: int = 8, power: float = 2.0) -> NDArray[np.float64]:
-    """Kovesi's sine-ramp test image: a ramp with a sine wave whose amplitude fades downwards.
-
-    Following Kovesi (2015, arXiv:1509.03700): a 0–1 ramp across the width carries a sine of
-    ``amplitude`` (12.5/255 ≈ 10 % peak-to-trough) and ``wavelength`` pixels; the amplitude is
-    scaled by ``((height - 1 - r) / (height - 1)) ** power`` from full at the top row to zero
-    at the bottom, and each row is then normalised to span exactly [0, 1]. Through a good
-    colour map the sine is equally visible across the width and the bottom shows no features.
-
-    Returns
-    -------
-    ndarray, shape (height, width), float64 in [0, 1]
-
-    Examples
-    --------
-    >>> img = sine_ramp(64, 256)
-    >>> img.shape, float(img.min()), float(img.max())
-    ((64, 256), 0.0, 1.0)
-    """
-    if height < 2 or width < 2 * wavelength:
-        raise ValueError(f"sine ramp needs height >= 2 and width >= {2 * wavelength}")
-    x = np.arange(width, dtype=np.float64)
-    wave = amplitude * np.sin(2.0 * np.pi * x / wavelength)
-    fade = ((height - 1 - np.arange(height, dtype=np.float64)) / (height - 1)) ** power
-    ramp = x / (width - 1) * (1.0 - 2.0 * amplitude) + amplitude
-    img = ramp[None, :] + fade[:, None] * wave[None, :]
-    img -= img.min(axis=1, keepdims=True)
-    img /= img.max(axis=1, keepdims=True)
-    return img
-
-
-def ramp_image(palette: Palette, width: int = 512, ramp_height: int = 64,
-               sine_height: int = 256) -> NDArray[np.uint8]:
-    """The palette as a horizontal ramp above Kovesi's sine-ramp test image.
-
-    Returns
-    -------
-    ndarray, shape (ramp_height + sine_height, width, 3), uint8 sRGB
-
-    Examples
-    --------
-    >>> ramp_image(Palette.from_colors(["#000", "#fff"]), 128, 16, 32).shape
-    (48, 128, 3)
-    """
-    strip = np.broadcast_to(np.linspace(0.0, 1.0, width), (ramp_height, width))
-    return np.concatenate([palette(strip), palette(sine_ramp(sine_height, width))], axis=0)

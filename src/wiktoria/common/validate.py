@@ -29,23 +29,48 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["boolean", "choice", "integer", "number", "seed"]
+__all__ = ["boolean", "choice", "instance", "integer", "is_number", "number", "seed", "show"]
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """Whether ``value`` is a real number: Python or numpy, ints or floats, but not a bool."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def show(value: Any) -> str:
+    """``repr(value)`` for an error message, or its type (and shape) when that is long or spans
+    several lines, so that messages stay on one line.
+
+    Examples
+    --------
+    >>> show(2.5), show(np.zeros((40, 40)))
+    ('2.5', 'ndarray of shape (40, 40)')
+    """
+    text = repr(value)
+    if "\n" in text or len(text) > 80:
+        shape = getattr(value, "shape", None)
+        text = type(value).__name__ + ("" if shape is None else f" of shape {tuple(shape)}")
+    return text
+
+
+def _bound(v: float) -> str:
+    """A bound as written: integers in full (``10000000``), other numbers shortest (``1e-06``)."""
+    whole = isinstance(v, float) and v.is_integer() and abs(v) < 1e16
+    if isinstance(v, numbers.Integral) or whole:
+        return str(int(v))
+    return f"{v:g}"
 
 
 def _range(lo: float | None, hi: float | None, lo_open: bool = False) -> str:
     if lo is None and hi is None:
         return ""
     if hi is None:
-        return f" greater than {lo:g}" if lo_open else f" of at least {lo:g}"
+        return f" greater than {_bound(lo)}" if lo_open else f" of at least {_bound(lo)}"  # type: ignore[arg-type]
     if lo is None:
-        return f" of at most {hi:g}"
+        return f" of at most {_bound(hi)}"
     if lo_open:
-        return f" in ({lo:g}, {hi:g}]"
-    return f" from {lo:g} to {hi:g}"
+        return f" in ({_bound(lo)}, {_bound(hi)}]"
+    return f" from {_bound(lo)} to {_bound(hi)}"
 
 
 def integer(value: Any, name: str, lo: int | None = None, hi: int | None = None) -> int:
@@ -58,8 +83,8 @@ def integer(value: Any, name: str, lo: int | None = None, hi: int | None = None)
     ValueError
         Not whole, or out of range.
     """
-    allowed = f"{name} must be an integer{_range(lo, hi)}, got {value!r}"
-    if not _is_number(value):
+    allowed = f"{name} must be an integer{_range(lo, hi)}, got {show(value)}"
+    if not is_number(value):
         raise TypeError(allowed)
     if isinstance(value, numbers.Integral):
         v = int(value)
@@ -84,8 +109,8 @@ def number(value: Any, name: str, lo: float | None = None, hi: float | None = No
     ValueError
         NaN, infinite or out of range.
     """
-    allowed = f"{name} must be a number{_range(lo, hi, lo_open)}, got {value!r}"
-    if not _is_number(value):
+    allowed = f"{name} must be a number{_range(lo, hi, lo_open)}, got {show(value)}"
+    if not is_number(value):
         raise TypeError(allowed)
     v = float(value)
     if not math.isfinite(v):
@@ -100,8 +125,25 @@ def number(value: Any, name: str, lo: float | None = None, hi: float | None = No
 def boolean(value: Any, name: str) -> bool:
     """``value`` as a ``bool``: only ``True``, ``False`` and numpy bools are accepted."""
     if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be true or false, got {value!r}")
+        raise TypeError(f"{name} must be true or false, got {show(value)}")
     return bool(value)
+
+
+def instance(value: Any, name: str, types: type | tuple[type, ...], what: str | None = None) -> Any:
+    """``value`` if it is an instance of ``types``, else a :class:`TypeError` naming ``what``
+    it must be (default: ``a <first type's name>``).
+
+    Examples
+    --------
+    >>> instance("calm", "params", dict)
+    Traceback (most recent call last):
+    ...
+    TypeError: params must be a dict, got 'calm'
+    """
+    if not isinstance(value, types):
+        first = types[0] if isinstance(types, tuple) else types
+        raise TypeError(f"{name} must be {what or 'a ' + first.__name__}, got {show(value)}")
+    return value
 
 
 def choice(value: Any, name: str, options: Iterable[str]) -> str:
@@ -113,7 +155,7 @@ def choice(value: Any, name: str, options: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(str(value), opts, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    message = f"unknown {name} {value!r}{hint}; valid: {', '.join(opts)}"
+    message = f"unknown {name} {show(value)}{hint}; valid: {', '.join(opts)}"
     if not isinstance(value, str):
         raise TypeError(message)
     raise ValueError(message)
@@ -121,8 +163,8 @@ def choice(value: Any, name: str, options: Iterable[str]) -> str:
 
 def seed(value: Any, name: str = "seed") -> int:
     """A seed: an integer from 0 to 2**63 - 1."""
-    allowed = f"{name} must be an integer from 0 to 2**63-1, got {value!r}"
-    if not _is_number(value):
+    allowed = f"{name} must be an integer from 0 to 2**63-1, got {show(value)}"
+    if not is_number(value):
         raise TypeError(allowed)
     try:
         v = integer(value, name)

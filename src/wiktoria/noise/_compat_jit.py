@@ -6,24 +6,32 @@ fast-math, no fused multiply-add), integer lattice arithmetic with C semantics (
 ``(int)`` casts that give ``INT_MIN`` when out of range or NaN, truncating ``%``, ``fmodf``,
 ``& 255``), so both backends are **bit-identical** to the C extension, to the sign of zero
 (C's pnoise fBm sum starts at ``0.0f``, which turns a ``-0.0`` into ``+0.0``);
-``tests/test_compat_accel.py`` checks it.
+``tests/noise/test_compat_accel.py`` checks it.
 
-The kernels are called by ``compat._evaluate`` on its thread pool, one call per block of points
-(hence ``nogil``).  Inside, the whole fBm octave loop runs over sub-blocks of ``_STEP`` points
-whose coordinates and running sums stay in L1: octave by octave, the point loop has no inner
-loop and no branch that depends on the point, so LLVM vectorises it (SIMD across points, with
-gathers for the table lookups).  That is about twice as fast as running the octave loop per
-point, which keeps everything in registers but is scalar code.  ``compat`` prepares the
-per-octave plan in Python, with the same float32 scalar arithmetic as its numpy path, and
+The kernels are called by ``_compat_driver._evaluate`` on the shared thread pool, one call per
+block of points (hence ``nogil``).  Inside, the whole fBm octave loop runs over sub-blocks of
+``_STEP`` points whose coordinates and running sums stay in L1: octave by octave, the point loop
+has no inner loop and no branch that depends on the point, so LLVM vectorises it (SIMD across
+points, with gathers for the table lookups).  That is about twice as fast as running the octave
+loop per point, which keeps everything in registers but is scalar code.  ``compat`` prepares
+the per-octave plan in Python, with the same float32 scalar arithmetic as its numpy path, and
 passes it as small arrays.
 
 Numba notes: the lookup tables are module globals, which numba freezes into the compiled code.
-Only the per-octave helpers ``_octave1/2/3`` take arrays (the sub-block), and they are inlined
-one level deep into the kernels; everything below them takes scalars (an array passed from one
-inlined helper to another gets reference counting in the loop).  Every constant is a
-``np.float32`` so that no operation is promoted to float64 unless the C code does so.
-Data-dependent ``if``\\ s of the C code (``if (f > 0)`` of the simplex corners) are written as
-"compute, then select", which is exact and compiles to branch-free code.
+Only the per-octave helpers ``_octave1/2/3`` and ``_fbm3/4`` take arrays (the sub-block), and
+they are inlined one level deep into the kernels; everything below them takes scalars (an
+array passed from one inlined helper to another gets reference counting in the loop).  Every
+constant is a ``np.float32`` so that no operation is promoted to float64 unless the C code does
+so.  Data-dependent ``if``\\ s of the C code (``if (f > 0)`` of the simplex corners) are
+written as "compute, then select", which is exact and compiles to branch-free code.
+
+Why one long module: it is the compiled twin of ``_compat_kernels`` (the port of ``_perlin.c``
+and ``_simplex.c``), kept in one file because numba's disk cache is keyed on the file that
+defines the kernels (a second file of inlined helpers would not invalidate it when changed),
+and because ``tests/test_doctests.py`` names this module to skip it without numba.  The three
+pnoise and four snoise kernels stay separate functions on purpose: each is specialised to its
+dimension and its octave helpers are inlined with constant lattice modes (see ``_octave1``),
+which a shared, dimension-generic driver would lose.
 
 Arguments shared by the kernels
 -------------------------------
@@ -50,9 +58,9 @@ import numba as nb
 import numpy as np
 
 # The tables and float32 constants are compat's own, frozen into the compiled code.  numba's
-# disk cache is keyed on this file only: after changing any of them in compat.py, touch this
-# file (or delete its __pycache__) so that the kernels are recompiled.
-from wiktoria.noise.compat import (
+# disk cache is keyed on this file only: after changing any of them in _compat_tables.py, touch
+# this file (or delete its __pycache__) so that the kernels are recompiled.
+from wiktoria.noise._compat_tables import (
     _C0,
     _C04,
     _C05,
@@ -76,8 +84,8 @@ from wiktoria.noise.compat import (
     _SIN_Q,
     _SIN_WRAP,
 )
-from wiktoria.noise.compat import _G3 as _G3C
-from wiktoria.noise.compat import _G4 as _G4C
+from wiktoria.noise._compat_tables import _G3 as _G3C
+from wiktoria.noise._compat_tables import _G4 as _G4C
 
 __all__ = [
     "MODE_FAST",
@@ -163,7 +171,7 @@ def _fmodf(x, r, mode):  # type: ignore[no-untyped-def]
     """Exact C ``fmodf(x, r)`` for float32 ``x`` and ``r``.
 
     ``MODE_SPLIT`` (``|x / r| < 2**28``, ``r`` finite): the float64 quotient truncates exactly,
-    ``q * r`` is exact and so is the difference (``compat._fmodf``); else libm ``fmodf``.
+    ``q * r`` is exact and so is the difference (``_compat_kernels._fmodf``); else libm ``fmodf``.
     """
     if mode == MODE_SPLIT:
         xd = np.float64(x)
@@ -195,7 +203,7 @@ def _lerp(t, a, b):  # type: ignore[no-untyped-def]
 def _cells(x, r, mode, base):  # type: ignore[no-untyped-def]
     """pnoise2/3 lattice: ``i = (int)floorf(fmodf(x, r)); ii = (int)fmodf(i + 1, r)``,
     each ``(& 255) + base``."""
-    if mode == MODE_FAST:  # fmodf cannot change the low byte (compat._float_cells_fast)
+    if mode == MODE_FAST:  # fmodf cannot change the low byte (_compat_kernels._float_cells_fast)
         i = _c_int(np.floor(x)) & 255
         ii = (i + 1) & 255
     else:
@@ -223,7 +231,7 @@ def _grad3(u, x, y, z):  # type: ignore[no-untyped-def]
 def _noise1(x, repeat, mode, base):  # type: ignore[no-untyped-def]
     """``noise1`` of _perlin.c (``base`` already reduced modulo 256)."""
     fl = np.floor(x)
-    if mode == MODE_FAST:  # repeat is a multiple of 256 (compat._int_cells_fast)
+    if mode == MODE_FAST:  # repeat is a multiple of 256 (_compat_kernels._int_cells_fast)
         i = _c_int(fl) & 255
         ii = (i + 1) & 255
     else:
@@ -410,43 +418,11 @@ def pnoise3(x, y, z, freqs, amps, reps, modes, base, norm, single, out):  # type
             mz = modes[o, 2]
             first = o == 0
             if mx == MODE_FAST and my == MODE_FAST and mz == MODE_FAST:
-                _octave3(
-                    acc,
-                    xb,
-                    yb,
-                    zb,
-                    m,
-                    f,
-                    amp,
-                    first,
-                    single,
-                    rx,
-                    ry,
-                    rz,
-                    _FAST,
-                    _FAST,
-                    _FAST,
-                    base,
-                )
+                _octave3(acc, xb, yb, zb, m, f, amp, first, single, rx, ry, rz,
+                         _FAST, _FAST, _FAST, base)
             elif mx == MODE_SPLIT and my == MODE_SPLIT and mz == MODE_SPLIT:
-                _octave3(
-                    acc,
-                    xb,
-                    yb,
-                    zb,
-                    m,
-                    f,
-                    amp,
-                    first,
-                    single,
-                    rx,
-                    ry,
-                    rz,
-                    _SPLIT,
-                    _SPLIT,
-                    _SPLIT,
-                    base,
-                )
+                _octave3(acc, xb, yb, zb, m, f, amp, first, single, rx, ry, rz,
+                         _SPLIT, _SPLIT, _SPLIT, base)
             else:
                 _octave3(acc, xb, yb, zb, m, f, amp, first, single, rx, ry, rz, mx, my, mz, base)
         for q in range(m):
@@ -501,6 +477,18 @@ def _corner3(x, y, z, u):  # type: ignore[no-untyped-def]
 
 
 @_inline
+def _corner3_at(x0, y0, z0, ii, jj, kk, ox, oy, oz, g):  # type: ignore[no-untyped-def]
+    """Corner ``(ox, oy, oz)`` (0 or 1 each) of noise3's simplex, ``g = k * G3`` for corner k:
+    ``(x0 - ox) + g`` etc., hashed ``PERM[I + ox + PERM[J + oy + PERM[K + oz]]]``."""
+    return _corner3(
+        (x0 - np.float32(ox)) + g,
+        (y0 - np.float32(oy)) + g,
+        (z0 - np.float32(oz)) + g,
+        ii + ox + _P[jj + oy + _P[kk + oz]],
+    )
+
+
+@_inline
 def _simplex3(x, y, z):  # type: ignore[no-untyped-def]
     """``noise3`` of _simplex.c."""
     s = ((x + y) + z) * _F3
@@ -527,24 +515,9 @@ def _simplex3(x, y, z):  # type: ignore[no-untyped-def]
     jj = _c_int(j) & 255
     kk = _c_int(k) & 255
     n0 = _corner3(x0, y0, z0, ii + _P[jj + _P[kk]])
-    n1 = _corner3(
-        (x0 - np.float32(o1x)) + _G3C,
-        (y0 - np.float32(o1y)) + _G3C,
-        (z0 - np.float32(o1z)) + _G3C,
-        ii + o1x + _P[jj + o1y + _P[o1z + kk]],
-    )
-    n2 = _corner3(
-        (x0 - np.float32(o2x)) + _G3X2,
-        (y0 - np.float32(o2y)) + _G3X2,
-        (z0 - np.float32(o2z)) + _G3X2,
-        ii + o2x + _P[jj + o2y + _P[o2z + kk]],
-    )
-    n3 = _corner3(
-        (x0 - _C1) + _G3X3,
-        (y0 - _C1) + _G3X3,
-        (z0 - _C1) + _G3X3,
-        ii + 1 + _P[jj + 1 + _P[kk + 1]],
-    )
+    n1 = _corner3_at(x0, y0, z0, ii, jj, kk, o1x, o1y, o1z, _G3C)
+    n2 = _corner3_at(x0, y0, z0, ii, jj, kk, o2x, o2y, o2z, _G3X2)
+    n3 = _corner3_at(x0, y0, z0, ii, jj, kk, 1, 1, 1, _G3X3)
     return (((n0 + n1) + n2) + n3) * _C32
 
 
@@ -557,6 +530,18 @@ def _corner4(x, y, z, w, u):  # type: ignore[no-untyped-def]
     t2 = t * t
     v = (t2 * t2) * d
     return v if t >= _C0 else _C0
+
+
+@_inline
+def _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, oi, oj, ok, ol, g):  # type: ignore[no-untyped-def]
+    """Corner ``(oi, oj, ok, ol)`` of noise4's simplex, as :func:`_corner3_at`."""
+    return _corner4(
+        (x0 - np.float32(oi)) + g,
+        (y0 - np.float32(oj)) + g,
+        (z0 - np.float32(ok)) + g,
+        (w0 - np.float32(ol)) + g,
+        ii + oi + _P[jj + oj + _P[kk + ok + _P[ll + ol]]],
+    )
 
 
 @_inline
@@ -602,34 +587,10 @@ def _simplex4(x, y, z, w):  # type: ignore[no-untyped-def]
     kk = _c_int(k) & 255
     ll = _c_int(m) & 255
     n0 = _corner4(x0, y0, z0, w0, ii + _P[jj + _P[kk + _P[ll]]])
-    n1 = _corner4(
-        (x0 - np.float32(i1)) + _G4C,
-        (y0 - np.float32(j1)) + _G4C,
-        (z0 - np.float32(k1)) + _G4C,
-        (w0 - np.float32(l1)) + _G4C,
-        ii + i1 + _P[jj + j1 + _P[kk + k1 + _P[ll + l1]]],
-    )
-    n2 = _corner4(
-        (x0 - np.float32(i2)) + _G4X2,
-        (y0 - np.float32(j2)) + _G4X2,
-        (z0 - np.float32(k2)) + _G4X2,
-        (w0 - np.float32(l2)) + _G4X2,
-        ii + i2 + _P[jj + j2 + _P[kk + k2 + _P[ll + l2]]],
-    )
-    n3 = _corner4(
-        (x0 - np.float32(i3)) + _G4X3,
-        (y0 - np.float32(j3)) + _G4X3,
-        (z0 - np.float32(k3)) + _G4X3,
-        (w0 - np.float32(l3)) + _G4X3,
-        ii + i3 + _P[jj + j3 + _P[kk + k3 + _P[ll + l3]]],
-    )
-    n4 = _corner4(
-        (x0 - _C1) + _G4X4,
-        (y0 - _C1) + _G4X4,
-        (z0 - _C1) + _G4X4,
-        (w0 - _C1) + _G4X4,
-        ii + 1 + _P[jj + 1 + _P[kk + 1 + _P[ll + 1]]],
-    )
+    n1 = _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, i1, j1, k1, l1, _G4C)
+    n2 = _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, i2, j2, k2, l2, _G4X2)
+    n3 = _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, i3, j3, k3, l3, _G4X3)
+    n4 = _corner4_at(x0, y0, z0, w0, ii, jj, kk, ll, 1, 1, 1, 1, _G4X4)
     # C: 27.0 * sum in double, rounded to float: the double product is exact, so this is the
     # correctly rounded float32 product.
     return ((((n0 + n1) + n2) + n3) + n4) * _C27
@@ -647,6 +608,31 @@ def _fast_sin(x):  # type: ignore[no-untyped-def]
 
 # The simplex fBm loops of _simplex.c: total = noise(x, ...); then for each further octave
 # freq *= lacunarity, amp *= persistence, total += noise(x * freq, ...) * amp; total / max.
+# _fbm3 and _fbm4 run them over a sub-block (inlined one level deep, like _octave1/2/3).
+@_inline
+def _fbm3(acc, xb, yb, zb, m, freqs, amps):  # type: ignore[no-untyped-def]
+    """fbm_noise3's octave sum (before the division) of sub-block points ``0 .. m-1``."""
+    for q in range(m):
+        acc[q] = _simplex3(xb[q], yb[q], zb[q])
+    for o in range(1, freqs.shape[0]):
+        f = freqs[o]
+        amp = amps[o]
+        for q in range(m):
+            acc[q] = acc[q] + _simplex3(xb[q] * f, yb[q] * f, zb[q] * f) * amp
+
+
+@_inline
+def _fbm4(acc, xb, yb, zb, wb, m, freqs, amps):  # type: ignore[no-untyped-def]
+    """fbm_noise4's octave sum (before the division) of sub-block points ``0 .. m-1``."""
+    for q in range(m):
+        acc[q] = _simplex4(xb[q], yb[q], zb[q], wb[q])
+    for o in range(1, freqs.shape[0]):
+        f = freqs[o]
+        amp = amps[o]
+        for q in range(m):
+            acc[q] = acc[q] + _simplex4(xb[q] * f, yb[q] * f, zb[q] * f, wb[q] * f) * amp
+
+
 @_jit
 def snoise2(x, y, zbase, freqs, amps, norm, out):  # type: ignore[no-untyped-def]
     """Untiled ``noise.snoise2``: ``noise2(x * freq + base, y * freq + base)``, normalised."""
@@ -679,13 +665,7 @@ def snoise3(x, y, z, freqs, amps, norm, out):  # type: ignore[no-untyped-def]
         xb = x[a : a + m]
         yb = y[a : a + m]
         zb = z[a : a + m]
-        for q in range(m):
-            acc[q] = _simplex3(xb[q], yb[q], zb[q])
-        for o in range(1, octaves):
-            f = freqs[o]
-            amp = amps[o]
-            for q in range(m):
-                acc[q] = acc[q] + _simplex3(xb[q] * f, yb[q] * f, zb[q] * f) * amp
+        _fbm3(acc, xb, yb, zb, m, freqs, amps)
         for q in range(m):
             out[a + q] = acc[q] / norm if octaves > 1 else acc[q]
 
@@ -702,13 +682,7 @@ def snoise4(x, y, z, w, freqs, amps, norm, out):  # type: ignore[no-untyped-def]
         yb = y[a : a + m]
         zb = z[a : a + m]
         wb = w[a : a + m]
-        for q in range(m):
-            acc[q] = _simplex4(xb[q], yb[q], zb[q], wb[q])
-        for o in range(1, octaves):
-            f = freqs[o]
-            amp = amps[o]
-            for q in range(m):
-                acc[q] = acc[q] + _simplex4(xb[q] * f, yb[q] * f, zb[q] * f, wb[q] * f) * amp
+        _fbm4(acc, xb, yb, zb, wb, m, freqs, amps)
         for q in range(m):
             out[a + q] = acc[q] / norm if octaves > 1 else acc[q]
 
@@ -723,7 +697,6 @@ def snoise2_tiled(x, y, rx, ry, radx, rady, zbase, freqs, amps, norm, out):  # t
     (x, y, z), or fbm_noise4 of (x, y, z, w) when both axes are tiled.
     """
     n = out.shape[0]
-    octaves = freqs.shape[0]
     tx = rx != 0.0
     ty = ry != 0.0
     xs = np.empty(_STEP, dtype=np.float32)
@@ -752,20 +725,8 @@ def snoise2_tiled(x, y, rx, ry, radx, rady, zbase, freqs, amps, norm, out):  # t
             zs[q] = zp if tx else wp  # the third coordinate of fbm_noise3
             ws[q] = wp
         if tx and ty:
-            for q in range(m):
-                acc[q] = _simplex4(xs[q], ys[q], zs[q], ws[q])
-            for o in range(1, octaves):
-                f = freqs[o]
-                amp = amps[o]
-                for q in range(m):
-                    acc[q] = acc[q] + _simplex4(xs[q] * f, ys[q] * f, zs[q] * f, ws[q] * f) * amp
+            _fbm4(acc, xs, ys, zs, ws, m, freqs, amps)
         else:
-            for q in range(m):
-                acc[q] = _simplex3(xs[q], ys[q], zs[q])
-            for o in range(1, octaves):
-                f = freqs[o]
-                amp = amps[o]
-                for q in range(m):
-                    acc[q] = acc[q] + _simplex3(xs[q] * f, ys[q] * f, zs[q] * f) * amp
+            _fbm3(acc, xs, ys, zs, m, freqs, amps)
         for q in range(m):
             out[a + q] = acc[q] / norm

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from wiktoria.common import validate
+
 __all__ = [
     "AXIS_NAMES",
     "MASK",
@@ -154,12 +156,7 @@ def check_dtype(dtype: Any) -> np.dtype[Any]:
 def _one_period(p: Any, axis: str | None) -> int | None:
     if p is None:
         return None
-    what = "period" if axis is None else f"period for axis {axis}"
-    if isinstance(p, bool | np.bool_) or not isinstance(p, numbers.Real):
-        raise TypeError(f"{what} must be a positive integer or None, got {p!r}")
-    if not math.isfinite(float(p)) or float(p) != int(p) or int(p) <= 0:
-        raise ValueError(f"{what} must be a positive integer or None, got {p!r}")
-    return int(p)
+    return validate.integer(p, "period" if axis is None else f"period for axis {axis}", 1)
 
 
 def normalise_periods(period: Any, d: int) -> tuple[int | None, ...]:

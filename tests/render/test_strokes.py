@@ -20,10 +20,14 @@ from wiktoria.render.strokes import (
     StrokeParams,
     VectorField,
     flow_field,
+    params,
     render_strokes,
     sample_bilinear,
+    seeding,
     trace,
+    tracing,
 )
+from wiktoria.render.strokes.seeding import make_swarm
 
 W, H = 160, 90
 
@@ -51,7 +55,7 @@ def single_stroke(angle: float, **kw: object) -> tuple[StrokeLayer, float, float
     dx, dy = math.cos(angle), math.sin(angle)
     for seed in range(2000):
         p = StrokeParams(seed=seed, **kw)  # type: ignore[arg-type]
-        sw = strokes._swarm(W, H, p, weight)
+        sw = make_swarm(W, H, p, weight)
         x0, y0 = float(sw.x0[0]), float(sw.y0[0])
         x1, y1 = x0 + p.length * dx, y0 + p.length * dy
         if min(x0, x1) > 6 and max(x0, x1) < W - 7 and min(y0, y1) > 6 and max(y0, y1) < H - 7:
@@ -116,8 +120,8 @@ def test_different_seeds_differ() -> None:
 
 
 def test_raising_count_keeps_the_existing_strokes() -> None:
-    small = strokes._swarm(W, H, StrokeParams(count=100, seed=5), None)
-    big = strokes._swarm(W, H, StrokeParams(count=300, seed=5), None)
+    small = make_swarm(W, H, StrokeParams(count=100, seed=5), None)
+    big = make_swarm(W, H, StrokeParams(count=300, seed=5), None)
     for name in ("x0", "y0", "n_steps", "ink", "value", "radius"):
         assert np.array_equal(getattr(small, name), getattr(big, name)[:100]), name
 
@@ -151,7 +155,7 @@ def test_along_tone_runs_from_tail_to_head() -> None:
 
 
 def test_stroke_tones_are_uniform_and_spatially_coherent() -> None:
-    sw = strokes._swarm(480, 270, StrokeParams(count=20_000, seed=8), None)
+    sw = make_swarm(480, 270, StrokeParams(count=20_000, seed=8), None)
     hist, _ = np.histogram(sw.value, bins=10, range=(0, 1))
     assert hist.min() > 0.6 * hist.max()
     # Neighbouring strokes share a family of values: nearest neighbours correlate.
@@ -242,7 +246,7 @@ def test_weight_map_clips_and_seeds() -> None:
     assert layer.density[:, 80:].mean() > 0.1
 
     p = StrokeParams(count=40_000, length=20.0, seed=6)
-    sw = strokes._swarm(W, H, p, weight)
+    sw = make_swarm(W, H, p, weight)
     col = np.round(sw.x0).astype(int)
     row = np.round(sw.y0).astype(int)
     # Seeds cover the canvas and a margin of one median length, where the weight is the
@@ -460,10 +464,10 @@ def lone_stroke(angle: float, travel: float, **kw: object) -> tuple[StrokeParams
     dx, dy = math.cos(angle), math.sin(angle)
     for seed in range(500):
         p = StrokeParams(seed=seed, **kw)  # type: ignore[arg-type]
-        age0, *_ = strokes._lives(np.zeros(1), p)
+        age0, *_ = seeding._lives(np.zeros(1), p)
         mid = (0.5 - float(age0[0])) / p.cycles % (1.0 / p.cycles)  # phase at half its life
         p = replace(p, phase=mid)
-        sw = strokes._swarm(W, H, p, weight)
+        sw = make_swarm(W, H, p, weight)
         assert sw.x0.size == 1
         x0, y0 = float(sw.x0[0]), float(sw.y0[0])  # at mid-life the stroke starts at its seed
         ends = [(x0 + s * dx, y0 + s * dy) for s in (-0.2 * travel, 0.2 * travel + p.length)]
@@ -498,7 +502,7 @@ def test_sliding_start_moves_continuously_with_the_distance() -> None:
     rng = np.random.default_rng(0)
     x0 = rng.uniform(0, W, 400).astype(np.float32)
     y0 = rng.uniform(0, H, 400).astype(np.float32)
-    ends = [strokes._advance(field, x0, y0, np.full(400, d, np.float32), 2.0)
+    ends = [tracing.advance(field, x0, y0, np.full(400, d, np.float32), 2.0)
             for d in np.arange(-30.0, 30.05, 0.1)]
     xs = np.array([e[0] for e in ends])
     ys = np.array([e[1] for e in ends])
@@ -507,60 +511,59 @@ def test_sliding_start_moves_continuously_with_the_distance() -> None:
     assert moves.max() < 1.0  # (equal steps: jumps of tens of pixels)
     # Whole steps follow trace() exactly; a slide of 0 leaves the points where they are.
     tx, ty = trace(field, x0, y0, steps=5, step=2.0)
-    ax, ay = strokes._advance(field, x0, y0, np.full(400, 10.0, np.float32), 2.0)
+    ax, ay = tracing.advance(field, x0, y0, np.full(400, 10.0, np.float32), 2.0)
     assert np.array_equal(ax, tx[-1]) and np.array_equal(ay, ty[-1])
-    bx, by = strokes._advance(field, x0, y0, np.zeros(400, np.float32), 2.0)
+    bx, by = tracing.advance(field, x0, y0, np.zeros(400, np.float32), 2.0)
     assert np.array_equal(bx, x0) and np.array_equal(by, y0)
 
 
 def test_default_travel_follows_the_field_speed() -> None:
     p = StrokeParams(count=10, length=20.0, period=4, cycles=2, frequency=2.0)
-    assert strokes._travel(W, H, p) == pytest.approx(4 / 2 * H / 2.0)  # 2 cells of H / 2 px
-    assert strokes._travel(W, H, replace(p, period=None)) == p.length
-    assert strokes._travel(W, H, replace(p, travel=12.5)) == 12.5
+    assert params.life_travel(W, H, p) == pytest.approx(4 / 2 * H / 2.0)  # 2 cells of H / 2 px
+    assert params.life_travel(W, H, replace(p, period=None)) == p.length
+    assert params.life_travel(W, H, replace(p, travel=12.5)) == 12.5
     # Strokes slide up to half the travel back or on: the seeding margin grows by as much.
-    assert strokes._seed_margin(W, H, p) == pytest.approx(20.0 + 0.5 * 90.0)
-    assert strokes._seed_margin(W, H, replace(p, cycles=0)) == 20.0
+    assert params.seed_margin(W, H, p) == pytest.approx(20.0 + 0.5 * 90.0)
+    assert params.seed_margin(W, H, replace(p, cycles=0)) == 20.0
 
 
 # ------------------------------------------------------------------------------ errors
 
 BAD_PARAMS = [
-    ("count", 0, "an integer from 1 to 10000000"),
-    ("count", 1.5, "an integer from 1 to 10000000"),
-    ("count", True, "an integer from 1 to 10000000"),
-    ("count", "10", "an integer from 1 to 10000000"),
-    ("length", 0.0, "a number in (0, 10000]"),
-    ("length", math.nan, "a number in (0, 10000]"),
-    ("length_spread", -0.1, "a number in [0, 2]"),
-    ("step", 0.1, "a number in [0.25, 16]"),
-    ("step", "2", "a number in [0.25, 16]"),
-    ("opacity", 0.0, "a number in (0, 1]"),
-    ("opacity", 1.5, "a number in (0, 1]"),
-    ("opacity_spread", 3.0, "a number in [0, 2]"),
-    ("curl", 1.5, "a number in [0, 1]"),
-    ("curl", -0.1, "a number in [0, 1]"),
-    ("direction", 7.0, "a number in [-6.28319, 6.28319]"),
-    ("frequency", 0.0, "a number in (0, 64]"),
-    ("octaves", 0, "an integer from 1 to 8"),
-    ("octaves", 9, "an integer from 1 to 8"),
-    ("gain", 0.0, "a number in (0, 100]"),
-    ("gain", math.inf, "a number in (0, 100]"),
-    ("tone", "blue", "one of 'stroke', 'along', 'speed'"),
-    ("seed", -1, "an integer from 0 to 18446744073709551615"),
-    ("seed", 2**64, "an integer from 0 to 18446744073709551615"),
-    ("t", math.inf, "a number in [-1e+06, 1e+06]"),
-    ("period", 0, "an integer from 1 to 1000000"),
-    ("period", 1.5, "an integer from 1 to 1000000"),
-    ("phase", math.nan, "a number in [-1e+06, 1e+06]"),
-    ("phase", 2e6, "a number in [-1e+06, 1e+06]"),
-    ("phase", "0.5", "a number in [-1e+06, 1e+06]"),
-    ("cycles", -1, "an integer from 0 to 100000"),
-    ("cycles", 1.5, "an integer from 0 to 100000"),
-    ("cycles", True, "an integer from 0 to 100000"),
-    ("cycles", 100_001, "an integer from 0 to 100000"),
-    ("travel", -1.0, "a number in [0, 100000]"),
-    ("travel", math.inf, "a number in [0, 100000]"),
+    ("count", 0, ValueError, "an integer from 1 to 10000000"),
+    ("count", 1.5, ValueError, "an integer from 1 to 10000000"),
+    ("count", True, TypeError, "an integer from 1 to 10000000"),
+    ("count", "10", TypeError, "an integer from 1 to 10000000"),
+    ("length", 0.0, ValueError, "a number in (0, 10000]"),
+    ("length", math.nan, ValueError, "a number in (0, 10000]"),
+    ("length_spread", -0.1, ValueError, "a number from 0 to 2"),
+    ("step", 0.1, ValueError, "a number from 0.25 to 16"),
+    ("step", "2", TypeError, "a number from 0.25 to 16"),
+    ("opacity", 0.0, ValueError, "a number in (0, 1]"),
+    ("opacity", 1.5, ValueError, "a number in (0, 1]"),
+    ("opacity_spread", 3.0, ValueError, "a number from 0 to 2"),
+    ("curl", 1.5, ValueError, "a number from 0 to 1"),
+    ("curl", -0.1, ValueError, "a number from 0 to 1"),
+    ("direction", 7.0, ValueError, "a number from -6.28319 to 6.28319"),
+    ("frequency", 0.0, ValueError, "a number in (0, 64]"),
+    ("octaves", 0, ValueError, "an integer from 1 to 8"),
+    ("octaves", 9, ValueError, "an integer from 1 to 8"),
+    ("gain", 0.0, ValueError, "a number in (0, 100]"),
+    ("gain", math.inf, ValueError, "a number in (0, 100]"),
+    ("seed", -1, ValueError, "an integer from 0 to 18446744073709551615"),
+    ("seed", 2**64, ValueError, "an integer from 0 to 18446744073709551615"),
+    ("t", math.inf, ValueError, "a number from -1000000 to 1000000"),
+    ("period", 0, ValueError, "an integer from 1 to 1000000"),
+    ("period", 1.5, ValueError, "an integer from 1 to 1000000"),
+    ("phase", math.nan, ValueError, "a number from -1000000 to 1000000"),
+    ("phase", 2e6, ValueError, "a number from -1000000 to 1000000"),
+    ("phase", "0.5", TypeError, "a number from -1000000 to 1000000"),
+    ("cycles", -1, ValueError, "an integer from 0 to 100000"),
+    ("cycles", 1.5, ValueError, "an integer from 0 to 100000"),
+    ("cycles", True, TypeError, "an integer from 0 to 100000"),
+    ("cycles", 100_001, ValueError, "an integer from 0 to 100000"),
+    ("travel", -1.0, ValueError, "a number from 0 to 100000"),
+    ("travel", math.inf, ValueError, "a number from 0 to 100000"),
 ]
 
 
@@ -570,25 +573,51 @@ def exactly(message: str) -> str:
     return f"^{re.escape(message)}$"
 
 
-@pytest.mark.parametrize(("name", "value", "allowed"), BAD_PARAMS)
-def test_bad_params_raise_one_line_value_errors(name: str, value: object, allowed: str) -> None:
-    with pytest.raises(ValueError, match=exactly(f"{name} must be {allowed}, got {value!r}")):
+@pytest.mark.parametrize(("name", "value", "error", "allowed"), BAD_PARAMS)
+def test_bad_params_raise_one_line_errors(
+    name: str, value: object, error: type[Exception], allowed: str
+) -> None:
+    # A wrong type is a TypeError, a value out of range a ValueError (wiktoria.common.validate).
+    with pytest.raises(error, match=exactly(f"{name} must be {allowed}, got {value!r}")):
         StrokeParams(**{name: value})  # type: ignore[arg-type]
 
 
+def test_bad_tone() -> None:
+    message = "unknown tone 'blue'; valid: stroke, along, speed"
+    with pytest.raises(ValueError, match=exactly(message)):
+        StrokeParams(tone="blue")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^unknown tone 3; valid: "):
+        StrokeParams(tone=3)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
-    ("value", "name", "allowed", "shown"),
+    ("value", "error", "name", "allowed", "shown"),
     [
-        ((3.0, 1.0), "width", "a pair (min, max) with 0.25 <= min <= max <= 32", "(3.0, 1.0)"),
-        (5.0, "width", "a pair (min, max) with 0.25 <= min <= max <= 32", "5.0"),
-        ((1, 2, 3), "width", "a pair (min, max) with 0.25 <= min <= max <= 32", "(1, 2, 3)"),
-        ((0.1, 1.0), "width[0]", "a number in [0.25, 32]", "0.1"),
-        ((1.0, 40.0), "width[1]", "a number in [0.25, 32]", "40.0"),
+        ((3.0, 1.0), ValueError, "width", "a pair (min, max) with 0.25 <= min <= max <= 32",
+         "(3.0, 1.0)"),
+        (5.0, TypeError, "width", "a pair (min, max) with 0.25 <= min <= max <= 32", "5.0"),
+        ((1, 2, 3), TypeError, "width", "a pair (min, max) with 0.25 <= min <= max <= 32",
+         "(1, 2, 3)"),
+        ((0.1, 1.0), ValueError, "width[0]", "a number from 0.25 to 32", "0.1"),
+        ((1.0, 40.0), ValueError, "width[1]", "a number from 0.25 to 32", "40.0"),
     ],
 )
-def test_bad_widths(value: object, name: str, allowed: str, shown: str) -> None:
-    with pytest.raises(ValueError, match=exactly(f"{name} must be {allowed}, got {shown}")):
+def test_bad_widths(
+    value: object, error: type[Exception], name: str, allowed: str, shown: str
+) -> None:
+    with pytest.raises(error, match=exactly(f"{name} must be {allowed}, got {shown}")):
         StrokeParams(width=value)  # type: ignore[arg-type]
+
+
+def test_numpy_scalars_are_stored_as_python_numbers() -> None:
+    p = StrokeParams(count=np.int64(300), length=np.float32(30.0), octaves=np.float64(2.0),
+                     seed=np.uint64(5), width=(np.float32(1.0), np.int32(3)))
+    assert p == StrokeParams(count=300, length=30.0, octaves=2, seed=5, width=(1.0, 3.0))
+    assert type(p.count) is int and type(p.length) is float and type(p.octaves) is int
+    layer = render_strokes(W, H, p)
+    same = render_strokes(W, H, StrokeParams(count=300, length=30.0, octaves=2, seed=5,
+                                             width=(1.0, 3.0)))
+    np.testing.assert_array_equal(layer.density, same.density)
 
 
 def test_width_list_is_stored_as_a_tuple() -> None:
@@ -602,9 +631,7 @@ def test_render_strokes_errors() -> None:
     cases: list[tuple[dict[str, object], str]] = [
         ({"width": 0}, "width must be an integer from 1 to 16384, got 0"),
         ({"height": 20000}, "height must be an integer from 1 to 16384, got 20000"),
-        ({"params": {"count": 3}}, "params must be a StrokeParams, got {'count': 3}"),
-        ({"field": np.zeros((30, 30))},
-         "field must be a VectorField, got ndarray of shape (30, 30)"),
+
         ({"weight": np.ones((H, W + 1))},
          f"weight must be a ({H}, {W}) array of finite values in [0, 1], got shape ({H}, {W + 1})"),
         ({"weight": np.full((H, W), np.nan)},
@@ -615,13 +642,24 @@ def test_render_strokes_errors() -> None:
         ({"weight": np.zeros((H, W))},
          f"weight must be a ({H}, {W}) array of finite values in [0, 1] and not all zero, "
          "got all zeros"),
-        ({"weight": "abc"},
-         f"weight must be a ({H}, {W}) array of finite values in [0, 1], got str"),
     ]
     for kw, message in cases:
         args = {"width": W, "height": H, "params": p, **kw}
         width, height, params = args.pop("width"), args.pop("height"), args.pop("params")
         with pytest.raises(ValueError, match=exactly(message)):
+            render_strokes(width, height, params, **args)  # type: ignore[arg-type]
+    type_cases: list[tuple[dict[str, object], str]] = [
+        ({"params": {"count": 3}}, "params must be a StrokeParams, got {'count': 3}"),
+        ({"field": np.zeros((30, 30))},
+         "field must be a VectorField, got ndarray of shape (30, 30)"),
+        ({"weight": "abc"},
+         f"weight must be a ({H}, {W}) array of finite values in [0, 1], got str"),
+        ({"width": "160"}, "width must be an integer from 1 to 16384, got '160'"),
+    ]
+    for kw, message in type_cases:
+        args = {"width": W, "height": H, "params": p, **kw}
+        width, height, params = args.pop("width"), args.pop("height"), args.pop("params")
+        with pytest.raises(TypeError, match=exactly(message)):
             render_strokes(width, height, params, **args)  # type: ignore[arg-type]
 
 
@@ -634,12 +672,10 @@ def test_field_and_sampler_errors() -> None:
          "u and v must be non-empty 2D arrays of one shape, got (5,) and (5,)"),
         (lambda: VectorField(np.full((3, 4), np.inf), ok),
          "u and v must be finite, got NaN or infinite values"),
-        (lambda: VectorField(ok, ok, origin=("a", 1)),
-         "origin must be a pair of finite numbers (x, y), got ('a', 1)"),
         (lambda: VectorField(ok, ok, origin=(math.nan, 0.0)),
          "origin must be a pair of finite numbers (x, y), got (nan, 0.0)"),
         (lambda: VectorField(ok, ok, spacing=0.0),
-         "spacing must be a number in (0, 1e+06], got 0.0"),
+         "spacing must be a number in (0, 1000000], got 0.0"),
         (lambda: VectorField(ok, ok).sample(math.nan, 1.0),
          "x and y must be finite numbers, got NaN or infinite values"),
         (lambda: sample_bilinear(np.zeros(4), 0.0, 0.0),
@@ -648,8 +684,6 @@ def test_field_and_sampler_errors() -> None:
          "grid must be a non-empty 2D array, got shape (2, 0)"),
         (lambda: sample_bilinear(ok, [0.0, math.inf], 0.0),
          "xs and ys must be finite numbers, got NaN or infinite values"),
-        (lambda: trace(ok, 0.0, 0.0, 3, 1.0),  # type: ignore[arg-type]
-         "field must be a VectorField, got ndarray of shape (3, 4)"),
         (lambda: trace(VectorField(ok, ok), 0.0, 0.0, -1, 1.0),
          "steps must be an integer from 0 to 100000, got -1"),
         (lambda: trace(VectorField(ok, ok), 0.0, 0.0, 3, 0.0),
@@ -657,15 +691,26 @@ def test_field_and_sampler_errors() -> None:
         (lambda: trace(VectorField(ok, ok), [0.0, math.nan], 0.0, 3, 1.0),
          "x0 and y0 must be finite numbers, got NaN or infinite values"),
         (lambda: flow_field(W, H, spacing=0.5),
-         "spacing must be a number in [1, 64], got 0.5"),
+         "spacing must be a number from 1 to 64, got 0.5"),
         (lambda: flow_field(W, H, margin=-1.0),
-         "margin must be a number in [0, 16384], got -1.0"),
+         "margin must be a number from 0 to 16384, got -1.0"),
         (lambda: flow_field(0, H), "width must be an integer from 1 to 16384, got 0"),
-        (lambda: flow_field(W, H, "calm"),  # type: ignore[arg-type]
-         "params must be a StrokeParams, got 'calm'"),
     ]
     for call, message in cases:
         with pytest.raises(ValueError, match=exactly(message)):
+            call()  # type: ignore[operator]
+    type_cases: list[tuple[object, str]] = [
+        (lambda: VectorField(ok, ok, origin=("a", 1)),
+         "origin must be a pair of finite numbers (x, y), got ('a', 1)"),
+        (lambda: trace(ok, 0.0, 0.0, 3, 1.0),  # type: ignore[arg-type]
+         "field must be a VectorField, got ndarray of shape (3, 4)"),
+        (lambda: flow_field(W, H, "calm"),  # type: ignore[arg-type]
+         "params must be a StrokeParams, got 'calm'"),
+        (lambda: trace(VectorField(ok, ok), 0.0, 0.0, "3", 1.0),  # type: ignore[arg-type]
+         "steps must be an integer from 0 to 100000, got '3'"),
+    ]
+    for call, message in type_cases:
+        with pytest.raises(TypeError, match=exactly(message)):
             call()  # type: ignore[operator]
 
 

@@ -21,6 +21,7 @@ from wiktoria.colour import (
     oklab_to_srgb,
     oklch_to_oklab,
     simulate_cvd,
+    spaces,
     srgb_to_hex,
     srgb_to_linear,
     srgb_to_oklab,
@@ -62,8 +63,8 @@ def test_primaries_match_published_oklab(srgb: list[float], lab: list[float]) ->
 
 
 def test_matrices_are_inverse_pairs() -> None:
-    np.testing.assert_allclose(colour._M1 @ colour._M1_INV, np.eye(3), atol=1e-7)
-    np.testing.assert_allclose(colour._M2 @ colour._M2_INV, np.eye(3), atol=1e-7)
+    np.testing.assert_allclose(spaces._M1 @ spaces._M1_INV, np.eye(3), atol=1e-7)
+    np.testing.assert_allclose(spaces._M2 @ spaces._M2_INV, np.eye(3), atol=1e-7)
 
 
 def test_srgb_transfer_known_points() -> None:
@@ -237,3 +238,45 @@ def test_srgb_to_hex_clips_and_checks_shape() -> None:
     assert srgb_to_hex([1.2, -0.1, 0.5]) == "#ff0080"
     with pytest.raises(ValueError, match=r"one colour of shape \(3,\), got shape \(2, 3\)"):
         srgb_to_hex(np.zeros((2, 3)))
+
+
+# --------------------------------------------------------------------------------------------
+# the renderer's 8-bit encoder
+
+
+def _compositor_encode_srgb(buf: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Frozen copy of ``wiktoria.render.compositor.encode_srgb`` as of 0.2 (before it moved to
+    :func:`wiktoria.colour.encode_srgb8`): the bytes of every golden image come from it."""
+    F32 = np.float32
+    lin = np.clip(buf, 0, 1)
+    low = lin <= F32(0.0031308)
+    s = np.power(lin, F32(1 / 2.4))
+    s *= F32(1.055 * 255)
+    s -= F32(0.055 * 255)
+    s = np.where(low, lin * F32(12.92 * 255), s)
+    s += rng.random(s.shape, dtype=F32)
+    s -= rng.random(s.shape, dtype=F32)
+    s += F32(0.5)
+    np.clip(s, 0, 255, out=s)
+    return s.astype(np.uint8)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_encode_srgb8_is_bit_identical_to_the_compositors_encoder(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    lin = rng.uniform(-0.1, 1.1, (97, 131, 3)).astype(np.float32)
+    lin[0, :8] = [[0.0] * 3, [1.0] * 3, [0.0031308] * 3, [0.0031309] * 3, [1e-9] * 3,
+                  [np.inf] * 3, [-np.inf] * 3, [0.5] * 3]
+    lin[1] = rng.uniform(0, 0.004, (131, 3))  # around the knee of the transfer function
+    expected = _compositor_encode_srgb(lin, np.random.default_rng(seed + 100))
+    got = colour.encode_srgb8(lin, np.random.default_rng(seed + 100))
+    assert got.dtype == np.uint8 and got.shape == lin.shape
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_encode_srgb8_matches_linear_to_srgb_without_dither() -> None:
+    # The same transfer function as linear_to_srgb, up to float32 rounding and the dither.
+    lin = np.linspace(0.0, 1.0, 4097, dtype=np.float32)
+    codes = colour.encode_srgb8(lin, np.random.default_rng(5)).astype(np.float64)
+    exact = colour.linear_to_srgb(lin.astype(np.float64)) * 255
+    assert np.abs(codes - exact).max() <= 1.5

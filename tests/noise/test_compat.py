@@ -7,17 +7,20 @@ import inspect
 import math
 import subprocess
 import sys
+import threading
 import zlib
 from collections.abc import Callable
 from typing import Any
 
-import noise
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import noise
 from wiktoria import compat
+from wiktoria.common import parallel
+from wiktoria.noise import _compat_driver
 
 N_POINTS = 10_000
 
@@ -403,8 +406,8 @@ def test_large_inputs_do_not_depend_on_blocking_or_threads(
     picks = rng.choice(result.size, 3000, replace=False)
     cols = [f[picks] for f in full]
     assert_bit_exact(result.ravel()[picks], oracle(theirs, cols, kwargs), cols)
-    monkeypatch.setattr(compat, "_CHUNK", 4096)
-    monkeypatch.setattr(compat, "_MAX_THREADS", 1)
+    monkeypatch.setattr(_compat_driver, "_CHUNK", 4096)
+    monkeypatch.setenv("WIKTORIA_NUM_THREADS", "1")
     assert np.array_equal(ours(*coords, **kwargs), result)
     assert np.array_equal(ours(*full, **kwargs).reshape(result.shape), result)
 
@@ -613,3 +616,44 @@ def test_repeat_errors() -> None:
 def test_shapes_that_do_not_broadcast() -> None:
     with pytest.raises(ValueError, match=r"^coordinate shapes do not broadcast together: x\(3,\)"):
         compat.pnoise2(np.zeros(3), np.zeros(4))
+
+
+# ------------------------------------------------------------------------------------------
+# Threads: compat runs on the engine's one pool (wiktoria.common.parallel)
+# ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", list(FUNCS))
+def test_threads_follow_wiktoria_num_threads(
+    name: str, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, _, dims = FUNCS[name]
+    monkeypatch.setenv("WIKTORIA_BACKEND", backend)
+    monkeypatch.setattr(_compat_driver, "_CHUNK", 4096)  # many blocks at a small size
+    pts = np.random.default_rng(7).uniform(-40.0, 40.0, (dims, 60, 400))
+    pools: list[int] = []
+    threads: set[str] = set()
+    get_pool, mark_inside = parallel._get_pool, parallel._mark_inside
+
+    def spy_pool(n: int) -> Any:
+        pools.append(n)
+        return get_pool(n)
+
+    def spy_task(task: Callable[[], None]) -> None:
+        threads.add(threading.current_thread().name)
+        mark_inside(task)
+
+    monkeypatch.setattr(parallel, "_get_pool", spy_pool)
+    monkeypatch.setattr(parallel, "_mark_inside", spy_task)
+    results = {}
+    for n in (1, 3):
+        monkeypatch.setenv("WIKTORIA_NUM_THREADS", str(n))
+        pools.clear()
+        threads.clear()
+        results[n] = ours(*pts, octaves=2)
+        if n == 1:  # inline, in this thread: no pool at all
+            assert pools == [] and threads == set()
+        else:  # the one pool, sized by the variable; tasks only on its threads
+            assert pools == [3]
+            assert threads and all(t.startswith("wiktoria") for t in threads)
+            assert len(threads) <= 3
+    assert np.array_equal(results[1], results[3])

@@ -13,14 +13,15 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-import noise
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_compat import FUNCS, random_coords  # the same coordinates as the oracle tests
+import noise
+from tests.noise.test_compat import FUNCS, random_coords  # the same coordinates as the oracle tests
 from wiktoria import compat
+from wiktoria.noise import _compat_driver
 
 pytest.importorskip("numba")
 
@@ -197,8 +198,8 @@ def test_blocks_threads_and_layouts_do_not_matter(
     rng = np.random.default_rng(3)
     pts = rng.uniform(-200, 200, (dims, 300, 700))
     ref = ours(*pts, octaves=3, persistence=0.6)
-    monkeypatch.setattr(compat, "_CHUNK", 3000)
-    monkeypatch.setattr(compat, "_MAX_THREADS", 1)
+    monkeypatch.setattr(_compat_driver, "_CHUNK", 3000)
+    monkeypatch.setenv("WIKTORIA_NUM_THREADS", "1")
     assert_same(ref, ours(*pts, octaves=3, persistence=0.6))
     monkeypatch.undo()
     monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
