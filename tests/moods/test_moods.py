@@ -262,7 +262,7 @@ BAD_FILES = [
     ('{ color = "#5a6a8a" }', "{ oklch = [0.5, 0.1] }",
      "ramp.stops[1].oklch = [0.5, 0.1]: expected 3 numbers"),
     ('{ color = "#5a6a8a" }', "{ oklch = [0.5, 0.9, 10] }",
-     "ramp.stops[1].oklch = [0.5, 0.9, 10]: oklch chroma 0.9 is out of range [0, 0.5]"),
+     "ramp.stops[1].oklch = [0.5, 0.9, 10]: oklch chroma must be a number from 0 to 0.5, got 0.9"),
     ('{ color = "#5a6a8a" }', '{ color = "#5a6a8a", pos = 1.2 }',
      "ramp.stops[1].pos = 1.2: out of range, must be from 0 to 1"),
     ('name = "night"', "name = 3", "ramp.stops[0].name = 3: expected a string"),

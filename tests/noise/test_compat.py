@@ -12,12 +12,12 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+import noise
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import noise
 from wiktoria import compat
 from wiktoria.common import parallel
 from wiktoria.noise import _compat_driver

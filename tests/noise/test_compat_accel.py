@@ -13,12 +13,12 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+import noise
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import noise
 from tests.noise.test_compat import FUNCS, random_coords  # the same coordinates as the oracle tests
 from wiktoria import compat
 from wiktoria.noise import _compat_driver

@@ -15,11 +15,12 @@ import os
 
 import numpy as np
 
+from wiktoria.colour import encode_srgb8
 from wiktoria.moods.mood import Mood
 from wiktoria.render.layer import BAND, F32, Band, Frame, renderer_for, stream_rng
 from wiktoria.scene.scene import Scene
 
-__all__ = ["BAND", "available_memory", "check_memory", "encode_srgb", "estimate_memory", "render"]
+__all__ = ["BAND", "available_memory", "check_memory", "estimate_memory", "render"]
 
 
 
@@ -59,21 +60,6 @@ def check_memory(width: int, height: int) -> None:
         )
 
 
-def encode_srgb(buf: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Linear-light float32 (..., 3) to sRGB uint8, with triangular dither of one code value."""
-    lin = np.clip(buf, 0, 1)
-    low = lin <= F32(0.0031308)
-    s = np.power(lin, F32(1 / 2.4))
-    s *= F32(1.055 * 255)
-    s -= F32(0.055 * 255)
-    s = np.where(low, lin * F32(12.92 * 255), s)
-    s += rng.random(s.shape, dtype=F32)
-    s -= rng.random(s.shape, dtype=F32)
-    s += F32(0.5)
-    np.clip(s, 0, 255, out=s)
-    return s.astype(np.uint8)
-
-
 def render(scene: Scene, mood: Mood | None = None) -> np.ndarray:
     """Render ``scene``: the mood and layers of its frame (:meth:`Scene.frame_state`), or
     ``mood`` instead of the frame's mood when given.
@@ -109,5 +95,5 @@ def render(scene: Scene, mood: Mood | None = None) -> np.ndarray:
         band = Band(index, rows, np.zeros((len(rows), W, 3), dtype=F32))
         for r in renderers:
             r.band(band)
-        out[r0 : r0 + len(rows)] = encode_srgb(band.rgb, stream_rng(scene.seed, "dither", index))
+        out[r0 : r0 + len(rows)] = encode_srgb8(band.rgb, stream_rng(scene.seed, "dither", index))
     return out
