@@ -9,7 +9,6 @@ same module object, so monkeypatching either name patches both).
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 from types import ModuleType
@@ -25,7 +24,7 @@ ALIASES: dict[str, str] = {
 }
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader:
     def __init__(self, target: str) -> None:
         self.target = target
 
@@ -38,16 +37,16 @@ class _AliasLoader(importlib.abc.Loader):
         """The target module ran when it was imported."""
 
 
-class _AliasFinder(importlib.abc.MetaPathFinder):
+class _AliasFinder:
     def find_spec(self, fullname: str, path: object = None,
                   target: object = None) -> importlib.machinery.ModuleSpec | None:
         real = ALIASES.get(fullname)
         if real is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real))
+        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(real))  # type: ignore[arg-type]
 
 
 def install() -> None:
     """Put the finder on ``sys.meta_path`` (once)."""
     if not any(isinstance(f, _AliasFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _AliasFinder())
+        sys.meta_path.insert(0, _AliasFinder())  # type: ignore[arg-type]
