@@ -54,6 +54,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from wiktoria.common import validate
 from wiktoria.common.atomicio import atomic_write_bytes
 from wiktoria.common.parallel import usable_cpus
 from wiktoria.common.progress import Progress, check_progress, started
@@ -104,8 +105,6 @@ __all__ = [
 
 #: Most seeds in one sweep.
 MAX_SEEDS = 10_000
-#: Largest seed plus one.
-_SEED_END = 2**63
 
 
 # ------------------------------------------------------------------------------------ reports
@@ -363,9 +362,8 @@ def _check_selection(frames: Any, n: int) -> range:
     else:
         raise TypeError("frames must be a range (or slice) of frame indices, e.g. range(0, 24), "
                         f"got {type(frames).__name__}")
-    for name, v in (("start", start), ("stop", stop), ("step", step)):
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise TypeError(f"frame {name} must be a whole number, got {v!r}")
+    start, stop, step = (validate.integer(v, f"frame {name}") for name, v in
+                         (("start", start), ("stop", stop), ("step", step)))
     if not 0 <= start < n:
         raise ValueError(f"start {start} is outside the animation's frames: choose 0 to {n - 1}")
     if not start < stop <= n:
@@ -386,8 +384,7 @@ def _check_seeds(seeds: Any) -> list[int]:
     out: list[int] = []
     seen: set[int] = set()
     for s in seeds:
-        if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < _SEED_END:
-            raise ValueError(f"seeds must be integers from 0 to 2**63-1, got {s!r}")
+        s = validate.seed(s, "seeds")
         if s in seen:
             raise ValueError(f"seed {s} appears twice in the sweep")
         seen.add(s)

@@ -23,6 +23,8 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from wiktoria.common import validate
+
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DISTRIBUTED_EXTRA_MESSAGE",
@@ -95,9 +97,7 @@ def connect(address: str | None = None, *, timeout: float = DEFAULT_CONNECT_TIME
     if not isinstance(address, str) or not address.strip():
         raise TypeError(f"scheduler address must be text such as 'tcp://host:8786', got "
                         f"{address!r}")
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not (
-            0 < timeout <= 3600):
-        raise ValueError(f"timeout must be a number of seconds from 0 to 3600, got {timeout!r}")
+    timeout = validate.number(timeout, "timeout (seconds)", 0, 3600, lo_open=True)
     distributed = _distributed()
     address = address.strip()
     try:

@@ -24,6 +24,7 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from wiktoria.common import validate
 from wiktoria.common.parallel import usable_cpus
 
 __all__ = ["broken", "check_executor", "check_jobs", "dispatch", "executor_workers",
@@ -61,11 +62,7 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def check_jobs(jobs: Any) -> int:
-    if isinstance(jobs, bool) or not isinstance(jobs, int):
-        raise TypeError(f"jobs must be a whole number of at least 1, got {jobs!r}")
-    if jobs < 1:
-        raise ValueError(f"jobs must be a whole number of at least 1, got {jobs!r}")
-    return jobs
+    return validate.integer(jobs, "jobs", 1)
 
 
 def check_executor(executor: Any) -> Executor | None:

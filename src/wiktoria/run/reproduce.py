@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from wiktoria.common import validate
 from wiktoria.common.atomicio import check_output_dir
 from wiktoria.common.progress import Progress
 from wiktoria.io.formats import ANIMATION_FORMATS, STILL_FORMATS, animation_format, still_format
@@ -35,8 +36,7 @@ def source_animation(source: SceneSource) -> Animation:
 
 
 def _frame_index(frame: Any, n: int) -> int:
-    if isinstance(frame, bool) or not isinstance(frame, int):
-        raise TypeError(f"frame must be a frame number, got {frame!r}")
+    frame = validate.integer(frame, "frame")
     if not 0 <= frame < n:
         raise ValueError(f"frame must be from 0 to {n - 1} (the loop has {n} frames), got "
                          f"{frame}")
