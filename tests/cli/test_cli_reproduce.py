@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageSequence
 
+import wiktoria
 from wiktoria.cli import cli
 from wiktoria.io.metadata import read_scene, read_source
 from wiktoria.motion.animation import animate, animation_from_scene
@@ -223,3 +224,20 @@ def test_reproduce_as_a_real_subprocess(tmp_path: Path, ext: str) -> None:
     bad = wiktoria("reproduce", f"a{ext}", "x.tif")
     assert bad.returncode == 2 and "is an animation" in bad.stderr
     assert "Traceback" not in bad.stderr and not (tmp_path / "x.tif").exists()
+
+
+def test_set_over_a_loop_scene_holds_at_both_ends_of_the_transition(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run(["animate", *LOOP, "--dump-scene", "a.toml", "-o", "a.gif"], tmp_path,
+               monkeypatch).exit_code == 0
+    res = run(["animate", "--scene", "a.toml", "--set", "sky.warp=3.5", "-j", "1",
+               "--dump-scene", "b.toml", "-o", "b.gif"], tmp_path, monkeypatch)
+    assert res.exit_code == 0, res.output
+    scene, _ = read_scene(tmp_path / "b.toml")
+    assert scene.loop is not None and scene.loop.to_layers is not None
+    assert scene.layer("sky").warp == 3.5
+    assert scene.loop.to_layers[0].type == "sky" and scene.loop.to_layers[0].warp == 3.5
+    # what the same options give without a scene file
+    direct = wiktoria.animate("serene", to="seething", frames=4, size=(32, 24), seed=3,
+                              sky__warp=3.5)
+    assert scene.loop.to_layers == direct.scene.loop.to_layers

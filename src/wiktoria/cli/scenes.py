@@ -46,6 +46,10 @@ def _from_file(scene_file: str | os.PathLike[str], mood: str | None,
     scene = replace(base, **changes)
     if overrides:
         scene = scene.override(overrides)
+        loop = scene.loop
+        if loop is not None and loop.to_layers is not None:  # --set holds at both ends
+            target = replace(scene, layers=loop.to_layers, loop=None).override(overrides)
+            scene = replace(scene, loop=replace(loop, to_layers=target.layers))
     return scene, scene.mood
 
 
