@@ -121,10 +121,22 @@ def test_generator_seed_is_accepted_and_consumes_the_generator() -> None:
     assert np.array_equal(a, c) and not np.array_equal(c, d)
 
 
-def test_negative_and_huge_integer_seeds() -> None:
+def test_seeds_span_0_to_2_64_and_others_are_refused() -> None:
     x = np.linspace(0, 4, 50)
-    assert not np.array_equal(noise.perlin(x, 0.5, seed=-1), noise.perlin(x, 0.5, seed=1))
-    noise.perlin(x, 0.5, seed=2**80)
+    top = noise.perlin(x, 0.5, seed=2**64 - 1)
+    assert not np.array_equal(top, noise.perlin(x, 0.5, seed=0))
+    assert not np.array_equal(top, noise.perlin(x, 0.5, seed=1))
+    for bad in (-1, 2**64, 2**80):
+        with pytest.raises(ValueError, match=r"seed must be an integer from 0 to 2\*\*64-1 "
+                                             rf"\(or a numpy.random.Generator\), got {bad}$"):
+            noise.perlin(x, 0.5, seed=bad)
+
+
+@pytest.mark.parametrize("period", [0, -1, 2**61 + 1, 2**70])
+def test_periods_out_of_range_are_one_line_errors(period: int) -> None:
+    with pytest.raises(ValueError, match=rf"period must be an integer from 1 to {2**61}, "
+                                         rf"got {period}$"):
+        noise.perlin(np.linspace(0, 4, 5), 0.5, period=period)
 
 
 # --------------------------------------------------------------------------- precision
@@ -357,15 +369,16 @@ def test_curl_periodic_in_time() -> None:
      r"^gain must be a number in \(0, 4\], got '1'$"),
     (lambda: noise.fbm(0.5, 0.5, gain=float("nan")), ValueError, r"gain must be a number in"),
     (lambda: noise.perlin(0.5, period=2.5), ValueError,
-     r"^period must be an integer of at least 1, got 2\.5$"),
+     r"^period must be an integer from 1 to 2305843009213693952, got 2\.5$"),
     (lambda: noise.perlin(0.5, period=0), ValueError, r"period .* got 0"),
     (lambda: noise.perlin(0.5, 0.5, period=(3, -2)), ValueError,
-     r"^period for axis y must be an integer of at least 1, got -2$"),
+     r"^period for axis y must be an integer from 1 to 2305843009213693952, got -2$"),
     (lambda: noise.perlin(0.5, 0.5, period=(3,)), ValueError,
      r"period must give one entry per axis \(2\), got 1"),
-    (lambda: noise.perlin(0.5, period="4"), TypeError, r"^period must be an integer of at least 1"),
+    (lambda: noise.perlin(0.5, period="4"), TypeError,
+     r"^period must be an integer from 1 to 2305843009213693952"),
     (lambda: noise.perlin(0.5, 0.5, period=(None, "4")), TypeError,
-     r"^period for axis y must be an integer of at least 1, got '4'$"),
+     r"^period for axis y must be an integer from 1 to 2305843009213693952, got '4'$"),
     (lambda: noise.simplex(0.5, 0.5, 0.5, period=(2, 2, None)), ValueError,
      r"simplex noise with 3 dimensions can have at most 1 periodic axes"),
     (lambda: noise.fbm(0.5, 0.5, kind="value"), ValueError,
@@ -389,8 +402,8 @@ def test_curl_periodic_in_time() -> None:
     (lambda: noise.simplex(0.5, 1e300), ValueError, r"^simplex: coordinate y reaches 1e\+300"),
     (lambda: noise.fbm(1.0, octaves=32, lacunarity=16), ValueError,
      r"frequency 2\.13e\+37\)"),
-    (lambda: noise.simplex(0.5, 0.5, period=(10**20, None)), ValueError,
-     r"^simplex: the period 100000000000000000000 of axis x makes a circle of radius 1\.59e\+19"),
+    (lambda: noise.fbm(0.5, 0.5, period=(2**61, None), octaves=8, kind="simplex"), ValueError,
+     r"^fbm: the period 2305843009213693952 of axis x makes a circle of radius 4\.7e\+19"),
 ])
 def test_error_messages(call, exc, match: str) -> None:
     with pytest.raises(exc, match=match):

@@ -36,10 +36,16 @@ def _int_arg(name: str, value: object) -> int:
     return ivalue
 
 
+#: Most octaves a compat call sums. ``noise`` itself has no limit, but past about 40 octaves its
+#: float32 frequencies overflow and every value is NaN, while the cost grows without end
+#: (10**6 octaves of one point took 68 s); so more is refused in one line.
+MAX_OCTAVES = 128
+
+
 def _octaves_arg(value: object) -> int:
     octaves = _int_arg("octaves", value)
-    if octaves < 1:
-        raise ValueError(f"octaves must be >= 1, got {octaves}")
+    if not 1 <= octaves <= MAX_OCTAVES:
+        raise ValueError(f"octaves must be from 1 to {MAX_OCTAVES}, got {octaves}")
     return octaves
 
 

@@ -24,6 +24,7 @@ from wiktoria.common import validate
 __all__ = [
     "AXIS_NAMES",
     "MASK",
+    "MAX_PERIOD",
     "TABLE_SIZE",
     "Tables",
     "as_coords",
@@ -119,18 +120,26 @@ def tables(key: int, stream: int = 0) -> Tables:
     return Tables(perm=np.concatenate([perm, perm]), grads={})
 
 
+#: Largest period of an axis, in lattice cells (larger ones would overflow int64 indices).
+MAX_PERIOD = 2**61
+
+
 def seed_key(seed: Any, name: str = "seed") -> int:
-    """Turn a seed into a non-negative integer key.
+    """Check a seed and turn it into an integer key.
 
     Parameters
     ----------
     seed : int or numpy.random.Generator
-        An integer (any sign or size) or a Generator, from which one 63-bit integer is drawn.
+        An integer from 0 to 2**64 - 1, or a Generator, from which one 63-bit integer is drawn.
+        Every seed in the range gives its own, uncorrelated field; seeds outside it are refused
+        (they used to wrap around: 2**64 gave seed 0's field).
 
     Raises
     ------
     TypeError
         If ``seed`` is neither.
+    ValueError
+        If the integer is outside 0 to 2**64 - 1.
     """
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(0, 2**63))
@@ -139,7 +148,11 @@ def seed_key(seed: Any, name: str = "seed") -> int:
             f"{name} must be an int or a numpy.random.Generator, got {seed!r} "
             f"({type(seed).__name__})"
         )
-    return int(seed) % (2**64)
+    key = int(seed)
+    if not 0 <= key < 2**64:
+        raise ValueError(f"{name} must be an integer from 0 to 2**64-1 (or a "
+                         f"numpy.random.Generator), got {seed!r}")
+    return key
 
 
 def check_dtype(dtype: Any) -> np.dtype[Any]:
@@ -156,7 +169,8 @@ def check_dtype(dtype: Any) -> np.dtype[Any]:
 def _one_period(p: Any, axis: str | None) -> int | None:
     if p is None:
         return None
-    return validate.integer(p, "period" if axis is None else f"period for axis {axis}", 1)
+    return validate.integer(p, "period" if axis is None else f"period for axis {axis}", 1,
+                            MAX_PERIOD)
 
 
 def normalise_periods(period: Any, d: int) -> tuple[int | None, ...]:
