@@ -71,8 +71,9 @@ def test_seed_sweep_with_contact_sheet(tmp_path: Path, monkeypatch: pytest.Monke
 @pytest.mark.parametrize(("args", "message"), [
     (["animate", "--frames", "0"], "frames must be an integer from 1 to 100000, got 0"),
     (["animate", "--frames", "-3"], "frames must be an integer from 1 to 100000, got -3"),
-    (["animate", "--fps", "0"], "fps must be a number in (0, 100], got 0.0"),
-    (["animate", "--fps", "240"], "fps must be a number in (0, 100], got 240.0"),
+    (["animate", "--fps", "0"], "fps must be a number from 0.001 to 100, got 0.0"),
+    (["animate", "--fps", "1e-310"], "fps must be a number from 0.001 to 100, got 1e-310"),
+    (["animate", "--fps", "240"], "fps must be a number from 0.001 to 100, got 240.0"),
     (["animate", "-o", "x.bmp"], "unknown extension '.bmp'; valid: .gif, .png, .webp, .mp4"),
     (["animate", "--jobs", "0", "-o", "x.gif"], "jobs must be an integer of at least 1"),
     (["animate", "--to", "sereen", "-o", "x.gif"], "did you mean 'serene'"),

@@ -71,3 +71,29 @@ def test_a_scene_with_control_characters_in_its_mood_round_trips() -> None:
     odd = replace(mood, description='line one\nline "two"\t\x00\x1b[31m\x7f', source="\\\\x")
     scene = replace(wiktoria.paint("serene", size=(8, 8), seed=1).scene, mood=odd)
     assert Scene.from_toml(scene.to_toml()) == scene
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["[", "{", "]", "}", "'[", "\"{\"", "# [[\n", "a", " = ", "\n"]),
+                max_size=60))
+def test_depth_check_is_an_upper_bound_of_what_tomllib_recurses(parts: list[str]) -> None:
+    """Whatever the text, the check either passes or raises its one-line ValueError."""
+    from wiktoria.common.toml import check_toml_text
+
+    text = "".join(parts)
+    try:
+        check_toml_text(text, "t", 10_000, 3)
+    except ValueError as exc:
+        assert str(exc) == "t: arrays and tables nest deeper than 3 levels"
+
+
+def test_depth_counts_inline_tables_and_arrays_not_strings() -> None:
+    from wiktoria.common.toml import check_toml_text
+
+    check_toml_text("a = '[[[[[[[['\nb = \"{{{{{{\"\n# [[[[[[\nc = [[1]]", "t", 1000, 2)
+    with pytest.raises(ValueError, match="nest deeper than 2"):
+        check_toml_text("a = [{b = [1]}]", "t", 1000, 2)
+    with pytest.raises(ValueError, match="nest deeper than 2"):
+        check_toml_text("]]]]\na = [[[1]]]", "t", 1000, 2)  # stray closers hide nothing
+    with pytest.raises(TypeError, match="t: expected TOML text, got bytes"):
+        check_toml_text(b"a = 1", "t", 1000, 2)

@@ -91,8 +91,9 @@ def test_repr_html_embeds_the_loop_and_caps_its_size(monkeypatch: pytest.MonkeyP
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"frames": 0}, "frames must be an integer from 1 to 100000, got 0"),
-    ({"fps": 0}, r"fps must be a number in \(0, 100\], got 0"),
-    ({"fps": 101}, r"fps must be a number in \(0, 100\], got 101"),
+    ({"fps": 0}, r"fps must be a number from 0.001 to 100, got 0"),
+    ({"fps": 1e-310}, r"fps must be a number from 0.001 to 100, got 1e-310"),
+    ({"fps": 101}, r"fps must be a number from 0.001 to 100, got 101"),
     ({"fps": float("nan")}, "fps must be a number"),
     ({"to": "nope"}, "nope"),
 ])

@@ -278,6 +278,10 @@ _CANVAS = "[canvas]\nwidth=1\nheight=1\nseed=0\n"
      "loop.layers must hold 0 layers"),
 ])
 def test_scene_file_errors_are_one_line_and_name_the_key(text: str, message: str) -> None:
+    _assert_one_line(text, message)
+
+
+def _assert_one_line(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message) as info:
         Scene.from_toml(text, origin="s.toml")
     assert "\n" not in str(info.value)
@@ -310,3 +314,23 @@ def test_frame_state_moves_mood_and_layers() -> None:
             a, b, c = getattr(now, name), getattr(start, name), getattr(end, name)
             stays = name in ("speed", "life") or isinstance(b, int)
             assert a == (b if stays else pytest.approx(c)), (now.type, name)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a = " + "[" * 50_000 + "]" * 50_000, "arrays and tables nest deeper than 16 levels"),
+    ("a = " + "{b = " * 40 + "1" + "}" * 40, "arrays and tables nest deeper than 16 levels"),
+    ("# " + "x" * 2**20, "1048578 bytes is too large for this file; at most 1048576 bytes"),
+    ("style='flow'\nmood='serene'\n" + "[[layers]]\ntype='wash'\n" * 300 + _CANVAS,
+     "a scene holds at most 256 layers, got 300"),
+    ("mood='serene'\nstyle='flow'\nlayers=[]\n" + _CANVAS + "[loop]\nframes=2\nfps=1e-310\n",
+     "loop.fps must be a number from 0.001 to 100, got 1e-310"),
+])
+def test_costly_scene_files_are_refused_quickly(text: str, message: str) -> None:
+    _assert_one_line(text, message)
+
+
+def test_a_scene_of_many_layers_is_refused_without_quadratic_work() -> None:
+    with pytest.raises(ValueError, match="a scene holds at most 256 layers, got 200000"):
+        Scene(Canvas(4, 4, 0), "serene", "flow", (WashLayer(),) * 200_000)
+    scene = Scene(Canvas(4, 4, 0), "serene", "flow", (WashLayer(),) * 256)
+    assert len(scene.override_keys()) == 256 * len(WashLayer.params())

@@ -43,6 +43,15 @@ _SHORT = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': 
           "\\": "\\\\"}
 _ESCAPE_RE = re.compile(r'[\x00-\x1f\x7f"\\]')
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_STRINGS_AND_COMMENTS_RE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # multi-line basic strings
+    r"|'''.*?'''"  # multi-line literal strings
+    r'|"(?:[^"\\\n]|\\.)*"'  # basic strings
+    r"|'[^'\n]*'"  # literal strings
+    r"|#[^\n]*",  # comments
+    re.S,
+)
+_NOT_BRACKET_RE = re.compile(r"[^\[\]{}]")
 _BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -148,3 +157,43 @@ class TomlWriter:
 def _one_line(text: str) -> str:
     """Comment text on one line: control characters become spaces, runs of spaces one."""
     return " ".join(_CONTROL_RE.sub(" ", text).split())
+
+
+def check_toml_text(text: Any, origin: str, max_bytes: int, max_depth: int) -> None:
+    """Refuse, in one line, a TOML text that is not text, too large, or nested too deep.
+
+    Run before :func:`tomllib.loads`: it bounds the parser's time and memory, and its
+    recursion (50,000 nested arrays raise ``RecursionError`` inside ``tomllib``). Depth counts
+    ``[`` and ``{`` outside strings and comments.
+
+    Raises
+    ------
+    TypeError
+        ``text`` is not a string.
+    ValueError
+        Over ``max_bytes`` (as UTF-8) or nested deeper than ``max_depth``.
+
+    Examples
+    --------
+    >>> check_toml_text("a = [[1], {b = '[[['}]  # [[[", "s.toml", 100, 2)
+    >>> check_toml_text("a = [[[1]]]", "s.toml", 100, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: s.toml: arrays and tables nest deeper than 2 levels
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"{origin}: expected TOML text, got {type(text).__name__}")
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise ValueError(f"{origin}: {size} bytes is too large for this file; at most "
+                         f"{max_bytes} bytes are read")
+    brackets = _NOT_BRACKET_RE.sub("", _STRINGS_AND_COMMENTS_RE.sub("", text))
+    if len(brackets) <= max_depth:
+        return
+    codes = np.frombuffer(brackets.encode("ascii"), np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    walk = np.cumsum(steps)
+    # Depth never goes below zero (a stray closer does not hide nesting after it).
+    depth = walk - np.minimum(np.minimum.accumulate(walk), 0)
+    if int(depth.max()) > max_depth:
+        raise ValueError(f"{origin}: arrays and tables nest deeper than {max_depth} levels")

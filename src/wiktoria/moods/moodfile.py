@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from wiktoria.colour.ramp import HUE_PATHS, SHAPES, SPACES, Palette, Stop, warn_if_failing
-from wiktoria.common.toml import TomlWriter, toml_value
+from wiktoria.common.toml import TomlWriter, check_toml_text, toml_value
 from wiktoria.moods.mood import (
     _MISSING,
     LEGACY_MOTION_KEYS,
@@ -54,7 +54,13 @@ from wiktoria.moods.mood import (
     _check_name,
 )
 
-__all__ = ["dump_mood", "load_mood", "mood_from_dict", "parse_mood", "write_mood"]
+__all__ = ["MAX_DEPTH", "MAX_TEXT", "dump_mood", "load_mood", "mood_from_dict", "parse_mood",
+           "write_mood"]
+
+#: Largest mood text read, in bytes (a mood file is about 2 KB; 1024 stops fit easily).
+MAX_TEXT = 2**20
+#: Deepest nesting of arrays and tables in a mood text (a mood file needs 3).
+MAX_DEPTH = 16
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,6 +310,10 @@ def parse_mood(text: str, origin: str = "<mood text>", *, path: Path | None = No
         One line naming ``origin``, the key and the value.
     """
     try:
+        check_toml_text(text, origin, MAX_TEXT, MAX_DEPTH)
+    except (TypeError, ValueError) as exc:
+        raise MoodFileError(origin, None, None, str(exc).removeprefix(f"{origin}: ")) from None
+    try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _toml_error(origin, text, exc) from None
@@ -362,9 +372,13 @@ def load_mood(path: str | os.PathLike[str], *, check: bool = True) -> Mood:
     """
     p = Path(path)
     if not p.is_file():
-        raise FileNotFoundError(f"mood file {str(p)!r} does not exist")
+        raise FileNotFoundError(f"mood file {str(p)!r} does not exist or is not a file")
+    with p.open("rb") as fh:  # a bounded read: a huge file is refused, not read whole
+        data = fh.read(MAX_TEXT + 1)
+    if len(data) > MAX_TEXT:
+        raise MoodFileError(str(p), None, None, f"larger than {MAX_TEXT} bytes: not a mood file")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MoodFileError(str(p), None, None, f"not UTF-8 text ({exc.reason})") from None
     return parse_mood(text, str(p), path=p, check=check)

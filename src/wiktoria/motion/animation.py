@@ -189,7 +189,7 @@ def animate(
     frames : int
         Frames in the loop, 1 to 100,000.
     fps : float
-        Frames per second, in (0, 100].
+        Frames per second, from 0.001 to 100.
     to : str or Mood, optional
         Move palette and motion from ``mood`` to this mood across the loop.
     pingpong : bool

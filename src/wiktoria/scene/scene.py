@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -27,16 +28,26 @@ from typing import Any
 import numpy as np
 
 from wiktoria.common import validate
-from wiktoria.common.toml import TomlWriter
+from wiktoria.common.toml import TomlWriter, check_toml_text
 from wiktoria.moods.mood import Mood, MoodFileError
 from wiktoria.moods.moodfile import mood_from_dict, write_mood
 from wiktoria.scene.layer import Layer, UnknownLayerError, layer_from_dict
 
-__all__ = ["MAX_FPS", "MAX_FRAMES", "MAX_SIDE", "Canvas", "Loop", "Scene", "check_size"]
+__all__ = ["MAX_FPS", "MAX_FRAMES", "MAX_LAYERS", "MAX_SIDE", "MAX_TEXT", "MIN_FPS", "Canvas",
+           "Loop", "Scene", "check_size"]
 
 MAX_SIDE = 16384
 MAX_FRAMES = 100_000
 MAX_FPS = 100.0
+#: Slowest frame rate: one frame in 1000 s. Slower loops last so long that the whole number of
+#: noise cells a layer travels per loop overflows.
+MIN_FPS = 0.001
+#: Most layers in a scene.
+MAX_LAYERS = 256
+#: Largest scene text read, in bytes (a scene with its mood is about 10 KB).
+MAX_TEXT = 2**20
+#: Deepest nesting of arrays and tables in a scene or mood text (a scene needs 3).
+MAX_DEPTH = 16
 
 
 def check_size(size: Any) -> tuple[int, int]:
@@ -140,8 +151,7 @@ class Loop:
     def __post_init__(self) -> None:
         f = validate.integer(self.frames, "frames", 1, MAX_FRAMES)
         object.__setattr__(self, "frames", f)
-        object.__setattr__(self, "fps", validate.number(self.fps, "fps", 0.0, MAX_FPS,
-                                                        lo_open=True))
+        object.__setattr__(self, "fps", validate.number(self.fps, "fps", MIN_FPS, MAX_FPS))
         object.__setattr__(self, "frame", validate.integer(self.frame, "frame", 0, f - 1))
         object.__setattr__(self, "pingpong", validate.boolean(self.pingpong, "pingpong"))
         to = self.to
@@ -224,6 +234,8 @@ class Scene:
         if not isinstance(self.style, str) or not self.style:
             raise TypeError(f"style must be a style name, got {self.style!r}")
         layers = tuple(self.layers)
+        if len(layers) > MAX_LAYERS:
+            raise ValueError(f"a scene holds at most {MAX_LAYERS} layers, got {len(layers)}")
         for layer in layers:
             if not isinstance(layer, Layer):
                 raise TypeError(f"layers must be wiktoria.Layer specs, got {layer!r}")
@@ -277,12 +289,13 @@ class Scene:
     def _addresses(self) -> list[tuple[str, int]]:
         """``(prefix, position)`` per layer: ``"sky"`` or ``"strokes[1]"`` when repeated."""
         types = [layer.type for layer in self.layers]
+        total = Counter(types)
         seen: dict[str, int] = {}
         out = []
         for pos, kind in enumerate(types):
             k = seen.get(kind, 0)
             seen[kind] = k + 1
-            out.append((kind if types.count(kind) == 1 else f"{kind}[{k}]", pos))
+            out.append((kind if total[kind] == 1 else f"{kind}[{k}]", pos))
         return out
 
     def override_keys(self) -> list[str]:
@@ -413,6 +426,7 @@ class Scene:
         ValueError
             Malformed TOML or a bad key or value, in one line naming ``origin`` and the key.
         """
+        check_toml_text(text, origin, MAX_TEXT, MAX_DEPTH)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
