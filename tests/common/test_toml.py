@@ -81,10 +81,12 @@ def test_depth_check_is_an_upper_bound_of_what_tomllib_recurses(parts: list[str]
     from wiktoria.common.toml import check_toml_text
 
     text = "".join(parts)
+    message = None
     try:
         check_toml_text(text, "t", 10_000, 3)
     except ValueError as exc:
-        assert str(exc) == "t: arrays and tables nest deeper than 3 levels"
+        message = str(exc)
+    assert message in (None, "t: arrays and tables nest deeper than 3 levels")
 
 
 def test_depth_counts_inline_tables_and_arrays_not_strings() -> None:
