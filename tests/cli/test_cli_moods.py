@@ -97,12 +97,15 @@ def test_moods_marks_user_moods_and_shows_shadowing(user_folder: Path) -> None:
     assert "shadows the shipped mood 'serene'" in result.stderr
 
 
-def test_moods_reports_a_broken_user_file_in_one_line(user_folder: Path) -> None:
+def test_moods_skips_a_broken_user_file_with_one_warning(user_folder: Path) -> None:
     user_folder.mkdir()
     broken = user_folder / "broken.toml"
     broken.write_text('name = "broken"\n[affect]\nvalence = 0\narousal = 9\n', encoding="utf-8")
-    assert_one_line_error(run("moods"),
-                          f"{broken}: affect.arousal = 9: out of range, must be from -1 to 1")
+    result = run("moods")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"Warning: skipped {broken}: affect.arousal = 9: out of range, must be from -1 to 1"]
+    assert "serene" in result.stdout and "broken" not in result.stdout
 
 
 def test_moods_warns_about_a_failing_user_palette(user_folder: Path) -> None:
@@ -211,7 +214,8 @@ def test_palette_import_writes_to_the_user_folder(user_folder: Path) -> None:
     assert target.exists()
     assert "sea" in run("moods").stdout
     again = run("palette", "import", URL, "--name", "sea")
-    assert_one_line_error(again, f"mood file '{target}' already exists")
+    assert_one_line_error(again, f"mood name 'sea' is taken by your mood file '{target}'; "
+                                 "choose another name (or overwrite it)")
     assert run("palette", "import", URL, "--name", "sea", "--force").exit_code == 0
 
 

@@ -20,22 +20,24 @@ from PIL.GimpPaletteFile import GimpPaletteFile
 import wiktoria
 from wiktoria.cli.palette import mood_table  # the terminal table is the CLI's
 from wiktoria.colour.ramp import Palette, PaletteWarning
-from wiktoria.moods.mood import MOTION_FIELDS, Mood, MoodFileError, Motion
+from wiktoria.moods.mood import MOTION_FIELDS, Mood, MoodFileError, MoodFileWarning, Motion
 from wiktoria.moods.moodfile import load_mood, parse_mood
+from wiktoria.moods.palettes import (
+    arousal_cue,
+    estimate_affect,
+    export_palette,
+    import_palette,
+    save_palette_png,
+)
 from wiktoria.moods.registry import (
     MoodShadowWarning,
     UnknownMoodError,
     all_moods,
-    arousal_cue,
     blend,
-    estimate_affect,
-    export_palette,
-    import_palette,
     mood,
     mood_at,
     moods,
     resolve_mood,
-    save_palette_png,
 )
 from wiktoria.moods.userdirs import shipped_palette_dir, user_config_dir, user_palette_dirs
 
@@ -557,16 +559,54 @@ def test_user_mood_shadows_shipped_one_with_a_warning(user_folder: Path) -> None
                       r"the shipped mood 'serene'"):
         found = mood("serene")
     assert found.path == user_folder / "serene.toml"
-    with pytest.warns(MoodShadowWarning), pytest.raises(UnknownMoodError):
-        mood("calm")  # the shipped serene's aliases went with it
+    with pytest.raises(UnknownMoodError):
+        mood("calm")  # the shipped serene's aliases went with it (warned once per process)
 
 
-def test_user_alias_shadows_shipped_mood(user_folder: Path) -> None:
+def test_a_user_alias_never_hides_a_shipped_mood(user_folder: Path) -> None:
     write(user_folder, "dusk.toml", GOOD.replace('["gloaming"]', '["rage"]'))
-    with pytest.warns(MoodShadowWarning,
-                      match="user mood 'dusk' .* shadows the shipped mood 'seething'"):
+    with pytest.warns(MoodShadowWarning, match=r"skipped user mood 'dusk' \(.*dusk\.toml\): its "
+                      r"alias 'rage' belongs to the mood 'seething'; rename it"):
         names = moods()
-    assert "seething" not in names and "dusk" in names
+    assert "seething" in names and "dusk" not in names
+    assert mood("rage").name == "seething"
+
+
+def test_a_user_mood_named_like_a_shipped_alias_never_hides_it(user_folder: Path) -> None:
+    """The issue's case: a palette named ``calm`` made ``serene`` disappear."""
+    write(user_folder, "calm.toml", GOOD.replace('name = "dusk"', 'name = "calm"'))
+    with pytest.warns(MoodShadowWarning, match="its name 'calm' belongs to the mood 'serene'"):
+        names = moods()
+    assert "serene" in names and mood("calm").name == "serene"
+    assert moods() == names  # warned once per process, not at every lookup
+
+
+def test_import_refuses_names_and_aliases_other_moods_have(user_folder: Path) -> None:
+    url = "https://coolors.co/03045e-0077b6-48cae4"
+    with pytest.raises(ValueError, match=r"mood name 'calm' is already an alias of 'serene'; "
+                                         r"choose another name$"):
+        import_palette(url, "calm")
+    with pytest.raises(ValueError, match=r"mood name 'serene' is a shipped mood's; choose "
+                                         r"another name$"):
+        import_palette(url, "serene", overwrite=True)
+    import_palette(url, "sea")
+    with pytest.raises(ValueError, match=r"'sea' is taken by your mood file .*sea\.toml'; choose "
+                                         r"another name \(or overwrite it\)"):
+        import_palette(url, "sea")
+    assert import_palette(url, "sea", overwrite=True).name == "sea"
+    assert not list(user_folder.glob("calm*")) and not list(user_folder.glob("serene*"))
+
+
+def test_remove_a_user_palette_but_never_a_shipped_one(user_folder: Path) -> None:
+    from wiktoria.moods import remove_palette
+
+    import_palette("https://coolors.co/03045e-0077b6-48cae4", "sea")
+    assert remove_palette("sea") == user_folder / "sea.toml"
+    assert "sea" not in moods() and not (user_folder / "sea.toml").exists()
+    with pytest.raises(ValueError, match=r"'serene' is a shipped mood; only your own palettes "):
+        remove_palette("calm")
+    with pytest.raises(UnknownMoodError):
+        remove_palette("sea")
 
 
 def test_env_folder_shadows_config_folder(tmp_path: Path, user_folder: Path,
@@ -587,16 +627,16 @@ def test_shipped_folder_as_user_folder_is_not_a_duplicate(monkeypatch: pytest.Mo
 def test_duplicate_names_in_one_folder(user_folder: Path) -> None:
     write(user_folder, "a.toml", GOOD)
     write(user_folder, "b.toml", GOOD.replace('["gloaming"]', "[]"))
-    with pytest.raises(MoodFileError, match=r"b\.toml: name = 'dusk': duplicate: mood 'dusk' in "
-                       r".*a\.toml has it"):
-        moods()
+    with pytest.warns(MoodFileWarning, match=r"skipped .*b\.toml: name = 'dusk': duplicate: "
+                      r"mood 'dusk' in .*a\.toml has it"):
+        assert mood("dusk").path == user_folder / "a.toml"
 
 
 def test_duplicate_alias_in_one_folder(user_folder: Path) -> None:
     write(user_folder, "a.toml", GOOD)
     write(user_folder, "b.toml", GOOD.replace('name = "dusk"', 'name = "other"'))
-    with pytest.raises(MoodFileError, match=r"b\.toml: aliases\[0\] = 'gloaming': duplicate"):
-        moods()
+    with pytest.warns(MoodFileWarning, match=r"b\.toml: aliases\[0\] = 'gloaming': duplicate"):
+        assert "other" not in moods()
 
 
 def test_failing_user_palette_warns_but_loads(user_folder: Path) -> None:
@@ -607,10 +647,40 @@ def test_failing_user_palette_warns_but_loads(user_folder: Path) -> None:
         assert mood("flat").name == "flat"
 
 
-def test_malformed_user_file_is_an_error(user_folder: Path) -> None:
+def test_a_malformed_user_file_is_skipped_with_one_warning(user_folder: Path) -> None:
     write(user_folder, "broken.toml", GOOD.replace("arousal = 0.1", "arousal = 9"))
-    with pytest.raises(MoodFileError, match=r"broken\.toml: affect\.arousal = 9: out of range"):
-        moods()
+    write(user_folder, "dusk.toml", GOOD)
+    with pytest.warns(MoodFileWarning, match=r"skipped .*broken\.toml: affect\.arousal = 9: out "
+                      r"of range") as caught:
+        names = moods()
+    assert len(caught) == 1
+    assert "broken" not in names and "dusk" in names and len(names) == len(SHIPPED) + 1
+    assert moods() == names  # no second warning in this process (filterwarnings=error)
+
+
+@pytest.mark.parametrize("kind", ["folder", "loop", "dangling", "not-utf8", "huge", "fifo"])
+def test_unreadable_user_entries_are_skipped(user_folder: Path, kind: str) -> None:
+    path = user_folder / "odd.toml"
+    user_folder.mkdir(parents=True, exist_ok=True)
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "loop":
+        path.symlink_to(user_folder / "odd2.toml")
+        (user_folder / "odd2.toml").symlink_to(path)
+    elif kind == "dangling":
+        path.symlink_to(user_folder / "nowhere.toml")
+    elif kind == "not-utf8":
+        path.write_bytes(b'name = "odd\xff"\n')
+    elif kind == "huge":
+        with path.open("wb") as fh:
+            fh.truncate(2**31)  # sparse: a bounded read refuses it without reading it
+    else:
+        os.mkfifo(path)
+    with pytest.warns(MoodFileWarning, match=r"skipped .*odd"):
+        names = moods()
+    assert {n for n in wiktoria.moods() if n in {m.name for m in SHIPPED}} == {
+        m.name for m in SHIPPED}
+    assert "odd" not in names
 
 
 # --------------------------------------------------------------------------------------------
@@ -764,7 +834,8 @@ def test_moods_module_is_importable_despite_the_function_name() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["colour", "colour.ramp", "colour.formats", "moods.mood", "moods.moodfile", "moods.registry",
+    ["colour", "colour.ramp", "colour.formats", "moods.mood", "moods.moodfile", "moods.palettes",
+     "moods.registry",
      "moods.userdirs"],
 )
 def test_docstring_examples_hold(name: str) -> None:
@@ -772,3 +843,11 @@ def test_docstring_examples_hold(name: str) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_a_palette_file_with_a_non_utf8_name_imports(user_folder: Path, tmp_path: Path) -> None:
+    odd = os.fsdecode(bytes(tmp_path) + b"/d\xffsk.gpl")  # undecodable: a surrogate escape
+    Path(odd).write_bytes((REPO / "examples" / "dusk.gpl").read_bytes())
+    m = import_palette(odd, "dusky")
+    assert m.name == "dusky" and "d\ufffdsk.gpl" in m.description
+    assert mood("dusky") == m

@@ -101,7 +101,7 @@ def palette_show_cmd(name: str | None, mood_opt: str | None, output: str, width:
       wiktoria palette show seething -o ramp.png
       wiktoria palette show --mood 0.3,-0.5 -o between.png
     """
-    from wiktoria.moods.registry import save_palette_png
+    from wiktoria.moods.palettes import save_palette_png
 
     path = save_palette_png(one_mood(name, mood_opt), output, width=width)
     click.echo(f"wrote {path}")
@@ -125,7 +125,7 @@ def palette_export_cmd(name: str | None, mood_opt: str | None, fmt: str, output:
       wiktoria palette export serene --format css
       wiktoria palette export seething --format gpl -o seething.gpl
     """
-    from wiktoria.moods.registry import export_palette
+    from wiktoria.moods.palettes import export_palette
 
     text = export_palette(one_mood(name, mood_opt), fmt, output=output, samples=samples)
     if output is None:
@@ -145,6 +145,7 @@ def palette_import_cmd(source: str, name: str, force: bool, keep_order: bool) ->
     """Turn a .gpl or .hex file or a coolors URL into a mood file in your palette folder.
 
     The folder is $WIKTORIA_PALETTES, else your config folder (e.g. ~/.config/wiktoria/palettes).
+    A name or alias another mood already has is refused (--force replaces your own file only).
     Valence and arousal are estimated from the colours; edit the file to taste.
 
     \b
@@ -152,8 +153,23 @@ def palette_import_cmd(source: str, name: str, force: bool, keep_order: bool) ->
       wiktoria palette import https://coolors.co/264653-2a9d8f-e9c46a --name sea
       wiktoria palette import sunset.gpl --name sunset
     """
-    from wiktoria.moods.registry import import_palette
+    from wiktoria.moods.palettes import import_palette
 
     new = import_palette(source, name, overwrite=force, sort=not keep_order)
     click.echo(f"wrote {new.path} (valence {new.valence:+.2f}, arousal {new.arousal:+.2f}, "
                "estimated from the colours)")
+
+
+@palette_group.command("remove")
+@click.argument("name", metavar="MOOD", shell_complete=complete_mood)
+@reports
+def palette_remove_cmd(name: str) -> None:
+    """Delete one of your own palettes (its mood file); shipped moods stay.
+
+    \b
+    Examples:
+      wiktoria palette remove sea
+    """
+    from wiktoria.moods.palettes import remove_palette
+
+    click.echo(f"removed {remove_palette(name)}")

@@ -12,23 +12,26 @@ import this package's other names with ``from wiktoria.moods import ...``.
 
 from wiktoria.moods.mood import Mood, MoodFileError, MoodFileWarning, Motion
 from wiktoria.moods.moodfile import load_mood, mood_from_dict, parse_mood
+from wiktoria.moods.palettes import (
+    estimate_affect,
+    export_palette,
+    import_palette,
+    remove_palette,
+    save_palette_png,
+)
 from wiktoria.moods.registry import (
     MOOD_SIGMA,
     MoodShadowWarning,
     UnknownMoodError,
     all_moods,
     blend,
-    estimate_affect,
-    export_palette,
-    import_palette,
     mood,
     mood_at,
     moods,
     resolve_mood,
-    save_palette_png,
 )
 
 __all__ = ["MOOD_SIGMA", "Mood", "MoodFileError", "MoodFileWarning", "MoodShadowWarning",
            "Motion", "UnknownMoodError", "all_moods", "blend", "estimate_affect", "export_palette",
            "import_palette", "load_mood", "mood", "mood_at", "mood_from_dict", "moods",
-           "parse_mood", "resolve_mood", "save_palette_png"]
+           "parse_mood", "remove_palette", "resolve_mood", "save_palette_png"]

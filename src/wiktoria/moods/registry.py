@@ -11,6 +11,7 @@ this module's other names with ``from wiktoria.moods.registry import ...``.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import os
 import re
 import warnings
@@ -19,17 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from wiktoria.colour.formats import (
-    EXPORT_FORMATS,
-    read_palette_source,
-    to_css,
-    to_gpl,
-    to_hex,
-)
-from wiktoria.colour.ramp import Palette, mix, ramp_image
+from wiktoria.colour.ramp import mix
 from wiktoria.common import validate
-from wiktoria.common.atomicio import atomic_path, atomic_write_text, check_output_dir
-from wiktoria.moods.mood import Mood, MoodFileError, Motion
+from wiktoria.moods.mood import Mood, MoodFileError, MoodFileWarning, Motion
 from wiktoria.moods.moodfile import load_mood
 from wiktoria.moods.userdirs import shipped_palette_dir, user_palette_dirs
 
@@ -39,14 +32,10 @@ __all__ = [
     "UnknownMoodError",
     "all_moods",
     "blend",
-    "estimate_affect",
-    "export_palette",
-    "import_palette",
     "mood",
     "mood_at",
     "moods",
     "resolve_mood",
-    "save_palette_png",
 ]
 
 MOOD_SIGMA: float = 0.18
@@ -85,21 +74,54 @@ def _load_cached(path: Path) -> Mood:
     return found
 
 
-def _scan(folder: Path) -> list[Mood]:
-    """The moods in one folder, checking names and aliases are unique within it."""
-    if not folder.is_dir():
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str, category: type[Warning]) -> None:
+    """Warn about a user's mood file once per process, and only in the main process: the
+    render workers (child processes) build the registry again and must stay quiet."""
+    if message in _WARNED or multiprocessing.parent_process() is not None:
+        return
+    _WARNED.add(message)
+    warnings.warn(category(message), stacklevel=4)
+
+
+def _scan(folder: Path, strict: bool) -> list[Mood]:
+    """The moods in one folder, in file-name order.
+
+    ``strict`` (the shipped folder): any problem is an error. Otherwise (a user's folder), a
+    file that cannot be read (malformed, not UTF-8, not a regular file, a symlink loop) or that
+    repeats a name or alias already in the folder is skipped with one warning.
+    """
+    try:
+        if not folder.is_dir():
+            return []
+        paths = sorted(folder.glob("*.toml"))
+    except OSError as exc:
+        if strict:
+            raise
+        _warn_once(f"palette folder {str(folder)!r} cannot be read: {exc}", MoodFileWarning)
         return []
     found: list[Mood] = []
     owner: dict[str, Mood] = {}
-    for path in sorted(folder.glob("*.toml")):
-        m = _load_cached(path.resolve())
-        for i, key in enumerate(m.keys):
-            if key in owner:
-                other = owner[key]
-                field = "name" if i == 0 else f"aliases[{i - 1}]"
-                raise MoodFileError(
-                    str(path), field, key, f"duplicate: mood {other.name!r} in {other.path} has it"
-                )
+    for path in paths:
+        try:
+            if not path.is_file():
+                raise MoodFileError(str(path), None, None, "not a regular file")
+            m = _load_cached(path.resolve())
+            for i, key in enumerate(m.keys):
+                if key in owner:
+                    other = owner[key]
+                    field = "name" if i == 0 else f"aliases[{i - 1}]"
+                    raise MoodFileError(str(path), field, key,
+                                        f"duplicate: mood {other.name!r} in {other.path} has it")
+        except (MoodFileError, OSError, RuntimeError) as exc:  # RuntimeError: symlink loops
+            if strict:
+                raise
+            _warn_once(f"skipped {exc}" if isinstance(exc, MoodFileError)
+                       else f"skipped {str(path)!r}: {exc}", MoodFileWarning)
+            continue
+        for key in m.keys:
             owner[key] = m
         found.append(m)
     return found
@@ -112,23 +134,30 @@ def _registry() -> _Registry:
     layers = [shipped_palette_dir(), *reversed(user_palette_dirs())]  # lowest priority first
     seen_dirs: set[Path] = set()
     for layer, folder in enumerate(layers):
-        resolved = folder.resolve()
+        try:
+            resolved = folder.resolve()
+        except (OSError, RuntimeError):
+            continue
         if resolved in seen_dirs:
             continue
         seen_dirs.add(resolved)
-        for m in _scan(folder):
-            shadowed = {id(by_key[k]): by_key[k] for k in m.keys if k in by_key}
-            for old in shadowed.values():
-                kind = "shipped" if layer_of[id(old)] == 0 else "user"
-                warnings.warn(
-                    MoodShadowWarning(
-                        f"user mood {m.name!r} ({m.path}) shadows the {kind} mood "
-                        f"{old.name!r} ({old.path})"
-                    ),
-                    stacklevel=3,
-                )
-                order.remove(old)
-                for k in old.keys:
+        for m in _scan(folder, strict=layer == 0):
+            same = by_key.get(m.name)
+            if same is not None and same.name != m.name:
+                same = None  # the name is another mood's alias: a clash, not a shadow
+            clash = next((k for k in m.keys if k in by_key and by_key[k] is not same), None)
+            if clash is not None:
+                other = by_key[clash]
+                what = "name" if clash == m.name else "alias"
+                _warn_once(f"skipped user mood {m.name!r} ({m.path}): its {what} {clash!r} "
+                           f"belongs to the mood {other.name!r}; rename it", MoodShadowWarning)
+                continue
+            if same is not None:
+                kind = "shipped" if layer_of[id(same)] == 0 else "user"
+                _warn_once(f"user mood {m.name!r} ({m.path}) shadows the {kind} mood "
+                           f"{same.name!r} ({same.path})", MoodShadowWarning)
+                order.remove(same)
+                for k in same.keys:
                     by_key.pop(k, None)
             order.append(m)
             layer_of[id(m)] = layer
@@ -324,181 +353,3 @@ def blend(a: str | Mood, b: str | Mood, t: float) -> Mood:
         source=f"blend of {ma.name} ({ma.valence:+.2f}, {ma.arousal:+.2f}) and "
         f"{mb.name} ({mb.valence:+.2f}, {mb.arousal:+.2f}) at t = {tt:g}",
     )
-
-
-# --------------------------------------------------------------------------------------------
-# users' own palettes
-
-
-def arousal_cue(palette: Palette) -> float:
-    """Colour cue for arousal: mean OKLab chroma + (L max − L min) over the lookup table.
-
-    Saturation and contrast are the arousal correlates that replicate across studies
-    (Valdez & Mehrabian 1994; Wilms & Oberfeld 2018).
-    """
-    lab = palette.oklab_lut.astype(np.float64)
-    chroma = np.hypot(lab[:, 1], lab[:, 2])
-    return float(chroma.mean() + lab[:, 0].max() - lab[:, 0].min())
-
-
-def estimate_affect(palette: Palette) -> tuple[float, float]:
-    """Estimate ``(valence, arousal)`` from a palette's colours.
-
-    Valence from mean OKLab lightness, arousal from :func:`arousal_cue` (the research note's
-    correlates, §1.5), each by a straight line fitted to the shipped moods and clipped to
-    ``[-1, 1]``. An estimate for importing palettes, not a measurement.
-    """
-    lab = palette.oklab_lut.astype(np.float64)
-    valence = _VALENCE_FIT[0] + _VALENCE_FIT[1] * float(lab[:, 0].mean())
-    arousal = _AROUSAL_FIT[0] + _AROUSAL_FIT[1] * arousal_cue(palette)
-    return (round(min(max(valence, -1.0), 1.0), 2), round(min(max(arousal, -1.0), 1.0), 2))
-
-
-# Least-squares lines over the 14 shipped moods (r = 0.77 for valence, 0.66 for arousal).
-_VALENCE_FIT = (-1.263, 2.380)
-_AROUSAL_FIT = (-0.883, 2.032)
-
-_SLUG_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-
-
-def import_palette(
-    source: str,
-    name: str,
-    *,
-    folder: str | os.PathLike[str] | None = None,
-    overwrite: bool = False,
-    sort: bool = True,
-) -> Mood:
-    """Turn a ``.gpl`` / ``.hex`` file or a coolors URL into a mood file in a user folder.
-
-    Parameters
-    ----------
-    source : str
-        Path of a ``.gpl`` or ``.hex`` file, or a coolors.co URL (read from the URL, not
-        fetched).
-    name : str
-        The new mood's name: lowercase letters, digits, ``-`` and ``_``; also the file name.
-    folder : path, optional
-        Where to write; default: the first user palette folder (``$WIKTORIA_PALETTES`` or the
-        platform's config folder), created if needed.
-    overwrite : bool
-        Replace an existing file of that name.
-    sort : bool
-        Order the colours dark to light (so the ramp's lightness is its structure); False keeps
-        the source's order.
-
-    Returns
-    -------
-    Mood
-        As written, with ``path`` set. Valence and arousal are estimated from the colours
-        (:func:`estimate_affect`) and marked as estimated in ``source``; motion follows from them.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     m = import_palette("https://coolors.co/03045e-0077b6-48cae4", "sea", folder=tmp)
-    ...     m.path.name
-    'sea.toml'
-    """
-    slug = name.strip().lower() if isinstance(name, str) else name
-    if not isinstance(slug, str) or not _SLUG_RE.match(slug):
-        raise ValueError(
-            f"mood name {name!r} is not usable as a file name: use lowercase letters, digits, "
-            "'-' and '_', starting with a letter"
-        )
-    imported = read_palette_source(source)
-    colors = list(imported.colors)
-    names = list(imported.names)
-    palette = Palette.from_colors(colors, names=names)
-    if sort:
-        light = [float(s.lab[0]) for s in palette.stops]
-        order = sorted(range(len(colors)), key=lambda i: light[i])
-        colors = [colors[i] for i in order]
-        names = [names[i] for i in order]
-        palette = Palette.from_colors(colors, names=names)
-    valence, arousal = estimate_affect(palette)
-    new = Mood(
-        name=slug,
-        valence=valence,
-        arousal=arousal,
-        palette=palette,
-        motion=Motion.for_affect(valence, arousal),
-        description=f"Imported from {imported.origin}",
-        source="estimated from the colours by wiktoria (valence from mean OKLab lightness, "
-        "arousal from mean chroma plus lightness range); edit to taste",
-    )
-    target_dir = Path(folder) if folder is not None else user_palette_dirs()[0]
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"{slug}.toml"
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"mood file {str(target)!r} already exists; choose another name")
-    check_output_dir(target)
-    new.save(target)
-    return load_mood(target)
-
-
-# --------------------------------------------------------------------------------------------
-# what the CLI shows
-
-
-def export_palette(
-    spec: str | Mood,
-    fmt: str,
-    *,
-    output: str | os.PathLike[str] | None = None,
-    samples: int | None = None,
-) -> str:
-    """A mood's palette as ``.gpl``, ``.hex`` or CSS text, written to ``output`` if given.
-
-    Parameters
-    ----------
-    spec : str or Mood
-        Anything :func:`resolve_mood` accepts.
-    fmt : {"gpl", "hex", "css"}
-    output : path, optional
-        Written atomically.
-    samples : int, optional
-        Export this many evenly spaced colours instead of the stops.
-
-    Examples
-    --------
-    >>> export_palette("serene", "css").startswith("linear-gradient(in oklab to right, #")
-    True
-    """
-    if fmt not in EXPORT_FORMATS:
-        choices = ", ".join(EXPORT_FORMATS)
-        raise ValueError(f"unknown palette format {fmt!r}; choose one of {choices}")
-    m = resolve_mood(spec)
-    if fmt == "gpl":
-        text = to_gpl(m.palette, m.name, samples)
-    elif fmt == "hex":
-        text = to_hex(m.palette, samples)
-    else:
-        text = to_css(m.palette, samples)
-    if output is not None:
-        atomic_write_text(output, text)
-    return text
-
-
-def save_palette_png(spec: str | Mood, output: str | os.PathLike[str], *, width: int = 512) -> Path:
-    """Write a mood's ramp above Kovesi's sine-ramp test image as a PNG (atomically).
-
-    The image is ``width`` wide: a 64-pixel ramp over a 256-pixel sine ramp
-    (:func:`wiktoria.colour.ramp.ramp_image`).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     save_palette_png("haunting", pathlib.Path(tmp) / "ramp.png").name
-    'ramp.png'
-    """
-    width = validate.integer(width, "width", 64, 8192)
-    from PIL import Image
-
-    m = resolve_mood(spec)
-    image = Image.fromarray(ramp_image(m.palette, width=width))
-    with atomic_path(output) as tmp:
-        image.save(tmp, format="PNG")
-    return Path(output)
