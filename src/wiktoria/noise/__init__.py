@@ -6,9 +6,10 @@ shape (H, 1) and a scalar time ``t``; the result has the broadcast shape.
 
 * Dtype: float32 by default, float64 with ``dtype=np.float64``. The lattice split always runs in
   float64, so coordinates far from the origin (|x| up to 1e6 and beyond) keep their detail.
-* Seeds: an int (any size or sign) or a :class:`numpy.random.Generator` (one integer is drawn
-  from it). The same seed gives the same values on every platform; different seeds give
-  uncorrelated fields. There is no global state.
+* Seeds: an int from 0 to 2**64 - 1, or a :class:`numpy.random.Generator` (one integer is
+  drawn from it). The same seed gives the same values on every platform; different seeds give
+  uncorrelated fields; other integers are a one-line ValueError (they are not wrapped around).
+  There is no global state.
 * Periods: ``period`` is an int (every axis), or one int or None per axis. The field is then
   exactly periodic along that axis, negative coordinates included: ``f(x + p) == f(x)`` up to
   float rounding. Perlin noise wraps its lattice. Simplex noise's skewed lattice cannot wrap, so
