@@ -319,6 +319,9 @@ class Scene:
         TypeError
             A value of the wrong type.
         """
+        if not isinstance(overrides, Mapping):
+            raise TypeError(f"overrides must be a mapping of 'layer.param' keys to values, got "
+                            f"{overrides!r}")
         layers = list(self.layers)
         addresses = dict(self._addresses())
         for raw_key, value in overrides.items():
