@@ -66,7 +66,13 @@ from wiktoria.motion.animation import Animation, FramePlan
 from wiktoria.render.compositor import check_memory
 from wiktoria.render.painting import build_scene
 from wiktoria.run.ahead import FramesAhead, write_loop
-from wiktoria.run.executors import check_executor, check_jobs, dispatch, process_pool
+from wiktoria.run.executors import (
+    check_executor,
+    check_jobs,
+    dispatch,
+    pool_workers,
+    process_pool,
+)
 from wiktoria.run.folders import (
     DEFAULT_PATTERN,
     frame_is_complete,
@@ -197,8 +203,11 @@ def render_frames(
         only sets how many frames are in flight (``2 * jobs``; default the executor's
         ``_max_workers``, or the total threads of a Dask cluster, else the CPU count).
     jobs : int, optional
-        Worker processes (default: the CPUs this process may use). ``1``, or only one frame to
-        write, renders in the calling process.
+        Worker processes (default: the CPUs this process may use, and no more renders at once
+        than fit in memory). ``jobs`` above the usable CPUs is capped to them (the report's
+        ``workers`` says how many ran); ``jobs`` renders at once that do not fit in memory
+        are a ValueError before anything starts. ``1``, or only one frame to write, renders
+        in the calling process.
     resume : bool
         Keep frames already in the folder that are complete and match (see Notes); render
         only the others. Without ``resume`` the selected frames are all rendered again.
@@ -267,7 +276,10 @@ def render_frames(
     if not isinstance(write_on_workers, bool):
         raise TypeError(f"write_on_workers must be True or False, got {write_on_workers!r}")
     check_progress(progress)
-    check_memory(*plan.scene.size)
+    if executor is None:
+        jobs = pool_workers(jobs, len(selection), plan.scene.size)
+    else:
+        check_memory(*plan.scene.size)
 
     path, exists = prepare_folder(out_dir)
     existing: dict[int, Path] = {}
@@ -459,7 +471,10 @@ def render_sweep(
     if not isinstance(contact_sheet, bool):
         raise TypeError(f"contact_sheet must be True or False, got {contact_sheet!r}")
     first, resolved = build_scene(mood, size, seed_list[0], style, over)
-    check_memory(*first.size)
+    if executor is None:
+        jobs = pool_workers(jobs, len(seed_list), first.size)
+    else:
+        check_memory(*first.size)
     label = mood_label(first.mood)
     stem = slug(label)
     names = {s: f"{stem}-{s}.png" for s in seed_list}
