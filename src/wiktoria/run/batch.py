@@ -78,6 +78,7 @@ from wiktoria.run.folders import (
     frame_is_complete,
     frame_names,
     make_folder,
+    max_frame_bytes,
     own_temps,
     png_text,
     prepare_folder,
@@ -100,6 +101,7 @@ __all__ = [
     "MAX_SEEDS",
     "FramesAhead",
     "FramesReport",
+    "MixedFolderError",
     "SharedFolderError",
     "SweepReport",
     "process_pool",
@@ -114,6 +116,27 @@ MAX_SEEDS = 10_000
 
 
 # ------------------------------------------------------------------------------------ reports
+
+
+class MixedFolderError(ValueError):
+    """The frames folder holds frames of another scene, and neither ``resume`` nor
+    ``overwrite`` was given (:func:`render_frames`).
+
+    Attributes
+    ----------
+    detail : str
+        What is in the way, without advice (the CLI adds its own, naming its flags).
+    """
+
+    ADVICE = ("resume=True keeps the complete frames of this animation and renders the others "
+              "over, overwrite=True renders over them; or choose another folder")
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"{detail}; {self.ADVICE}")
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.detail,)
 
 
 @dataclass(frozen=True)
@@ -178,6 +201,7 @@ def render_frames(
     executor: Executor | None = None,
     jobs: int | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     progress: Progress | None = None,
     write_on_workers: bool = False,
 ) -> FramesReport:
@@ -211,6 +235,11 @@ def render_frames(
     resume : bool
         Keep frames already in the folder that are complete and match (see Notes); render
         only the others. Without ``resume`` the selected frames are all rendered again.
+    overwrite : bool
+        Allow frames of another scene (or another frame's file) in the folder: the selected
+        ones are rendered over. Without ``resume`` or ``overwrite``, a frame file in the
+        folder must carry this animation's scene for its index (or be broken), so that a
+        run never leaves a folder that mixes two animations.
     progress : wiktoria.common.progress.Progress, optional
         ``progress.start(total)`` first (if it has ``start``) with the number of frames to
         render, then ``progress(1)`` after each frame is written (in the calling thread).
@@ -273,6 +302,11 @@ def render_frames(
     executor = check_executor(executor)
     if not isinstance(resume, bool):
         raise TypeError(f"resume must be True or False, got {resume!r}")
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
+    if resume and overwrite:
+        raise ValueError("resume keeps complete frames and overwrite renders them all again: "
+                         "choose one")
     if not isinstance(write_on_workers, bool):
         raise TypeError(f"write_on_workers must be True or False, got {write_on_workers!r}")
     check_progress(progress)
@@ -285,7 +319,10 @@ def render_frames(
     existing: dict[int, Path] = {}
     temps: list[tuple[str, Path]] = []
     if exists:
-        existing, temps = scan_frames_folder(path, names)
+        existing, temps, scenes = scan_frames_folder(path, names,
+                                                     max_frame_bytes(plan.scene.size))
+        if not (resume or overwrite):
+            _check_same_scene(path, names, plan, scenes)
     make_folder(path, exists)
     wanted = {names[i] for i in selection}
     removed = remove(t for name, t in temps if name in wanted)
@@ -360,6 +397,16 @@ def render_frames(
 
 
 
+def _check_same_scene(path: Path, names: list[str], plan: FramePlan,
+                      scenes: dict[int, str]) -> None:
+    """Raise when a frame in the folder carries another scene than this animation's frame."""
+    other = [i for i in sorted(scenes) if scenes[i] != plan.frame_scene(i)[0].to_toml()]
+    if other:
+        more = f" (and {len(other) - 1} more)" if len(other) > 1 else ""
+        raise MixedFolderError(f"output folder {str(path)!r} holds {names[other[0]]!r}{more}, "
+                               "a frame of another scene")
+
+
 def _check_selection(frames: Any, n: int) -> range:
     """The selected frame indices as a range, checked against ``n`` frames."""
     if frames is None:
@@ -388,11 +435,16 @@ def _check_selection(frames: Any, n: int) -> range:
 
 def _check_seeds(seeds: Any) -> list[int]:
     if isinstance(seeds, str) or not isinstance(seeds, range | Sequence):
-        raise TypeError(f"seeds must be a range or a list of integers, got {seeds!r}")
-    if len(seeds) == 0:
+        raise TypeError(f"seeds must be a range or a list of integers, got "
+                        f"{validate.show(seeds)}")
+    try:
+        count: int | str = len(seeds)
+    except OverflowError:  # a range of more than sys.maxsize seeds
+        count = validate.show(seeds)
+    if count == 0:
         raise ValueError("seeds is empty: give at least one seed")
-    if len(seeds) > MAX_SEEDS:
-        raise ValueError(f"a sweep takes at most {MAX_SEEDS} seeds, got {len(seeds)}")
+    if isinstance(count, str) or count > MAX_SEEDS:
+        raise ValueError(f"a sweep takes at most {MAX_SEEDS} seeds, got {count}")
     out: list[int] = []
     seen: set[int] = set()
     for s in seeds:
@@ -419,6 +471,9 @@ def render_sweep(
 ) -> SweepReport:
     """Paint one mood with many seeds, ``{mood}-{seed}.png`` each, to choose from.
 
+    Seeds in the names are zero-padded to the width of the largest seed of the sweep
+    (``seething-007.png`` in a sweep up to 100), so that they sort in seed order.
+
     Each file is byte for byte ``wiktoria.paint(mood, size, seed, style, **overrides)``
     saved as PNG (scene embedded), whatever ``jobs``.
 
@@ -430,7 +485,8 @@ def render_sweep(
         ``range(0, 100)`` or ``[1, 5, 9]``; at
         most :data:`MAX_SEEDS`, no repeats.
     out_dir : path
-        Created if missing (its parent must exist). Other files may be there, but a file
+        Created if missing (its parent must exist; not named like a file, ``one.png``). Other
+        files may be there, but a file
         this sweep would write over must be a Wiktoria PNG (a still carrying its scene, or a
         contact sheet), never anything else.
     size, style
@@ -477,7 +533,8 @@ def render_sweep(
         check_memory(*first.size)
     label = mood_label(first.mood)
     stem = slug(label)
-    names = {s: f"{stem}-{s}.png" for s in seed_list}
+    width = len(str(max(seed_list)))  # zero-padded, so that the names sort as the seeds
+    names = {s: f"{stem}-{s:0{width}d}.png" for s in seed_list}
 
     path, exists = prepare_folder(out_dir)
     if exists:
