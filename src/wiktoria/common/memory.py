@@ -248,19 +248,21 @@ def workers_that_fit(width: int, height: int, workers: int,
 
 
 def check_memory(width: int, height: int, *, workers: int = 1,
-                 limits: Iterable[MemoryLimit] | None = None) -> None:
+                 limits: Iterable[MemoryLimit] | None = None, need: int | None = None,
+                 what: str = "painting") -> None:
     """Raise ValueError, before any allocation, when ``workers`` renders of this size at once
     would not fit under one of ``limits`` (default: :func:`memory_limits`, read now).
 
-    The message is one line naming the size, the need, the limit and where it comes from.
+    ``need`` is the bytes one render takes (default :func:`estimate_memory`), ``what`` names
+    it in the message: one line naming the size, the need, the limit and where it comes from.
     """
-    each = estimate_memory(width, height)
+    each = estimate_memory(width, height) if need is None else need
     for lim in memory_limits() if limits is None else limits:
         need = _need(lim, each, workers)
         if need > lim.available:
             many = (f" ({workers} at once, {each / 2**30:.1f} GiB each)"
                     if workers > 1 and not lim.per_process else "")
             raise ValueError(
-                f"a {width}x{height} painting needs about {need / 2**30:.1f} GiB{many} but only "
+                f"a {width}x{height} {what} needs about {need / 2**30:.1f} GiB{many} but only "
                 f"{lim.available / 2**30:.1f} GiB is available ({lim.source}); choose a "
                 f"smaller size{' or fewer jobs' if many else ''}")
