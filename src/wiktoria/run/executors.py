@@ -44,33 +44,48 @@ def _worker_init(threads: str) -> None:
 
 
 @contextlib.contextmanager
-def _sigint_blocked() -> Iterator[None]:
-    """Block SIGINT in this thread (POSIX): a process started meanwhile inherits the mask.
+def _sigint_deferred() -> Iterator[None]:
+    """Start worker processes without Ctrl-C getting in the way, on either side.
 
-    A Ctrl-C meanwhile is not lost: another thread takes it, or it waits until unblocked.
+    SIGINT is blocked in this thread, so a process started meanwhile inherits the mask
+    (which survives ``exec``, as for multiprocessing's resource tracker). And in the main
+    thread, a Ctrl-C meanwhile (taken by another thread of this process) is held back until
+    the worker is started and registered with its pool, then raised: interrupted halfway,
+    the worker would be left unknown to the pool and fail reading what it was never sent.
     """
     mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None:  # pragma: no cover - Windows
-        yield
-        return
-    old = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    caught: list[int] = []
+    previous: Any = None
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    except (ValueError, AttributeError):  # not the main thread: blocking is all we can do
+        previous = None
+    old = mask(signal.SIG_BLOCK, {signal.SIGINT}) if mask is not None else None
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, old)
+        if mask is not None and old is not None:
+            mask(signal.SIG_SETMASK, old)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+            if caught:
+                if callable(previous):
+                    previous(signal.SIGINT, None)
+                elif previous == signal.SIG_DFL:
+                    raise KeyboardInterrupt
 
 
 class _WorkerPool(ProcessPoolExecutor):
-    """A process pool whose workers never see Ctrl-C, from the first instruction on.
+    """A process pool whose workers never see Ctrl-C, from their first instruction on.
 
     Ctrl-C goes to the whole process group, workers included; an initializer that ignores
     SIGINT runs too late for a worker still importing (a ``KeyboardInterrupt`` traceback).
-    Workers are therefore started with SIGINT blocked (the mask survives ``exec``, as for
-    multiprocessing's resource tracker), then ignore it in :func:`_worker_init`.
+    Workers are therefore started with SIGINT blocked and the parent's Ctrl-C held back
+    (:func:`_sigint_deferred`); they then ignore it for good in :func:`_worker_init`.
     """
 
     def _spawn_process(self) -> None:
-        with _sigint_blocked():
+        with _sigint_deferred():
             super()._spawn_process()  # type: ignore[misc]
 
 
