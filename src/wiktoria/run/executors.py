@@ -50,8 +50,9 @@ def _sigint_deferred() -> Iterator[None]:
     SIGINT is blocked in this thread, so a process started meanwhile inherits the mask
     (which survives ``exec``, as for multiprocessing's resource tracker). And in the main
     thread, a Ctrl-C meanwhile (taken by another thread of this process) is held back until
-    the worker is started and registered with its pool, then raised: interrupted halfway,
-    the worker would be left unknown to the pool and fail reading what it was never sent.
+    the worker is started and its pool manages it, then raised: interrupted halfway, the
+    worker would be left unknown to the pool (or the pool without the thread that shuts its
+    workers down) and fail reading what it was never sent.
     """
     mask = getattr(signal, "pthread_sigmask", None)
     caught: list[int] = []
@@ -84,9 +85,10 @@ class _WorkerPool(ProcessPoolExecutor):
     (:func:`_sigint_deferred`); they then ignore it for good in :func:`_worker_init`.
     """
 
-    def _spawn_process(self) -> None:
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        # submit starts the workers (and the thread that manages them): as one step.
         with _sigint_deferred():
-            super()._spawn_process()  # type: ignore[misc]
+            return super().submit(fn, *args, **kwargs)
 
 
 def process_pool(jobs: int) -> ProcessPoolExecutor:
