@@ -114,7 +114,7 @@ def test_rlimits(tmp_path: Path) -> None:
 
 def test_check_memory_names_size_need_limit_and_source() -> None:
     check_memory(100, 100, limits=[MemoryLimit(GiB, "cgroup memory.max")])
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=r"^a 8000x8000 ") as info:
         check_memory(8000, 8000, limits=[MemoryLimit(10 * GiB, "MemAvailable"),
                                          MemoryLimit(2 * GiB, "cgroup memory.max")])
     assert str(info.value) == ("a 8000x8000 painting needs about 3.3 GiB but only 2.0 GiB is "
