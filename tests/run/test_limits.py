@@ -132,12 +132,12 @@ def test_huge_seed_ranges_are_refused_without_counting(tmp_path: Path, seeds: ra
 
 
 @pytest.mark.parametrize(("pattern", "message"), [
-    ("{index:99999999}.png", "wider than a file name can be (255 bytes)"),
-    ("{index:0" + "9" * 5000 + "}.png", "wider than a file name can be"),
-    ("{index:{index}}.png", "wider than a file name can be"),
-    ("{index:.300f}.png", "wider than a file name can be"),
-    ("f_" + "#" * 300 + ".png", "wider than a file name can be"),
-    ("{index:200}{index:200}.png", "a name of 404 bytes; file names have at most 255"),
+    ("{index:99999999}.png", "wider than a frame name can be (240 bytes)"),
+    ("{index:0" + "9" * 5000 + "}.png", "wider than a frame name can be"),
+    ("{index:{index}}.png", "wider than a frame name can be"),
+    ("{index:.300f}.png", "wider than a frame name can be"),
+    ("f_" + "#" * 300 + ".png", "wider than a frame name can be"),
+    ("{index:200}{index:200}.png", "a name of 404 bytes; frame names have at most 240"),
     ("x\x00{index}.png", "which is not a plain file name"),
     ("x\n{index}.png", "which is not a plain file name"),
 ])
@@ -149,9 +149,9 @@ def test_pattern_bounded_before_building_names(pattern: str, message: str) -> No
 
 
 def test_pattern_last_index_checked_first() -> None:
-    # frame 0 fits in 255 bytes; frame 999999 does not, and is found before the whole list
-    with pytest.raises(ValueError, match="gives frame 999999 a name of 256 bytes"):
-        frame_names("x" * 246 + "{index}.png", 10**6)
+    # frame 0 fits in 240 bytes; frame 999999 does not, and is found before the whole list
+    with pytest.raises(ValueError, match="gives frame 999999 a name of 241 bytes"):
+        frame_names("x" * 231 + "{index}.png", 10**6)
 
 
 # ------------------------------------------------------------------------- oversized files

@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from wiktoria import noise
+from wiktoria.common import validate
 from wiktoria.common.atomicio import atomic_path
 from wiktoria.common.memory import check_memory
 from wiktoria.scene import check_size
@@ -42,7 +43,7 @@ def noise_image(
     kind : {'perlin', 'simplex'}
         Base noise.
     seed : int
-        Seed of the field (and of the dither).
+        Seed of the field (and of the dither), 0 to 2**63-1.
     scale : float
         Pixels per noise cell, > 0.
     octaves : int
@@ -64,6 +65,7 @@ def noise_image(
     (64, 32)
     """
     w, h = check_size(size)
+    seed = validate.seed(seed)
     if not (isinstance(scale, int | float) and np.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a positive number of pixels per cell, got {scale!r}")
     check_memory(w, h, need=noise_memory(w, h), what="noise image")

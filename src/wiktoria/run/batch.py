@@ -84,6 +84,7 @@ from wiktoria.run.folders import (
     prepare_folder,
     remove,
     scan_frames_folder,
+    unmake_folder,
 )
 from wiktoria.run.tasks import (
     SharedFolderError,
@@ -385,6 +386,7 @@ def render_frames(
                             lambda i: f"frame {i}")
     except BaseException:
         remove(own_temps(path, wanted))
+        unmake_folder(path, exists)
         raise
     return FramesReport(
         out_dir=path,
@@ -580,6 +582,7 @@ def render_sweep(
             sheet_path = atomic_write_bytes(path / CONTACT_SHEET, sheet.png_bytes(meta))
     except BaseException:
         remove(own_temps(path, wanted))
+        unmake_folder(path, exists)
         raise
     return SweepReport(
         out_dir=path,

@@ -34,13 +34,15 @@ __all__ = [
     "prepare_folder",
     "remove",
     "scan_frames_folder",
+    "unmake_folder",
 ]
 
 #: File names of frames: ``str.format`` with the field ``index``.
 DEFAULT_PATTERN = "frame_{index:05d}.png"
 
-#: Longest file name, in bytes (most file systems).
-MAX_NAME_BYTES = 255
+#: Longest frame name, in bytes: most file systems take 255, and the temporary file written
+#: beside a frame (``.{name}.{8 random characters}.part``) adds 15.
+MAX_NAME_BYTES = 240
 #: A frame file this much larger than its pixels can be is not one of ours.
 FOREIGN_SLACK = 64 * 2**20
 # Names that are files, not folders, for the output folder of a batch.
@@ -80,8 +82,16 @@ def prepare_folder(out_dir: Any) -> tuple[Path, bool]:
 
 
 def make_folder(path: Path, exists: bool) -> None:
+    """Create ``path`` unless it ``exists`` (see :func:`prepare_folder`)."""
     if not exists:
         path.mkdir(exist_ok=True)
+
+
+def unmake_folder(path: Path, existed: bool) -> None:
+    """After a failed run: remove ``path`` if this run created it and it is still empty."""
+    if not existed:
+        with contextlib.suppress(OSError):
+            path.rmdir()
 
 
 def png_text(path: Path) -> tuple[str, dict[str, str]] | None:
@@ -129,7 +139,7 @@ def frame_names(pattern: Any, n: int) -> list[str]:
         if "{" in (spec or "") or any(len(w.lstrip("0")) > 3 or int(w) > MAX_NAME_BYTES
                                       for w in widths):
             raise ValueError(f"pattern {_short(pattern)} has a format {spec[:40]!r} wider than a "
-                             f"file name can be ({MAX_NAME_BYTES} bytes)")
+                             f"frame name can be ({MAX_NAME_BYTES} bytes)")
 
     def name_of(i: int) -> str:
         try:
@@ -143,8 +153,9 @@ def frame_names(pattern: Any, n: int) -> list[str]:
                              f"{_short(name)}, which is not a plain file name")
         if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
             raise ValueError(f"pattern {_short(pattern)} gives frame {i} a name of "
-                             f"{len(name.encode('utf-8', 'surrogatepass'))} bytes; file names "
-                             f"have at most {MAX_NAME_BYTES}")
+                             f"{len(name.encode('utf-8', 'surrogatepass'))} bytes; frame names "
+                             f"have at most {MAX_NAME_BYTES} (255 with the temporary file's "
+                             "additions)")
         return name
 
     name_of(0)  # the first and the last index first: cheap checks before the whole list
