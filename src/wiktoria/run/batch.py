@@ -13,15 +13,18 @@ A frame (or a still) is a pure function of its scene and index, so it can be ren
 process, in any order, with identical bytes. Work goes to a
 :class:`concurrent.futures.Executor`:
 
-* ``jobs=N`` (default: every CPU this process may use) starts a
+* ``jobs=N`` (default: every CPU this process may use, as many as fit in memory; ``N`` above
+  the usable CPUs is capped to them, and ``N`` renders at once must fit in memory,
+  :mod:`wiktoria.common.memory`) starts a
   :class:`~concurrent.futures.ProcessPoolExecutor` of ``N`` workers with the **spawn** start
   method (see :func:`process_pool`): fresh interpreters inherit no threads or locks from the
   parent (``fork`` would, and the noise core keeps a thread pool), it behaves the same on
   Linux, macOS and Windows, and the workers are plain children of the caller. Starting two
   workers costs about 0.25 s once per call. Each worker sets ``WIKTORIA_NUM_THREADS`` to
   ``max(1, cpus // N)`` (so 1 when there is a worker per CPU, and the noise core does not
-  oversubscribe) unless the variable is already set in the parent, and ignores SIGINT, so
-  Ctrl-C is handled by the parent alone. ``jobs=1`` renders in the calling process.
+  oversubscribe) unless the variable is already set in the parent, and never sees SIGINT
+  (started with it blocked, then ignoring it), so Ctrl-C is handled by the parent alone.
+  ``jobs=1`` renders in the calling process.
 * ``executor=`` takes any :class:`~concurrent.futures.Executor`, e.g. a Dask
   ``client.get_executor()``, or a ``dask.distributed.Client`` itself (recognised without
   importing Dask; its ``get_executor()`` is used). The task functions live in this module,
