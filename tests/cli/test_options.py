@@ -37,7 +37,7 @@ HELP = "; use N, A..B (inclusive, e.g. 0..99) or a comma list such as 1,5,9"
     ("9..3", "seed range '9..3' is empty: write the smaller seed first, e.g. 3..9"),
     (str(2**63), f"seed {2**63} in '{2**63}' is too large: seeds go from 0 to 2**63-1"),
     ("1,5,1", "seed 1 appears twice in '1,5,1'"),
-    ("0..20000,1", "'0..20000,1' lists more than 10000 seeds"),
+    ("0..20000,1", "'0..20000,1' names more than 10000 seeds; a sweep takes at most 10000"),
 ])
 def test_parse_seeds_errors(text: str, message: str) -> None:
     with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):

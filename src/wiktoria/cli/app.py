@@ -43,6 +43,12 @@ def friendly_errors(func: F) -> F:
         except (ValueError, TypeError, OSError, KeyError, LookupError, ImportError) as exc:
             click.echo(f"Error: {_message(exc)}", err=True)
             sys.exit(2)
+        except MemoryError:
+            # The checks before rendering estimate; a render that still runs out of memory
+            # (another process took it meanwhile) ends here, its temporary files removed.
+            click.echo("Error: out of memory while rendering; choose a smaller --size, fewer "
+                       "--jobs, or free some memory", err=True)
+            sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
 

@@ -150,6 +150,8 @@ def _frame_range(start: int | None, stop: int | None, n: int) -> range:
               help="Frame to stop before  [default: the frame count]")
 @click.option("--resume", is_flag=True,
               help="Keep frames already complete in the folder; re-render broken ones.")
+@click.option("--overwrite", is_flag=True,
+              help="Render over frames of another scene in the folder (refused otherwise).")
 @click.option("--pattern", default=None,
               help="File names, e.g. frame_{index:05d}.png or f_####.png")
 @click.option("-o", "--output", type=click.Path(file_okay=False), required=True,
@@ -167,7 +169,8 @@ def frames_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: 
                fps: float | None, size: tuple[int, int] | None, seed: int | None,
                style: str | None, sets: tuple[str, ...], scene_file: str | None,
                dump_scene: str | None, jobs: int | None, quiet: bool, start: int | None,
-               stop: int | None, resume: bool, pattern: str | None, output: str,
+               stop: int | None, resume: bool, overwrite: bool, pattern: str | None,
+               output: str,
                scheduler: str | None, write_on_workers: bool,
                connect_timeout: float | None) -> None:
     """Write a loop as numbered PNG frames, each carrying its scene and frame index.
@@ -177,14 +180,17 @@ def frames_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: 
       wiktoria frames --mood seething --frames 240 -o frames/
       wiktoria frames --mood seething --frames 240 --seed 7 --start 0 --stop 120 -o frames/
       wiktoria frames --mood seething --frames 240 --seed 7 --resume -o frames/
+      wiktoria frames --mood serene --frames 240 --seed 7 --overwrite -o frames/
       wiktoria frames --scene loop.toml --dump-scene used.toml -o frames/
       wiktoria frames --mood seething --frames 240 --seed 7 \\
           --scheduler tcp://head:8786 --write-on-workers -o /shared/frames/
     """
     import contextlib
 
-    from wiktoria.run.batch import render_frames
+    from wiktoria.run.batch import MixedFolderError, render_frames
 
+    if resume and overwrite:
+        raise click.UsageError("give --resume or --overwrite, not both")
     scheduler = scheduler or None
     if scheduler is None and connect_timeout is not None:
         raise ValueError("--connect-timeout needs --scheduler (or DASK_SCHEDULER_ADDRESS)")
@@ -200,8 +206,14 @@ def frames_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: 
             timeout = DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
             options["executor"] = stack.enter_context(connect(scheduler, timeout=timeout))
         bar = stack.enter_context(ProgressBar(label="frames", quiet=quiet))
-        report = render_frames(anim, output, frames=selection, resume=resume, jobs=jobs,
-                               progress=bar, write_on_workers=write_on_workers, **options)
+        try:
+            report = render_frames(anim, output, frames=selection, resume=resume,
+                                   overwrite=overwrite, jobs=jobs, progress=bar,
+                                   write_on_workers=write_on_workers, **options)
+        except MixedFolderError as exc:
+            raise ValueError(f"{exc.detail}; --resume keeps the complete frames of this loop "
+                             "and renders the others over, --overwrite renders over them; or "
+                             "choose another folder") from None
     dumped = write_dump(dump_scene, anim.scene)
     _report_seed(seed, scene_file, anim)
     click.echo(f"wrote {len(report.written)} frames to {report.out_dir}"

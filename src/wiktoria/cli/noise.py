@@ -15,7 +15,8 @@ __all__ = ["noise_cmd"]
               show_default=True, help="Base noise.")
 @click.option("--size", type=SIZE, default="512x512", show_default=True,
               help="WIDTHxHEIGHT in pixels.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the noise field.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              help="Seed of the noise field, 0 to 2**63-1.")
 @click.option("--scale", type=float, default=96.0, show_default=True,
               help="Pixels per noise cell.")
 @click.option("--octaves", type=int, default=6, show_default=True, help="Octaves of fBm.")

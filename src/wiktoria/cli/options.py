@@ -26,6 +26,16 @@ _SEEDS_HELP = "use N, A..B (inclusive, e.g. 0..99) or a comma list such as 1,5,9
 
 # --------------------------------------------------------------------------- sizes
 
+# ASCII digits only: str.isdigit() (and re's \d) accept '²' or '①', which int() refuses.
+_SIZE_RE = re.compile(r"\s*([0-9]+)\s*[xX×]\s*([0-9]+)\s*", re.ASCII)
+_MAX_DIGITS = 18
+_SEEDS_RE = re.compile(r"([0-9]+)(?:\s*\.\.\s*([0-9]+))?", re.ASCII)
+
+
+def _short(text: str) -> str:
+    """``repr(text)``, cut to 60 characters, for one-line messages."""
+    return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
+
 
 def parse_size(value: str) -> tuple[int, int]:
     """Parse ``WIDTHxHEIGHT`` (e.g. ``1920x1080``) into ``(width, height)``.
@@ -35,10 +45,15 @@ def parse_size(value: str) -> tuple[int, int]:
     >>> parse_size("1920x1080"), parse_size("64×48")
     ((1920, 1080), (64, 48))
     """
-    parts = value.lower().replace("×", "x").split("x")
-    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 1920x1080")
-    return int(parts[0]), int(parts[1])
+    m = _SIZE_RE.fullmatch(value)
+    if m is None:
+        raise click.BadParameter(f"{_short(value)} is not WIDTHxHEIGHT, e.g. 1920x1080")
+    sides = [side.lstrip("0") or "0" for side in m.groups()]
+    for side in sides:
+        if len(side) > _MAX_DIGITS:  # int() of a huge run of digits is slow, then refused
+            raise click.BadParameter(f"{_short(value)}: a side of {len(side)} digits is far too "
+                                     "large")
+    return int(sides[0]), int(sides[1])
 
 
 class SizeType(click.ParamType):
@@ -67,11 +82,23 @@ def _apply(func: Any, options: list[Any]) -> Any:
     return func
 
 
+def _note_jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    """``--jobs`` above the usable CPUs: a one-line note (the library caps it)."""
+    from wiktoria.common.parallel import usable_cpus
+
+    cpus = usable_cpus()
+    if value is not None and value > cpus:
+        click.echo(f"Note: --jobs {value} is more than the {cpus} CPUs this process may use; "
+                   f"using at most {cpus} worker processes", err=True)
+    return value
+
+
 def worker_options(what: str) -> Any:
     """``--jobs``/``-j`` (worker processes for ``what``) and ``--quiet``/``-q``."""
     return lambda func: _apply(func, [
-        click.option("--jobs", "-j", type=int, default=None,
-                     help=f"Worker processes{what}  [default: all cores]"),
+        click.option("--jobs", "-j", type=int, default=None, callback=_note_jobs,
+                     help=f"Worker processes{what}, at most the usable CPUs  [default: all "
+                          "cores, as many as fit in memory]"),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
     ])
 
@@ -140,8 +167,9 @@ def parse_seeds(text: str) -> range | list[int]:
     ------
     ValueError
         Garbage, a negative or too large seed (seeds go from 0 to 2**63-1), an empty range
-        (``9..3``), a repeated seed, or more than :data:`MAX_SEEDS` seeds in a comma list;
-        one line naming the value and the accepted forms.
+        (``9..3``), a repeated seed, or more than :data:`MAX_SEEDS` seeds in a sweep (a range
+        or a comma list; counted without building them); one line naming the value and the
+        accepted forms.
 
     Examples
     --------
@@ -152,32 +180,40 @@ def parse_seeds(text: str) -> range | list[int]:
         raise TypeError(f"seeds must be given as text ({_SEEDS_HELP}), got "
                         f"{type(text).__name__}")
     items = [item.strip() for item in text.split(",")]
+    if len(items) > MAX_SEEDS:
+        raise ValueError(f"{_short(text)} names more than {MAX_SEEDS} seeds; a sweep takes at "
+                         f"most {MAX_SEEDS}")
     parts: list[range] = []
+    count = 0
     for item in items:
-        m = re.fullmatch(r"(\d+)(?:\s*\.\.\s*(\d+))?", item)
+        m = _SEEDS_RE.fullmatch(item)
         if m is None:
-            detail = f" ({item!r} is not a seed or range)" if len(items) > 1 else ""
-            raise ValueError(f"{text!r} is not a seed list{detail}; {_SEEDS_HELP}")
-        a = int(m.group(1))
-        b = int(m.group(2)) if m.group(2) is not None else a
-        for v in (a, b):
-            if v >= _SEED_END:
-                raise ValueError(f"seed {v} in {text!r} is too large: seeds go from 0 to "
-                                 "2**63-1")
+            detail = f" ({_short(item)} is not a seed or range)" if len(items) > 1 else ""
+            raise ValueError(f"{_short(text)} is not a seed list{detail}; {_SEEDS_HELP}")
+        digits = [g.lstrip("0") or "0" for g in m.groups() if g is not None]
+        for d in digits:
+            if len(d) > 19 or int(d) >= _SEED_END:
+                shown = d if len(d) <= 30 else f"{d[:12]}...({len(d)} digits)"
+                raise ValueError(f"seed {shown} in {_short(text)} is too large: seeds go from "
+                                 "0 to 2**63-1")
+        a = int(digits[0])
+        b = int(digits[1]) if len(digits) > 1 else a
         if b < a:
-            raise ValueError(f"seed range {item!r} is empty: write the smaller seed first, "
-                             f"e.g. {b}..{a}")
+            raise ValueError(f"seed range {_short(item)} is empty: write the smaller seed "
+                             f"first, e.g. {b}..{a}")
+        count += b - a + 1  # len(range) overflows beyond 2**63-1 seeds
+        if count > MAX_SEEDS and (len(items) > 1 or a != b):
+            raise ValueError(f"{_short(text)} names more than {MAX_SEEDS} seeds; a sweep takes "
+                             f"at most {MAX_SEEDS}")
         parts.append(range(a, b + 1))
     if len(parts) == 1:
         return parts[0]
-    if sum(len(p) for p in parts) > MAX_SEEDS:
-        raise ValueError(f"{text!r} lists more than {MAX_SEEDS} seeds")
     out: list[int] = []
     seen: set[int] = set()
     for p in parts:
         for s in p:
             if s in seen:
-                raise ValueError(f"seed {s} appears twice in {text!r}")
+                raise ValueError(f"seed {s} appears twice in {_short(text)}")
             seen.add(s)
             out.append(s)
     return out

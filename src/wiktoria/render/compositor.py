@@ -11,11 +11,11 @@ pixels never depend on the machine. The compositor names no layer type.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from wiktoria.colour import encode_srgb8
+from wiktoria.common import memory
+from wiktoria.common.memory import MemoryLimit, available_memory, estimate_memory
 from wiktoria.moods.mood import Mood
 from wiktoria.render.layer import BAND, F32, Band, Frame, renderer_for, stream_rng
 from wiktoria.scene.scene import Scene
@@ -23,41 +23,16 @@ from wiktoria.scene.scene import Scene
 __all__ = ["BAND", "available_memory", "check_memory", "estimate_memory", "render"]
 
 
-
-def estimate_memory(width: int, height: int) -> int:
-    """Bytes a render of this size needs at its peak (a little above what was measured).
-
-    Measured peak RSS (benchmarks/paint_bench.py): 0.25 GB at 1920x1080, 0.50 GB at
-    3840x2160, 1.61 GB at 7680x4320, i.e. about 48 bytes per pixel plus ~150 MB: the output,
-    the stroke buffers (density, tone, weight, splat classes) and the low-resolution sky.
-    """
-    return int(width * height * 52 + 200 * 2**20)
-
-
-def available_memory() -> int | None:
-    """Memory available to this process in bytes (Linux), or None when unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def check_memory(width: int, height: int) -> None:
-    """Raise ValueError before any allocation when a render would not fit in memory."""
-    need = estimate_memory(width, height)
-    have = available_memory()
-    if have is not None and need > have:
-        raise ValueError(
-            f"a {width}x{height} painting needs about {need / 2**30:.1f} GiB but only "
-            f"{have / 2**30:.1f} GiB is available; choose a smaller size"
-        )
+def check_memory(width: int, height: int, workers: int = 1) -> None:
+    """Raise ValueError before any allocation when ``workers`` renders of this size at once
+    would not fit in memory (:func:`wiktoria.common.memory.check_memory`: MemAvailable, the
+    cgroup limit, ``RLIMIT_AS``/``RLIMIT_DATA``)."""
+    if available_memory is memory.available_memory:
+        memory.check_memory(width, height, workers=workers)
+        return
+    have = available_memory()  # replaced (tests): one limit, shared by the workers
+    limits = [] if have is None else [MemoryLimit(have, "available memory")]
+    memory.check_memory(width, height, workers=workers, limits=limits)
 
 
 def render(scene: Scene, mood: Mood | None = None) -> np.ndarray:

@@ -24,6 +24,7 @@ from wiktoria.run.executors import (
     check_executor,
     check_jobs,
     executor_workers,
+    pool_workers,
     process_pool,
 )
 from wiktoria.run.tasks import frame_array, plan_and_count
@@ -77,7 +78,7 @@ class FramesAhead(PlanView):
         if executor is not None:
             self.workers = jobs or executor_workers(executor) or usable_cpus()
         else:
-            self.workers = min(jobs or usable_cpus(), self._n)
+            self.workers = pool_workers(jobs, self._n, self._plan.scene.size)
         if window is not None:
             window = check_jobs(window)
         self.window = window or 2 * self.workers

@@ -13,15 +13,18 @@ A frame (or a still) is a pure function of its scene and index, so it can be ren
 process, in any order, with identical bytes. Work goes to a
 :class:`concurrent.futures.Executor`:
 
-* ``jobs=N`` (default: every CPU this process may use) starts a
+* ``jobs=N`` (default: every CPU this process may use, as many as fit in memory; ``N`` above
+  the usable CPUs is capped to them, and ``N`` renders at once must fit in memory,
+  :mod:`wiktoria.common.memory`) starts a
   :class:`~concurrent.futures.ProcessPoolExecutor` of ``N`` workers with the **spawn** start
   method (see :func:`process_pool`): fresh interpreters inherit no threads or locks from the
   parent (``fork`` would, and the noise core keeps a thread pool), it behaves the same on
   Linux, macOS and Windows, and the workers are plain children of the caller. Starting two
   workers costs about 0.25 s once per call. Each worker sets ``WIKTORIA_NUM_THREADS`` to
   ``max(1, cpus // N)`` (so 1 when there is a worker per CPU, and the noise core does not
-  oversubscribe) unless the variable is already set in the parent, and ignores SIGINT, so
-  Ctrl-C is handled by the parent alone. ``jobs=1`` renders in the calling process.
+  oversubscribe) unless the variable is already set in the parent, and never sees SIGINT
+  (started with it blocked, then ignoring it), so Ctrl-C is handled by the parent alone.
+  ``jobs=1`` renders in the calling process.
 * ``executor=`` takes any :class:`~concurrent.futures.Executor`, e.g. a Dask
   ``client.get_executor()``, or a ``dask.distributed.Client`` itself (recognised without
   importing Dask; its ``get_executor()`` is used). The task functions live in this module,
@@ -66,17 +69,25 @@ from wiktoria.motion.animation import Animation, FramePlan
 from wiktoria.render.compositor import check_memory
 from wiktoria.render.painting import build_scene
 from wiktoria.run.ahead import FramesAhead, write_loop
-from wiktoria.run.executors import check_executor, check_jobs, dispatch, process_pool
+from wiktoria.run.executors import (
+    check_executor,
+    check_jobs,
+    dispatch,
+    pool_workers,
+    process_pool,
+)
 from wiktoria.run.folders import (
     DEFAULT_PATTERN,
     frame_is_complete,
     frame_names,
     make_folder,
+    max_frame_bytes,
     own_temps,
     png_text,
     prepare_folder,
     remove,
     scan_frames_folder,
+    unmake_folder,
 )
 from wiktoria.run.tasks import (
     SharedFolderError,
@@ -94,6 +105,7 @@ __all__ = [
     "MAX_SEEDS",
     "FramesAhead",
     "FramesReport",
+    "MixedFolderError",
     "SharedFolderError",
     "SweepReport",
     "process_pool",
@@ -108,6 +120,27 @@ MAX_SEEDS = 10_000
 
 
 # ------------------------------------------------------------------------------------ reports
+
+
+class MixedFolderError(ValueError):
+    """The frames folder holds frames of another scene, and neither ``resume`` nor
+    ``overwrite`` was given (:func:`render_frames`).
+
+    Attributes
+    ----------
+    detail : str
+        What is in the way, without advice (the CLI adds its own, naming its flags).
+    """
+
+    ADVICE = ("resume=True keeps the complete frames of this animation and renders the others "
+              "over, overwrite=True renders over them; or choose another folder")
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"{detail}; {self.ADVICE}")
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.detail,)
 
 
 @dataclass(frozen=True)
@@ -172,6 +205,7 @@ def render_frames(
     executor: Executor | None = None,
     jobs: int | None = None,
     resume: bool = False,
+    overwrite: bool = False,
     progress: Progress | None = None,
     write_on_workers: bool = False,
 ) -> FramesReport:
@@ -197,11 +231,19 @@ def render_frames(
         only sets how many frames are in flight (``2 * jobs``; default the executor's
         ``_max_workers``, or the total threads of a Dask cluster, else the CPU count).
     jobs : int, optional
-        Worker processes (default: the CPUs this process may use). ``1``, or only one frame to
-        write, renders in the calling process.
+        Worker processes (default: the CPUs this process may use, and no more renders at once
+        than fit in memory). ``jobs`` above the usable CPUs is capped to them (the report's
+        ``workers`` says how many ran); ``jobs`` renders at once that do not fit in memory
+        are a ValueError before anything starts. ``1``, or only one frame to write, renders
+        in the calling process.
     resume : bool
         Keep frames already in the folder that are complete and match (see Notes); render
         only the others. Without ``resume`` the selected frames are all rendered again.
+    overwrite : bool
+        Allow frames of another scene (or another frame's file) in the folder: the selected
+        ones are rendered over. Without ``resume`` or ``overwrite``, a frame file in the
+        folder must carry this animation's scene for its index (or be broken), so that a
+        run never leaves a folder that mixes two animations.
     progress : wiktoria.common.progress.Progress, optional
         ``progress.start(total)`` first (if it has ``start``) with the number of frames to
         render, then ``progress(1)`` after each frame is written (in the calling thread).
@@ -264,16 +306,27 @@ def render_frames(
     executor = check_executor(executor)
     if not isinstance(resume, bool):
         raise TypeError(f"resume must be True or False, got {resume!r}")
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
+    if resume and overwrite:
+        raise ValueError("resume keeps complete frames and overwrite renders them all again: "
+                         "choose one")
     if not isinstance(write_on_workers, bool):
         raise TypeError(f"write_on_workers must be True or False, got {write_on_workers!r}")
     check_progress(progress)
-    check_memory(*plan.scene.size)
+    if executor is None:
+        jobs = pool_workers(jobs, len(selection), plan.scene.size)
+    else:
+        check_memory(*plan.scene.size)
 
     path, exists = prepare_folder(out_dir)
     existing: dict[int, Path] = {}
     temps: list[tuple[str, Path]] = []
     if exists:
-        existing, temps = scan_frames_folder(path, names)
+        existing, temps, scenes = scan_frames_folder(path, names,
+                                                     max_frame_bytes(plan.scene.size))
+        if not (resume or overwrite):
+            _check_same_scene(path, names, plan, scenes)
     make_folder(path, exists)
     wanted = {names[i] for i in selection}
     removed = remove(t for name, t in temps if name in wanted)
@@ -336,6 +389,7 @@ def render_frames(
                             lambda i: f"frame {i}")
     except BaseException:
         remove(own_temps(path, wanted))
+        unmake_folder(path, exists)
         raise
     return FramesReport(
         out_dir=path,
@@ -346,6 +400,16 @@ def render_frames(
         workers=workers,
     )
 
+
+
+def _check_same_scene(path: Path, names: list[str], plan: FramePlan,
+                      scenes: dict[int, str]) -> None:
+    """Raise when a frame in the folder carries another scene than this animation's frame."""
+    other = [i for i in sorted(scenes) if scenes[i] != plan.frame_scene(i)[0].to_toml()]
+    if other:
+        more = f" (and {len(other) - 1} more)" if len(other) > 1 else ""
+        raise MixedFolderError(f"output folder {str(path)!r} holds {names[other[0]]!r}{more}, "
+                               "a frame of another scene")
 
 
 def _check_selection(frames: Any, n: int) -> range:
@@ -376,11 +440,16 @@ def _check_selection(frames: Any, n: int) -> range:
 
 def _check_seeds(seeds: Any) -> list[int]:
     if isinstance(seeds, str) or not isinstance(seeds, range | Sequence):
-        raise TypeError(f"seeds must be a range or a list of integers, got {seeds!r}")
-    if len(seeds) == 0:
+        raise TypeError(f"seeds must be a range or a list of integers, got "
+                        f"{validate.show(seeds)}")
+    try:
+        count: int | str = len(seeds)
+    except OverflowError:  # a range of more than sys.maxsize seeds
+        count = validate.show(seeds)
+    if count == 0:
         raise ValueError("seeds is empty: give at least one seed")
-    if len(seeds) > MAX_SEEDS:
-        raise ValueError(f"a sweep takes at most {MAX_SEEDS} seeds, got {len(seeds)}")
+    if isinstance(count, str) or count > MAX_SEEDS:
+        raise ValueError(f"a sweep takes at most {MAX_SEEDS} seeds, got {count}")
     out: list[int] = []
     seen: set[int] = set()
     for s in seeds:
@@ -407,6 +476,9 @@ def render_sweep(
 ) -> SweepReport:
     """Paint one mood with many seeds, ``{mood}-{seed}.png`` each, to choose from.
 
+    Seeds in the names are zero-padded to the width of the largest seed of the sweep
+    (``seething-007.png`` in a sweep up to 100), so that they sort in seed order.
+
     Each file is byte for byte ``wiktoria.paint(mood, size, seed, style, **overrides)``
     saved as PNG (scene embedded), whatever ``jobs``.
 
@@ -418,7 +490,8 @@ def render_sweep(
         ``range(0, 100)`` or ``[1, 5, 9]``; at
         most :data:`MAX_SEEDS`, no repeats.
     out_dir : path
-        Created if missing (its parent must exist). Other files may be there, but a file
+        Created if missing (its parent must exist; not named like a file, ``one.png``). Other
+        files may be there, but a file
         this sweep would write over must be a Wiktoria PNG (a still carrying its scene, or a
         contact sheet), never anything else.
     size, style
@@ -459,10 +532,14 @@ def render_sweep(
     if not isinstance(contact_sheet, bool):
         raise TypeError(f"contact_sheet must be True or False, got {contact_sheet!r}")
     first, resolved = build_scene(mood, size, seed_list[0], style, over)
-    check_memory(*first.size)
+    if executor is None:
+        jobs = pool_workers(jobs, len(seed_list), first.size)
+    else:
+        check_memory(*first.size)
     label = mood_label(first.mood)
     stem = slug(label)
-    names = {s: f"{stem}-{s}.png" for s in seed_list}
+    width = len(str(max(seed_list)))  # zero-padded, so that the names sort as the seeds
+    names = {s: f"{stem}-{s:0{width}d}.png" for s in seed_list}
 
     path, exists = prepare_folder(out_dir)
     if exists:
@@ -508,6 +585,7 @@ def render_sweep(
             sheet_path = atomic_write_bytes(path / CONTACT_SHEET, sheet.png_bytes(meta))
     except BaseException:
         remove(own_temps(path, wanted))
+        unmake_folder(path, exists)
         raise
     return SweepReport(
         out_dir=path,

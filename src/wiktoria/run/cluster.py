@@ -30,6 +30,7 @@ __all__ = [
     "DISTRIBUTED_EXTRA_MESSAGE",
     "WORKER_CONFIG",
     "WORKER_ENVIRON",
+    "check_address",
     "connect",
     "local_cluster",
 ]
@@ -88,6 +89,7 @@ def connect(address: str | None = None, *, timeout: float = DEFAULT_CONNECT_TIME
         No address given or in the environment, or a bad timeout.
     OSError
         The scheduler cannot be reached within ``timeout``: one line naming the address.
+        Nothing listening at the address fails at once (a TCP probe before Dask starts).
     """
     if address is None:
         address = os.environ.get("DASK_SCHEDULER_ADDRESS", "").strip() or None
@@ -98,17 +100,91 @@ def connect(address: str | None = None, *, timeout: float = DEFAULT_CONNECT_TIME
         raise TypeError(f"scheduler address must be text such as 'tcp://host:8786', got "
                         f"{address!r}")
     timeout = validate.number(timeout, "timeout (seconds)", 0, 3600, lo_open=True)
-    distributed = _distributed()
     address = address.strip()
+    host_port = check_address(address)
+    distributed = _distributed()
+    if host_port is not None:
+        _probe(address, host_port, timeout)
+    # Build the client in two steps so that a failed one can be disarmed: otherwise its
+    # __del__ tries to close it, waits twice the timeout and prints a traceback.
+    client = distributed.Client.__new__(distributed.Client)
     try:
-        return distributed.Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        client.__init__(address, timeout=timeout, set_as_default=False)
+    except BaseException as exc:
+        _disarm(client)
+        if isinstance(exc, OSError | TimeoutError):
+            raise OSError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s: "
+                          f"{_first_line(exc)}") from None
+        if isinstance(exc, ValueError):  # a malformed address
+            raise ValueError(f"bad Dask scheduler address {address!r}: "
+                             f"{_first_line(exc)}") from None
+        if isinstance(exc, Exception):  # e.g. another server answered, with garbage
+            raise OSError(f"no Dask scheduler answered at {address}: "
+                          f"{type(exc).__name__}: {_first_line(exc)}"[:300]) from None
+        raise
+    return client
+
+
+#: Address schemes of Dask's comms that take ``host:port``.
+_HOST_PORT_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def check_address(address: str) -> tuple[str, int] | None:
+    """Check a scheduler address (``tcp://host:8786``, ``tls://...``, ``inproc://...``) without
+    Dask; return ``(host, port)`` for the schemes that take them.
+
+    Raises
+    ------
+    ValueError
+        A scheme Dask does not know, or no host, or a port that is not 1 to 65535; one line.
+    """
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address
+    allowed = (*_HOST_PORT_SCHEMES, "inproc")
+    if scheme not in allowed:
+        raise ValueError(f"bad Dask scheduler address {address!r}: unknown scheme {scheme!r} "
+                         f"(valid: {', '.join(allowed)})")
+    if scheme == "inproc":
+        return None
+    host, colon, port = rest.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    usage = "give HOST:PORT (an ASCII host, a port from 1 to 65535), e.g. tcp://127.0.0.1:8786"
+    if not colon or not host or not host.isascii() or "/" in host or not host.isprintable() \
+            or any(c.isspace() for c in host):
+        raise ValueError(f"bad Dask scheduler address {address!r}: {usage}")
+    if not (port.isascii() and port.isdecimal() and len(port) <= 5 and 1 <= int(port) <= 65535):
+        raise ValueError(f"bad Dask scheduler address {address!r}: port {port!r} is not a "
+                         f"number from 1 to 65535; {usage}")
+    return host, int(port)
+
+
+def _probe(address: str, host_port: tuple[str, int], timeout: float) -> None:
+    """Fail fast, with one line, when nothing listens at the scheduler's host and port."""
+    import socket
+
+    try:
+        with socket.create_connection(host_port, timeout=timeout):
+            pass
+    except (OSError, UnicodeError) as exc:
+        detail = "timed out" if isinstance(exc, TimeoutError) else (
+            exc.strerror or _first_line(exc)) if isinstance(exc, OSError) else _first_line(exc)
         raise OSError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s: "
                       f"{detail}") from None
-    except ValueError as exc:  # a malformed address
-        raise ValueError(f"bad Dask scheduler address {address!r}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else exc!r}") from None
+
+
+def _disarm(client: Any) -> None:
+    """Mark a client whose construction failed as closed, so its __del__ does nothing."""
+    with contextlib.suppress(Exception):
+        client.status = "closed"
+    with contextlib.suppress(Exception):
+        client._loop_runner.stop()
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     CancelledError,
@@ -24,18 +24,71 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from wiktoria.common import validate
+from wiktoria.common import memory, validate
 from wiktoria.common.parallel import usable_cpus
+from wiktoria.render import compositor
 
 __all__ = ["broken", "check_executor", "check_jobs", "dispatch", "executor_workers",
-           "process_pool"]
+           "pool_workers", "process_pool"]
 
 
 def _worker_init(threads: str) -> None:
-    """Initializer of pool workers: noise-core threads, and leave Ctrl-C to the parent."""
+    """Initializer of pool workers: noise-core threads, and leave Ctrl-C to the parent.
+
+    SIGINT is already blocked since the worker was started (:class:`_WorkerPool`); ignoring
+    it here also drops a Ctrl-C that arrived while the worker was starting.
+    """
     os.environ["WIKTORIA_NUM_THREADS"] = threads
     with contextlib.suppress(ValueError, AttributeError):  # not the main thread / no SIGINT
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Start worker processes without Ctrl-C getting in the way, on either side.
+
+    SIGINT is blocked in this thread, so a process started meanwhile inherits the mask
+    (which survives ``exec``, as for multiprocessing's resource tracker). And in the main
+    thread, a Ctrl-C meanwhile (taken by another thread of this process) is held back until
+    the worker is started and its pool manages it, then raised: interrupted halfway, the
+    worker would be left unknown to the pool (or the pool without the thread that shuts its
+    workers down) and fail reading what it was never sent.
+    """
+    mask = getattr(signal, "pthread_sigmask", None)
+    caught: list[int] = []
+    previous: Any = None
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    except (ValueError, AttributeError):  # not the main thread: blocking is all we can do
+        previous = None
+    old = mask(signal.SIG_BLOCK, {signal.SIGINT}) if mask is not None else None
+    try:
+        yield
+    finally:
+        if mask is not None and old is not None:
+            mask(signal.SIG_SETMASK, old)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+            if caught:
+                if callable(previous):
+                    previous(signal.SIGINT, None)
+                elif previous == signal.SIG_DFL:
+                    raise KeyboardInterrupt
+
+
+class _WorkerPool(ProcessPoolExecutor):
+    """A process pool whose workers never see Ctrl-C, from their first instruction on.
+
+    Ctrl-C goes to the whole process group, workers included; an initializer that ignores
+    SIGINT runs too late for a worker still importing (a ``KeyboardInterrupt`` traceback).
+    Workers are therefore started with SIGINT blocked and the parent's Ctrl-C held back
+    (:func:`_sigint_deferred`); they then ignore it for good in :func:`_worker_init`.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        # submit starts the workers (and the thread that manages them): as one step.
+        with _sigint_deferred():
+            return super().submit(fn, *args, **kwargs)
 
 
 def process_pool(jobs: int) -> ProcessPoolExecutor:
@@ -57,12 +110,31 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     jobs = check_jobs(jobs)
     threads = os.environ.get("WIKTORIA_NUM_THREADS", "").strip() or str(
         max(1, usable_cpus() // jobs))
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(threads,))
+    return _WorkerPool(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                       initializer=_worker_init, initargs=(threads,))
 
 
 def check_jobs(jobs: Any) -> int:
+    """``jobs`` as an int of at least 1 (one-line TypeError/ValueError otherwise)."""
     return validate.integer(jobs, "jobs", 1)
+
+
+def pool_workers(jobs: int | None, count: int, size: tuple[int, int] | None = None) -> int:
+    """Worker processes for ``count`` renders of ``size`` with ``jobs`` asked for.
+
+    The policy: never more workers than renders, nor than the CPUs this process may use
+    (``jobs`` above that is capped, silently: the report says the workers used). Without
+    ``jobs``, no more than fit in memory at once (at least 1). Then the memory check for that
+    many renders at once (:func:`wiktoria.render.compositor.check_memory`): an explicit
+    ``jobs`` that does not fit is a ValueError, raised before anything starts.
+    """
+    cpus = usable_cpus()
+    workers = max(1, min(cpus if jobs is None else jobs, cpus, count))
+    if size is not None:
+        if jobs is None and workers > 1 and compositor.available_memory is memory.available_memory:
+            workers = memory.workers_that_fit(*size, workers)
+        compositor.check_memory(*size, workers)
+    return workers
 
 
 def check_executor(executor: Any) -> Executor | None:
@@ -167,7 +239,7 @@ def dispatch(
         workers = jobs or executor_workers(executor) or usable_cpus()
         _run_windowed(executor, fn, tasks, 2 * workers, on_result, what)
         return workers
-    workers = min(jobs or usable_cpus(), count)
+    workers = pool_workers(jobs, count)
     if workers <= 1:
         for key, args in tasks:
             on_result(key, fn(*args))
