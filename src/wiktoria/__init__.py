@@ -24,9 +24,27 @@ those after it. The animation, batch and file-format machinery loads on first us
 from __future__ import annotations
 
 import importlib
+import os
+import signal
+import sys
 from typing import Any
 
-from wiktoria import _aliases
+
+def _quiet_interrupt_while_the_command_starts() -> None:
+    """In the ``wiktoria`` command (console script or ``python -m wiktoria``), a Ctrl-C while
+    its modules are still importing exits 130 without a traceback; ``wiktoria.cli.main``
+    restores the usual handling once it runs. A library import is left alone."""
+    argv = list(getattr(sys, "orig_argv", sys.argv))
+    command = os.path.basename(sys.argv[0]) if sys.argv else ""
+    as_module = any(argv[i] == "-m" and argv[i + 1] == "wiktoria" for i in range(len(argv) - 1))
+    if (command == "wiktoria" or as_module) and signal.getsignal(
+            signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, lambda signum, frame: os._exit(130))
+
+
+_quiet_interrupt_while_the_command_starts()
+
+from wiktoria import _aliases  # noqa: E402
 
 _aliases.install()
 

@@ -46,3 +46,4 @@ def test_layers_in_a_real_process() -> None:
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("grain (built-in): Film grain")
+

@@ -9,6 +9,7 @@ them all.
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 import warnings
 from collections.abc import Callable
@@ -128,4 +129,7 @@ def cli() -> None:
 
 def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
     """Entry point of the ``wiktoria`` console script."""
+    # While the modules imported, a Ctrl-C exited quietly (see wiktoria/__init__); from here
+    # on it is a KeyboardInterrupt that the group reports as one line, exit 130.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     cli.main(args=args, prog_name=prog_name or "wiktoria")
