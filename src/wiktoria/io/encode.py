@@ -84,7 +84,7 @@ from PIL import GifImagePlugin, Image
 from wiktoria.common.atomicio import atomic_path, check_output_dir
 from wiktoria.common.progress import Progress, check_progress, started
 from wiktoria.common.version import __version__
-from wiktoria.io.formats import ANIMATION_FORMATS, animation_format
+from wiktoria.io.formats import ANIMATION_FORMATS, animation_format, output_suffix
 from wiktoria.io.frames import (
     AnimationLike,
     changed_box,
@@ -511,7 +511,7 @@ def write_animation(
         ``.mp4`` without the ``mp4`` extra (``imageio-ffmpeg``).
     """
     target = Path(path)
-    ext = target.suffix.lower()
+    ext = output_suffix(target, animation=True)
     opts = _prepare(anim, ext, str(target), dither, quality, loop, progress)
     check_output_dir(target)
     with atomic_path(target) as tmp:
