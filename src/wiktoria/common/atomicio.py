@@ -192,8 +192,9 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
 
 # --------------------------------------------------------------------------- stale parts
 
-_scanned: dict[Path, dict[str, list[str]]] = {}
+_scanned: dict[Path, tuple[float, dict[str, list[str]]]] = {}
 _scan_lock = threading.Lock()
+_RESCAN_SECONDS = 60.0
 
 
 def _pid_alive(pid: int) -> bool:
@@ -224,11 +225,11 @@ def _is_stale(folder: Path, name: str) -> bool:
 
 
 def _parts_by_name(folder: Path) -> dict[str, list[str]]:
-    """Part files in ``folder`` by target name: scanned once per folder and process (a
-    folder of 10 000 frames is not scanned 10 000 times)."""
+    """Part files in ``folder`` by target name: scanned once a minute per folder and process
+    (a folder of 10 000 frames is not listed 10 000 times)."""
     with _scan_lock:
-        found = _scanned.get(folder)
-        if found is None:
+        when, found = _scanned.get(folder, (0.0, {}))
+        if time.monotonic() - when > _RESCAN_SECONDS:
             found = {}
             with contextlib.suppress(OSError), os.scandir(folder) as entries:
                 for entry in entries:
@@ -236,7 +237,7 @@ def _parts_by_name(folder: Path) -> dict[str, list[str]]:
                         m = _PART_RE.match(entry.name) or _LEGACY_RE.match(entry.name)
                         if m is not None:
                             found.setdefault(m.group("name"), []).append(entry.name)
-            _scanned[folder] = found
+            _scanned[folder] = (time.monotonic(), found)
         return found
 
 
@@ -245,8 +246,8 @@ def remove_stale_parts(path: str | os.PathLike[str], *, rescan: bool = False) ->
 
     Only hidden ``.{name}.*.part`` files for this target name, regular files of this user,
     whose writer on this host is gone or which are older than :data:`STALE_SECONDS` (one
-    hour for parts of earlier versions) are removed. The folder is listed once per process
-    unless ``rescan``.
+    hour for parts of earlier versions) are removed. The folder is listed at most once a
+    minute per process, unless ``rescan``.
 
     Returns
     -------
