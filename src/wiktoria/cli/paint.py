@@ -98,7 +98,7 @@ def _sweep(mood: str | None, size: tuple[int, int] | None, seeds: str, style: st
     if scene_file is not None or dump is not None:
         raise ValueError("a seed sweep takes --mood/--size/--style/--set, not --scene or "
                          "--dump-scene")
-    if output is None:
+    if output is None or output == STDOUT:
         raise ValueError("a seed sweep needs an output folder: -o FOLDER")
     with ProgressBar(label="paintings", quiet=quiet) as bar:
         report = render_sweep(mood or "seething", parse_seeds(seeds), output,
