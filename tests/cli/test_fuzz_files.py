@@ -57,7 +57,7 @@ def outside(opened: list[str], roots: tuple[str, ...]) -> list[str]:
     bad = []
     for p in opened:
         real = os.path.realpath(p)
-        if real in ("/dev/null", "/dev/urandom", "/proc/meminfo") or real.startswith(
+        if real in ("/dev/null", "/dev/full", "/dev/urandom", "/proc/meminfo") or real.startswith(
                 _ALLOWED_ROOTS + roots):
             continue
         if real.startswith(os.path.join(tempfile.gettempdir(), "wiktoria-")):  # stream output
@@ -276,6 +276,12 @@ CASES: dict[str, Case] = {
                                match="does not exist; create it first"),
     "out-dump-missing-folder": Case(["paint", "--size", "16x8", "--seed", "1", "-o", "x.png",
                                      "--dump-scene", "no/s.toml"], match="does not exist"),
+    "out-dev-full": Case(["paint", "--size", "16x8", "--seed", "1", "-o", "/dev/full"],
+                         match=r"^Error: cannot write '/dev/full': No space left on device$"),
+    "out-palette-dev-full": Case(["palette", "export", "serene", "-o", "/dev/full"],
+                                 match="No space left on device"),
+    "out-stdout-twice": Case(["paint", "--size", "16x8", "--seed", "1", "-o", "-",
+                              "--dump-scene", "/dev/stdout"], match="is the image file '-'"),
     "out-extension": Case(["paint", "--size", "16x8", "--seed", "1", "-o", "x.bmp"],
                           match="unknown extension"),
     "out-no-extension": Case(["paint", "--size", "16x8", "--seed", "1", "-o", "x"],

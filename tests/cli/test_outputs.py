@@ -131,7 +131,8 @@ def test_dump_failure_leaves_no_image(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(atomicio.os, "replace", replace)
     res = invoke([*PAINT, "-o", "a.png", "--dump-scene", "a.toml"], tmp_path, monkeypatch)
-    assert res.exit_code == 2 and res.stderr == "Error: [Errno 28] No space left on device\n"
+    assert res.exit_code == 2
+    assert res.stderr == "Error: cannot write 'a.toml': No space left on device\n"
     assert list(tmp_path.iterdir()) == []
     (tmp_path / "a.png").write_bytes(b"the old painting")
     res = invoke([*PAINT, "-o", "a.png", "--dump-scene", "a.toml"], tmp_path, monkeypatch)
@@ -159,3 +160,21 @@ def test_killed_animate_leaves_a_part_the_next_run_removes(tmp_path: Path) -> No
     assert part.name.startswith(f".loop.gif.{proc.pid}_") and part.name.endswith(".part")
     subprocess.run([*args, "--size", "16x8", "--frames", "2"], cwd=tmp_path, check=True)
     assert [p.name for p in tmp_path.iterdir()] == ["loop.gif"]
+
+
+def test_dev_null_twice_is_a_dry_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    res = invoke([*PAINT, "-o", "/dev/null", "--dump-scene", "/dev/null"], tmp_path, monkeypatch)
+    assert res.exit_code == 0, res.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_disk_full_names_the_target_not_the_part(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(self: object, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device", str(args[0]))
+
+    monkeypatch.setattr("PIL.Image.Image.save", full)
+    res = invoke([*PAINT, "-o", "a.png"], tmp_path, monkeypatch)
+    assert res.exit_code == 2
+    assert res.stderr == "Error: cannot write 'a.png': No space left on device\n"
+    assert list(tmp_path.iterdir()) == []

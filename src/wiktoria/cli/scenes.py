@@ -13,6 +13,7 @@ so that a failed dump leaves no image either.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -85,14 +86,26 @@ def check_dump(path: str | os.PathLike[str] | None,
         same path, or one reached through a symlink, ``..`` or a hard link).
     """
     if path is None or str(path) == STDOUT:
-        if path is not None and image is not None and str(image) == STDOUT:
-            raise ValueError("-o - and --dump-scene - both write to standard output; give "
-                             "one of them a file")
+        if path is not None and image is not None and (
+                str(image) == STDOUT or (same_file("/dev/stdout", image)
+                and not _is_char_device(image))):
+            raise ValueError("the image and --dump-scene - both write to standard output; "
+                             "give one of them a file")
         return
     check_output_dir(path)
-    if image is not None and str(image) != STDOUT and same_file(path, image):
+    if image is None:
+        return
+    other = "/dev/stdout" if str(image) == STDOUT else image
+    if same_file(path, other) and not _is_char_device(path):  # /dev/null twice is fine
         raise ValueError(f"--dump-scene {str(path)!r} is the image file {str(image)!r}; give "
                          "the scene its own file, e.g. scene.toml")
+
+
+def _is_char_device(path: str | os.PathLike[str]) -> bool:
+    try:
+        return stat.S_ISCHR(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def write_dump(path: str | os.PathLike[str] | None, scene: Scene) -> Path | None:

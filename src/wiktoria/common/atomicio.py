@@ -39,7 +39,6 @@ import errno
 import os
 import re
 import secrets
-import shutil
 import socket
 import stat
 import tempfile
@@ -308,7 +307,7 @@ _group: contextvars.ContextVar[_Group | None] = contextvars.ContextVar("wiktoria
                                                                        default=None)
 
 
-def _open_stream(target: Path) -> IO[bytes]:
+def _open_stream(target: Path) -> int:
     """Open a character device, FIFO or ``/proc`` path for writing (never creating it)."""
     flags = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -321,26 +320,47 @@ def _open_stream(target: Path) -> IO[bytes]:
                                      "reads") from None
                 raise
             os.set_blocking(fd, True)
-        else:
-            fd = os.open(target, flags | os.O_TRUNC)
+            return fd
+        return os.open(target, flags | os.O_TRUNC)
     except FileNotFoundError:
         raise ValueError(f"cannot write {str(target)!r}: it disappeared") from None
-    return os.fdopen(fd, "wb")
+
+
+def _failed(target: Path, exc: OSError) -> OSError:
+    """``exc`` as a one-line error naming the target (not a hidden temporary file)."""
+    reason = "the reader went away" if isinstance(exc, BrokenPipeError) else (
+        exc.strerror or str(exc))
+    new = OSError(f"cannot write {str(target)!r}: {reason}")
+    new.errno = exc.errno
+    return new
 
 
 def _stream(tmp: Path, target: Path) -> None:
-    with open(tmp, "rb") as src, _open_stream(target) as dst:
-        try:
-            shutil.copyfileobj(src, dst, 1 << 20)
-        except BrokenPipeError:
-            raise OSError(f"cannot write {str(target)!r}: the reader went away") from None
+    """Copy the finished output into the stream, unbuffered (every error surfaces here)."""
+    try:
+        fd = _open_stream(target)
+    except OSError as exc:
+        raise _failed(target, exc) from None
+    try:
+        with open(tmp, "rb") as src:
+            while block := src.read(1 << 20):
+                view = memoryview(block)
+                while view:
+                    view = view[os.write(fd, view):]
+    except OSError as exc:
+        raise _failed(target, exc) from None
+    finally:
+        os.close(fd)
 
 
 def _commit(tmp: Path, out: OutputTarget) -> None:
     if out.kind == "stream":
         _stream(tmp, out.real)
-    else:
+        return
+    try:
         os.replace(tmp, out.real)
+    except OSError as exc:
+        raise _failed(out.path, exc) from None
 
 
 def _discard(tmp: Path, out: OutputTarget) -> None:
@@ -370,7 +390,12 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         tmp = _new_part(out.real)
     group = _group.get()
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as exc:  # the disk is full: say so of the target, not of the part
+            if exc.filename is None or Path(os.fsdecode(exc.filename)) != tmp:
+                raise
+            raise _failed(out.path, exc) from None
         if group is not None:
             group.pending.append((tmp, out))
             return
