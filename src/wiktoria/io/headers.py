@@ -27,8 +27,11 @@ __all__ = ["MAX_TEXT_BYTES", "Header", "open_input", "read_header", "read_text"]
 
 #: The largest scene or mood text read from a file or an embedded chunk (1 MiB).
 MAX_TEXT_BYTES = 1 << 20
-#: Structural elements (chunks, blocks, segments, boxes) walked before giving up.
+#: Structural elements (chunks, blocks, segments, boxes) walked before giving up: a WebP
+#: loop has a chunk per frame; other headers have a handful before the image data.
 _MAX_ELEMENTS = 1_000_000
+_MAX_HEADER_ELEMENTS = 10_000
+_MAX_SUBBLOCKS = 1_000_000
 #: An XMP packet escapes ``<>&``: it may be this many times the scene.
 _XMP_FACTOR = 6
 
@@ -157,7 +160,7 @@ def _png_text(ctype: bytes, body: bytes, name: str, what: str) -> str:
 def _png(f: BinaryIO, name: str, keys: frozenset[str]) -> Header:
     texts: dict[str, str] = {}
     animated = False
-    for _ in range(_MAX_ELEMENTS):
+    for _ in range(_MAX_HEADER_ELEMENTS):
         length, ctype = struct.unpack(">I4s", _read_exact(f, 8, name, "chunk header"))
         if length > 0x7FFFFFFF:
             raise _bad(name, f"chunk {ctype!r} has a bad length")
@@ -186,7 +189,7 @@ def _png(f: BinaryIO, name: str, keys: frozenset[str]) -> Header:
 
 def _gif_blocks(f: BinaryIO, name: str, keep: bool, limit: int) -> bytes | None:
     out = bytearray()
-    for _ in range(_MAX_ELEMENTS):
+    for _ in range(_MAX_SUBBLOCKS):
         (size,) = _read_exact(f, 1, name, "sub-block")
         if size == 0:
             return bytes(out) if keep else None
@@ -204,7 +207,7 @@ def _gif(f: BinaryIO, name: str) -> Header:
     flags = lsd[4]
     if flags & 0x80:
         f.seek(3 << ((flags & 7) + 1), os.SEEK_CUR)
-    for _ in range(_MAX_ELEMENTS):
+    for _ in range(_MAX_HEADER_ELEMENTS):
         (kind,) = _read_exact(f, 1, name, "block")
         if kind == 0x21:
             (label,) = _read_exact(f, 1, name, "extension")
@@ -219,7 +222,7 @@ def _gif(f: BinaryIO, name: str) -> Header:
 
 
 def _jpeg(f: BinaryIO, name: str) -> Header:
-    for _ in range(_MAX_ELEMENTS):
+    for _ in range(_MAX_HEADER_ELEMENTS):
         marker = _read_exact(f, 2, name, "marker")
         if marker[0] != 0xFF:
             raise _bad(name, "it is corrupt (no JPEG marker)")
