@@ -178,3 +178,13 @@ def test_disk_full_names_the_target_not_the_part(tmp_path: Path,
     assert res.exit_code == 2
     assert res.stderr == "Error: cannot write 'a.png': No space left on device\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reproduce_to_dev_stdout_reports_on_stderr(tmp_path: Path, png: bytes) -> None:
+    if not os.path.exists("/dev/stdout"):
+        pytest.skip("no /dev/stdout")
+    (tmp_path / "a.png").write_bytes(png)
+    proc = subprocess.run([sys.executable, "-m", "wiktoria", "reproduce", "a.png", "/dev/stdout"],
+                          cwd=tmp_path, capture_output=True, check=False)
+    assert proc.returncode == 0 and proc.stdout == png
+    assert proc.stderr == b"wrote /dev/stdout\n"

@@ -212,4 +212,4 @@ def reproduce_cmd(source: str, out: str | None, output: str | None, frame: int |
     options = {k: v for k, v in (("dither", dither), ("quality", quality)) if v is not None}
     with ProgressBar(label="frames", quiet=quiet) as bar:
         path = reproduce(source, target, frame=frame, jobs=jobs, progress=bar, **options)
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path}", err=is_stream(target))  # not into the image on /dev/stdout
