@@ -188,3 +188,15 @@ def test_reproduce_to_dev_stdout_reports_on_stderr(tmp_path: Path, png: bytes) -
                           cwd=tmp_path, capture_output=True, check=False)
     assert proc.returncode == 0 and proc.stdout == png
     assert proc.stderr == b"wrote /dev/stdout\n"
+
+
+def test_mp4_in_a_folder_that_looks_like_an_ffmpeg_protocol(tmp_path: Path) -> None:
+    pytest.importorskip("imageio_ffmpeg")
+    from wiktoria.io.metadata import embedded_scene
+
+    folder = tmp_path / "pipe:1"
+    folder.mkdir()
+    anim = wiktoria.animate("serene", size=(16, 8), frames=2, seed=1)
+    path = anim.save(folder / "a.mp4")
+    assert embedded_scene(path) == anim.scene.to_toml()
+    assert [p.name for p in folder.iterdir()] == ["a.mp4"]

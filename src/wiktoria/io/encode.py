@@ -405,7 +405,8 @@ def _write_mp4(anim: AnimationLike, path: Path, opts: _Options) -> None:
            "-s", f"{pw}x{ph}", "-r", rate, "-i", "-", "-an",
            "-c:v", "libx264", "-preset", "medium", "-crf", str(_CRF), "-pix_fmt", "yuv420p",
            "-movflags", "+faststart", "-metadata", f"comment={_scene_toml(anim)}",
-           "-metadata", f"encoder=Wiktoria {__version__}", "-f", "mp4", str(path)]
+           "-metadata", f"encoder=Wiktoria {__version__}", "-f", "mp4",
+           "file:" + os.path.abspath(path)]  # never a protocol such as pipe: or concat:
     with tempfile.TemporaryFile() as err, subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err) as proc:
         stdin = proc.stdin
