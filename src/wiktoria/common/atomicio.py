@@ -379,6 +379,24 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     ``path`` is left untouched. Special files are written through or refused (see the module
     docstring); stale parts of killed runs beside ``path`` are removed first. Inside
     :func:`together`, the rename waits for the group.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output.
+
+    Yields
+    ------
+    pathlib.Path
+        An empty file to write (beside the target; in a private folder for a stream), with
+        the mode the target will have.
+
+    Raises
+    ------
+    ValueError
+        ``path`` cannot be written (see :func:`output_target`), or it is a FIFO nobody reads.
+    OSError
+        Writing failed (the disk is full...): one line naming ``path``.
     """
     out = output_target(path)
     if out.kind == "stream":
@@ -480,14 +498,14 @@ def together() -> Iterator[None]:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically and return the path."""
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_path`) and return the path."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically and return the path."""
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_path`) and return the path."""
     with atomic_path(path) as tmp:
         f: IO[str]
         with open(tmp, "w", encoding=encoding, newline="\n") as f:
