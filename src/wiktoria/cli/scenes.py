@@ -20,7 +20,12 @@ from typing import Any
 
 import click
 
-from wiktoria.common.atomicio import atomic_write_text, check_output_dir, same_file
+from wiktoria.common.atomicio import (
+    atomic_write_text,
+    check_output_dir,
+    output_target,
+    same_file,
+)
 from wiktoria.io.metadata import read_scene
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
@@ -93,12 +98,30 @@ def check_dump(path: str | os.PathLike[str] | None,
                              "give one of them a file")
         return
     check_output_dir(path)
-    if image is None:
+    if image is not None:
+        other = "/dev/stdout" if str(image) == STDOUT else image
+        if same_file(path, other) and not _is_char_device(path):  # /dev/null twice is fine
+            raise ValueError(f"--dump-scene {str(path)!r} is the image file {str(image)!r}; "
+                             "give the scene its own file, e.g. scene.toml")
+    _not_an_image(path)
+
+
+_IMAGE_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"II*\0", b"MM\0*")
+
+
+def _not_an_image(path: str | os.PathLike[str]) -> None:
+    """Refuse to replace an existing image by a scene dump (``-o x.gif --dump-scene x.gif``
+    in a command that writes the image first)."""
+    try:
+        if output_target(path).kind != "atomic" or not stat.S_ISREG(os.stat(path).st_mode):
+            return  # a stream (/dev/stdout...) is never read
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except (OSError, ValueError):
         return
-    other = "/dev/stdout" if str(image) == STDOUT else image
-    if same_file(path, other) and not _is_char_device(path):  # /dev/null twice is fine
-        raise ValueError(f"--dump-scene {str(path)!r} is the image file {str(image)!r}; give "
-                         "the scene its own file, e.g. scene.toml")
+    if head.startswith(_IMAGE_MAGIC) or head[8:12] == b"WEBP" or head[4:8] == b"ftyp":
+        raise ValueError(f"--dump-scene {str(path)!r} is an image; give the scene its own "
+                         "file, e.g. scene.toml")
 
 
 def _is_char_device(path: str | os.PathLike[str]) -> bool:
@@ -110,10 +133,18 @@ def _is_char_device(path: str | os.PathLike[str]) -> bool:
 
 def write_dump(path: str | os.PathLike[str] | None, scene: Scene) -> Path | None:
     """Write ``scene`` as TOML to ``path`` (atomically), if a path is given; ``-`` writes it
-    to standard output (and returns None)."""
+    to standard output (and returns None).
+
+    Raises
+    ------
+    ValueError
+        ``path`` is an existing image (the image just written, when a command passed the
+        same path for both): it is never replaced by a scene.
+    """
     if path is None:
         return None
     if str(path) == STDOUT:
         click.echo(scene.to_toml(), nl=False)
         return None
+    _not_an_image(path)
     return atomic_write_text(path, scene.to_toml())
