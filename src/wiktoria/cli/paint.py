@@ -21,9 +21,9 @@ from wiktoria.cli.options import (
     worker_options,
 )
 from wiktoria.cli.progress import ProgressBar
-from wiktoria.cli.scenes import check_dump, scene_from_options, write_dump
-from wiktoria.common.atomicio import check_output_dir
-from wiktoria.io.formats import default_filename, still_format
+from wiktoria.cli.scenes import STDOUT, check_dump, scene_from_options, write_dump
+from wiktoria.common.atomicio import check_output_dir, together
+from wiktoria.io.formats import default_filename, is_stream, still_format
 from wiktoria.render.painting import Painting, paint_scene
 
 __all__ = ["paint_to_file"]
@@ -44,7 +44,10 @@ def paint_to_file(
 
     Explicit ``mood``/``size``/``seed``/``style`` override those of ``scene_file``. Without
     ``output`` the painting is written to ``{mood}-{seed}.png`` in the current folder, never
-    over an existing file. Output folders are checked before rendering.
+    over an existing file. Output folders are checked before rendering. ``output`` ``-``
+    writes the PNG to standard output; a FIFO, ``/dev/stdout`` or another character device
+    is written through (a PNG when it has no extension). The image and the dump are
+    committed together: if the dump cannot be written, no image is left either.
 
     Returns
     -------
@@ -61,17 +64,30 @@ def paint_to_file(
     ('s.png', 2)
     """
     overrides = parse_overrides(list(sets))
-    if output is not None:
+    to_stdout = output is not None and str(output) == STDOUT
+    if output is not None and not to_stdout:
         still_format(output)
         check_output_dir(output)
-    check_dump(dump_scene_to)
+    check_dump(dump_scene_to, output)
     scene, resolved = scene_from_options(scene_file=scene_file, mood=mood, size=size, seed=seed,
                                          style=style, overrides=overrides,
                                          default_size=(1920, 1080))
-    painting = paint_scene(scene, resolved)
     path = Path(output) if output is not None else default_filename(scene)
-    painting.save(path)
-    return painting, path, write_dump(dump_scene_to, scene)
+    check_dump(dump_scene_to, path)
+    painting = paint_scene(scene, resolved)
+    dumped = None
+    with together():  # the image and the scene dump: both or neither
+        if to_stdout:
+            data = painting.png_bytes()
+        else:
+            painting.save(path)
+        if dump_scene_to is not None and str(dump_scene_to) != STDOUT:
+            dumped = write_dump(dump_scene_to, scene)
+    if to_stdout:
+        click.echo(data, nl=False)  # bytes go to the binary stream
+    elif dump_scene_to is not None and str(dump_scene_to) == STDOUT:
+        write_dump(dump_scene_to, scene)
+    return painting, path, dumped
 
 
 def _sweep(mood: str | None, size: tuple[int, int] | None, seeds: str, style: str | None,
@@ -82,7 +98,7 @@ def _sweep(mood: str | None, size: tuple[int, int] | None, seeds: str, style: st
     if scene_file is not None or dump is not None:
         raise ValueError("a seed sweep takes --mood/--size/--style/--set, not --scene or "
                          "--dump-scene")
-    if output is None:
+    if output is None or output == STDOUT:
         raise ValueError("a seed sweep needs an output folder: -o FOLDER")
     with ProgressBar(label="paintings", quiet=quiet) as bar:
         report = render_sweep(mood or "seething", parse_seeds(seeds), output,
@@ -110,10 +126,11 @@ def _sweep(mood: str | None, size: tuple[int, int] | None, seeds: str, style: st
               help="Render a scene file (.toml) or the scene inside a file Wiktoria wrote; "
                    "options given override its values.")
 @click.option("--dump-scene", type=click.Path(dir_okay=False), default=None,
-              help="Also write the scene of this render as TOML.")
+              help="Also write the scene of this render as TOML (- for standard output).")
 @click.option("-o", "--output", type=click.Path(), default=None,
-              help="Image file (.png, .jpg, .webp, .tif)  [default: MOOD-SEED.png, never "
-                   "overwriting]; a folder for a seed sweep.")
+              help="Image file (.png, .jpg, .webp, .tif), or - for a PNG on standard "
+                   "output  [default: MOOD-SEED.png, never overwriting]; a folder for a seed "
+                   "sweep.")
 @click.option("--contact-sheet", is_flag=True,
               help="With a seed sweep: also write contact-sheet.png, labelled by seed.")
 @worker_options(" for a sweep")
@@ -145,11 +162,13 @@ def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: str | None,
     painting, path, dumped = paint_to_file(mood=mood, size=size, seed=value, style=style,
                                            sets=sets, scene_file=scene_file, output=output,
                                            dump_scene_to=dump_scene)
+    # with the image on standard output (-o -, /dev/stdout, a pipe), the reports go to stderr
+    err = (output is not None and (output == STDOUT or is_stream(output))) or dump_scene == STDOUT
     if seed is None and scene_file is None:
-        click.echo(f"seed: {painting.scene.seed}")
-    click.echo(f"wrote {path}")
+        click.echo(f"seed: {painting.scene.seed}", err=err)
+    click.echo(f"wrote {'standard output' if output == STDOUT else path}", err=err)
     if dumped is not None:
-        click.echo(f"wrote {dumped}")
+        click.echo(f"wrote {dumped}", err=err)
 
 
 @cli.command("reproduce")
@@ -193,4 +212,4 @@ def reproduce_cmd(source: str, out: str | None, output: str | None, frame: int |
     options = {k: v for k, v in (("dither", dither), ("quality", quality)) if v is not None}
     with ProgressBar(label="frames", quiet=quiet) as bar:
         path = reproduce(source, target, frame=frame, jobs=jobs, progress=bar, **options)
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path}", err=is_stream(target))  # not into the image on /dev/stdout

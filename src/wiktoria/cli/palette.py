@@ -112,7 +112,7 @@ def palette_show_cmd(name: str | None, mood_opt: str | None, output: str, width:
 @click.option("-f", "--format", "fmt", type=click.Choice(["gpl", "hex", "css"]), default="gpl",
               show_default=True, help="GIMP palette, lospec hex list or CSS gradient.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="File to write [default: stdout].")
+              help="File to write, or - for standard output  [default: standard output].")
 @click.option("--samples", type=click.IntRange(2, 1024), default=None,
               help="Export this many evenly spaced colours instead of the stops.")
 @reports
@@ -125,13 +125,16 @@ def palette_export_cmd(name: str | None, mood_opt: str | None, fmt: str, output:
       wiktoria palette export serene --format css
       wiktoria palette export seething --format gpl -o seething.gpl
     """
+    from wiktoria.io.formats import is_stream
     from wiktoria.moods.palettes import export_palette
 
+    if output == "-":  # standard output, as without -o
+        output = None
     text = export_palette(one_mood(name, mood_opt), fmt, output=output, samples=samples)
     if output is None:
         click.echo(text, nl=False)
-    else:
-        click.echo(f"wrote {output}")
+    else:  # a report after the palette on /dev/stdout or a pipe would corrupt it: stderr
+        click.echo(f"wrote {output}", err=is_stream(output))
 
 
 @palette_group.command("import")

@@ -4,16 +4,28 @@ The rule, for ``paint``, ``animate`` and ``frames``: options given on the comman
 the scene file's values; options not given keep them. A new ``--style`` rebuilds the layers
 from the mood's defaults; ``--set`` applies last. The dump is the scene actually rendered
 (with its ``[loop]`` for animations).
+
+``--dump-scene -`` writes the scene to standard output. The dump and the image must be
+different files (:func:`check_dump`); write both inside :func:`wiktoria.common.atomicio.together`
+so that a failed dump leaves no image either.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from wiktoria.common.atomicio import atomic_write_text, check_output_dir
+import click
+
+from wiktoria.common.atomicio import (
+    atomic_write_text,
+    check_output_dir,
+    output_target,
+    same_file,
+)
 from wiktoria.io.metadata import read_scene
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
@@ -21,7 +33,10 @@ from wiktoria.render.painting import build_scene
 from wiktoria.scene import Canvas, Scene, check_size
 from wiktoria.scene.styles import check_style, layers_for
 
-__all__ = ["check_dump", "scene_from_options", "write_dump"]
+__all__ = ["STDOUT", "check_dump", "scene_from_options", "write_dump"]
+
+#: The output path meaning standard output.
+STDOUT = "-"
 
 
 def _from_file(scene_file: str | os.PathLike[str], mood: str | None,
@@ -65,14 +80,71 @@ def scene_from_options(*, scene_file: str | os.PathLike[str] | None, mood: str |
                        overrides)
 
 
-def check_dump(path: str | os.PathLike[str] | None) -> None:
-    """Check ``--dump-scene``'s folder before rendering."""
-    if path is not None:
-        check_output_dir(path)
+def check_dump(path: str | os.PathLike[str] | None,
+               image: str | os.PathLike[str] | None = None) -> None:
+    """Check ``--dump-scene`` before rendering: its folder, and that it is not ``image``.
+
+    Raises
+    ------
+    ValueError
+        The dump's folder cannot take it, or the dump and the image are the same file (the
+        same path, or one reached through a symlink, ``..`` or a hard link).
+    """
+    if path is None or str(path) == STDOUT:
+        if path is not None and image is not None and (
+                str(image) == STDOUT or (same_file("/dev/stdout", image)
+                and not _is_char_device(image))):
+            raise ValueError("the image and --dump-scene - both write to standard output; "
+                             "give one of them a file")
+        return
+    check_output_dir(path)
+    if image is not None:
+        other = "/dev/stdout" if str(image) == STDOUT else image
+        if same_file(path, other) and not _is_char_device(path):  # /dev/null twice is fine
+            raise ValueError(f"--dump-scene {str(path)!r} is the image file {str(image)!r}; "
+                             "give the scene its own file, e.g. scene.toml")
+    _not_an_image(path)
+
+
+_IMAGE_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"II*\0", b"MM\0*")
+
+
+def _not_an_image(path: str | os.PathLike[str]) -> None:
+    """Refuse to replace an existing image by a scene dump (``-o x.gif --dump-scene x.gif``
+    in a command that writes the image first)."""
+    try:
+        if output_target(path).kind != "atomic" or not stat.S_ISREG(os.stat(path).st_mode):
+            return  # a stream (/dev/stdout...) is never read
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except (OSError, ValueError):
+        return
+    if head.startswith(_IMAGE_MAGIC) or head[8:12] == b"WEBP" or head[4:8] == b"ftyp":
+        raise ValueError(f"--dump-scene {str(path)!r} is an image; give the scene its own "
+                         "file, e.g. scene.toml")
+
+
+def _is_char_device(path: str | os.PathLike[str]) -> bool:
+    try:
+        return stat.S_ISCHR(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def write_dump(path: str | os.PathLike[str] | None, scene: Scene) -> Path | None:
-    """Write ``scene`` as TOML to ``path`` (atomically), if a path is given."""
+    """Write ``scene`` as TOML to ``path`` (atomically), if a path is given; ``-`` writes it
+    to standard output (and returns None).
+
+    Raises
+    ------
+    ValueError
+        ``path`` is an existing image (the image just written, when a command passed the
+        same path for both): it is never replaced by a scene.
+    """
     if path is None:
         return None
+    if str(path) == STDOUT:
+        click.echo(scene.to_toml(), nl=False)
+        return None
+    _not_an_image(path)
     return atomic_write_text(path, scene.to_toml())

@@ -84,7 +84,7 @@ from PIL import GifImagePlugin, Image
 from wiktoria.common.atomicio import atomic_path, check_output_dir
 from wiktoria.common.progress import Progress, check_progress, started
 from wiktoria.common.version import __version__
-from wiktoria.io.formats import ANIMATION_FORMATS, animation_format
+from wiktoria.io.formats import ANIMATION_FORMATS, animation_format, output_suffix
 from wiktoria.io.frames import (
     AnimationLike,
     changed_box,
@@ -405,7 +405,8 @@ def _write_mp4(anim: AnimationLike, path: Path, opts: _Options) -> None:
            "-s", f"{pw}x{ph}", "-r", rate, "-i", "-", "-an",
            "-c:v", "libx264", "-preset", "medium", "-crf", str(_CRF), "-pix_fmt", "yuv420p",
            "-movflags", "+faststart", "-metadata", f"comment={_scene_toml(anim)}",
-           "-metadata", f"encoder=Wiktoria {__version__}", "-f", "mp4", str(path)]
+           "-metadata", f"encoder=Wiktoria {__version__}", "-f", "mp4",
+           "file:" + os.path.abspath(path)]  # never a protocol such as pipe: or concat:
     with tempfile.TemporaryFile() as err, subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err) as proc:
         stdin = proc.stdin
@@ -511,7 +512,7 @@ def write_animation(
         ``.mp4`` without the ``mp4`` extra (``imageio-ffmpeg``).
     """
     target = Path(path)
-    ext = target.suffix.lower()
+    ext = output_suffix(target, animation=True)
     opts = _prepare(anim, ext, str(target), dither, quality, loop, progress)
     check_output_dir(target)
     with atomic_path(target) as tmp:

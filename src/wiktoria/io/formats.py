@@ -21,8 +21,10 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["ANIMATION_FORMATS", "STILL_FORMATS", "animation_format", "default_filename", "slug",
-           "still_format"]
+from wiktoria.common.atomicio import output_target
+
+__all__ = ["ANIMATION_FORMATS", "STILL_FORMATS", "STREAM_DEFAULTS", "animation_format",
+           "default_filename", "is_stream", "output_suffix", "slug", "still_format"]
 
 #: Still image formats by extension (Pillow format names).
 STILL_FORMATS: dict[str, str] = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",
@@ -32,9 +34,37 @@ ANIMATION_FORMATS: dict[str, str] = {".gif": "GIF", ".png": "APNG", ".webp": "We
                                      ".mp4": "MP4"}
 
 
+#: Extensions used for a stream without one (``-o /dev/stdout``, a FIFO): still, animation.
+STREAM_DEFAULTS = (".png", ".gif")
+
+
+def is_stream(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is written through rather than replaced: a character device, a FIFO or
+    a path through ``/proc`` such as ``/dev/stdout`` (see :mod:`wiktoria.common.atomicio`)."""
+    try:
+        return output_target(path).kind == "stream"
+    except ValueError:
+        return False
+
+
+def output_suffix(path: str | os.PathLike[str], animation: bool = False) -> str:
+    """The extension of ``path`` (lower case); a stream without one is ``.png`` (``.gif`` for
+    an animation).
+
+    Examples
+    --------
+    >>> output_suffix("A.PNG"), output_suffix("/dev/null"), output_suffix("/dev/null", True)
+    ('.png', '.png', '.gif')
+    """
+    suffix = Path(path).suffix.lower()
+    if not suffix and is_stream(path):
+        return STREAM_DEFAULTS[1 if animation else 0]
+    return suffix
+
+
 def _lookup(table: dict[str, str], path: str | os.PathLike[str], what: str,
             ext: str | None) -> str:
-    suffix = Path(path).suffix if ext is None else ext
+    suffix = output_suffix(path, table is ANIMATION_FORMATS) if ext is None else ext
     fmt = table.get(suffix.lower())
     if fmt is None:
         raise ValueError(f"cannot {what} {str(path)!r}: unknown extension {suffix!r}; "

@@ -13,29 +13,28 @@ MP4       ``-metadata comment=...`` (the ``©cmt`` atom; ``ffprobe``/``ffmpeg -i
 
 :func:`read_scene` reads any of them (and scene ``.toml`` files) back into a
 :class:`~wiktoria.scene.Scene`; :func:`read_source` also says whether the file is an animation.
-Readers are looked up in a table by image format (:data:`READERS`).
+Only the header of a file is read, never its pixels, and no text over 1 MiB
+(:mod:`wiktoria.io.headers`): these files are untrusted input.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
-from PIL import Image, PngImagePlugin
+from PIL import PngImagePlugin
 
 from wiktoria.common.version import __version__
+from wiktoria.io.headers import MAX_TEXT_BYTES, open_input, read_header, read_text
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.moodfile import parse_mood
 from wiktoria.scene import Scene
 
 __all__ = [
     "MOOD_KEY",
-    "READERS",
     "SCENE_KEY",
     "VERSION_KEY",
     "Embedded",
@@ -130,45 +129,6 @@ def scene_from_xmp(xmp: bytes | str) -> str | None:
     return None
 
 
-def _unescape_ffmetadata(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            out.append(text[i + 1])
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
-def ffmetadata_value(text: str, key: str) -> str | None:
-    """The value of ``key`` in ffmpeg's ``ffmetadata`` output (escapes ``\\=;#`` and newline).
-
-    Examples
-    --------
-    >>> ffmetadata_value(";FFMETADATA1\\ncomment=a\\\\=b\\\\\\nc\\n", "comment")
-    'a=b\\nc'
-    """
-    out: list[str] = []
-    lines = iter(text.splitlines(keepends=True))
-    for line in lines:
-        if not line.startswith(key + "="):
-            continue
-        value = line[len(key) + 1:]
-        while True:
-            stripped = value.rstrip("\n")
-            backslashes = len(stripped) - len(stripped.rstrip("\\"))
-            if value.endswith("\n") and backslashes % 2 == 1:  # escaped newline: continues
-                out.append(stripped[:-1] + "\n")
-                value = next(lines, "")
-                continue
-            out.append(stripped)
-            break
-        return _unescape_ffmetadata("".join(out))
-    return None
-
-
 @dataclass(frozen=True)
 class Embedded:
     """What a Wiktoria file carries: its scene and mood TOML, and whether it is animated."""
@@ -178,63 +138,32 @@ class Embedded:
     animated: bool
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value if isinstance(value, str) else None
-
-
-def _read_png(im: Image.Image) -> Embedded:
-    text = dict(getattr(im, "text", {}) or {})
-    return Embedded(text.get(SCENE_KEY), text.get(MOOD_KEY),
-                    getattr(im, "custom_mimetype", None) == "image/apng")
-
-
-def _read_gif(im: Image.Image) -> Embedded:
-    return Embedded(_text(im.info.get("comment")), None, True)
-
-
-def _read_webp(im: Image.Image) -> Embedded:
-    xmp = im.info.get("xmp")
-    return Embedded(scene_from_xmp(xmp) if xmp else None, None, True)
-
-
-def _read_jpeg(im: Image.Image) -> Embedded:
-    return Embedded(_text(im.info.get("comment")), None, False)
-
-
-#: Readers of the embedded scene, by Pillow format name (MP4 goes through ffmpeg).
-READERS: dict[str, Callable[[Image.Image], Embedded]] = {
-    "PNG": _read_png, "GIF": _read_gif, "WEBP": _read_webp, "JPEG": _read_jpeg}
-
-
-def _read_mp4(path: Path) -> Embedded:
-    try:
-        import imageio_ffmpeg
-    except ImportError:
-        raise ImportError(MP4_EXTRA_MESSAGE) from None
-    run = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path),
-                          "-f", "ffmetadata", "-"], capture_output=True, check=False)
-    return Embedded(ffmetadata_value(run.stdout.decode("utf-8", "replace"), "comment"), None,
-                    True)
-
-
 def embedded(path: str | os.PathLike[str]) -> Embedded:
     """The scene and mood TOML a file written by Wiktoria carries (None where it has none).
 
+    Only the file's header is read, never its pixels (see :mod:`wiktoria.io.headers`): the
+    format is found by the file's signature; texts over 1 MiB, a zip bomb, a truncated or
+    corrupt header are refused.
+
     Raises
     ------
-    OSError, SyntaxError
-        The file cannot be opened as an image (Pillow's errors).
-    ImportError
-        An ``.mp4`` without the ``mp4`` extra.
+    ValueError
+        The file does not exist, is not a regular file, is none of PNG, JPEG, GIF, WebP, MP4,
+        or its header is truncated, corrupt or too big (one line).
     """
-    p = Path(path)
-    if p.suffix.lower() == ".mp4":
-        return _read_mp4(p)
-    with Image.open(p) as im:
-        reader = READERS.get(str(im.format))
-        return reader(im) if reader is not None else Embedded(None, None, False)
+    name = str(path)
+    with open_input(path) as f:
+        head = read_header(f, name, frozenset((SCENE_KEY, MOOD_KEY)))
+    if head.format == "PNG":
+        return Embedded(head.texts.get(SCENE_KEY), head.texts.get(MOOD_KEY), head.animated)
+    if head.format == "WEBP":
+        xmp = head.texts.get("xmp")
+        scene = scene_from_xmp(xmp) if xmp else None
+        if scene is not None and len(scene.encode("utf-8")) > MAX_TEXT_BYTES:
+            raise ValueError(f"{name!r}: its XMP scene is over {MAX_TEXT_BYTES // 2**20} MB; "
+                             "a scene is at most that")
+        return Embedded(scene, None, True)
+    return Embedded(head.texts.get("comment"), None, head.animated)
 
 
 def embedded_scene(path: str | os.PathLike[str]) -> str | None:
@@ -243,7 +172,7 @@ def embedded_scene(path: str | os.PathLike[str]) -> str | None:
     Returns
     -------
     str or None
-        The TOML text, or None when the file carries none. Reading MP4 needs the ``mp4`` extra.
+        The TOML text, or None when the file carries none (MP4 is read without ffmpeg).
 
     Examples
     --------
@@ -282,7 +211,8 @@ def read_source(path: str | os.PathLike[str]) -> SceneSource:
     Raises
     ------
     ValueError
-        The file does not exist, is not one Wiktoria wrote, or its scene is malformed.
+        The file does not exist, is not a regular file, is not one Wiktoria wrote, its scene
+        (or mood) text is over 1 MiB, or its scene is malformed.
 
     Examples
     --------
@@ -294,15 +224,12 @@ def read_source(path: str | os.PathLike[str]) -> SceneSource:
     (True, 2)
     """
     p = Path(path)
-    if not p.exists():
-        raise ValueError(f"{str(p)!r} does not exist")
     if p.suffix.lower() == ".toml":
-        scene = Scene.from_toml(p.read_text(encoding="utf-8"), origin=str(p))
+        with open_input(p) as f:
+            text = read_text(f, str(p), "scene")
+        scene = Scene.from_toml(text, origin=str(p))
         return SceneSource(scene, scene.mood, scene.loop is not None)
-    try:
-        found = embedded(p)
-    except (OSError, SyntaxError) as exc:
-        raise ValueError(f"{str(p)!r} is not an image Wiktoria can read: {exc}") from None
+    found = embedded(p)
     if found.scene is None:
         raise ValueError(f"{str(p)!r} carries no Wiktoria scene (no {SCENE_KEY!r} text chunk "
                          "or comment); only files written by Wiktoria or scene .toml files "
