@@ -112,25 +112,27 @@ def animate_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames:
       wiktoria animate --mood electric --style flow -o electric.mp4
       wiktoria animate --scene seething-1234.gif --size 1280x720 -o big.mp4
     """
-    from wiktoria.common.atomicio import check_output_dir
-    from wiktoria.io.formats import animation_format, default_filename
+    from wiktoria.common.atomicio import check_output_dir, together
+    from wiktoria.io.formats import animation_format, default_filename, is_stream
     from wiktoria.run.batch import write_loop
 
     if output is not None:
         animation_format(output)
         check_output_dir(output)
-    check_dump(dump_scene)
+    check_dump(dump_scene, output)
     anim = loop_animation(scene_file=scene_file, mood=mood, to=to, pingpong=pingpong,
                           frames=frames, fps=fps, size=size, seed=seed, style=style, sets=sets)
     path = Path(output) if output is not None else default_filename(anim.scene, ext=".gif")
     options = {k: v for k, v in (("dither", dither), ("quality", quality)) if v is not None}
-    with ProgressBar(label="frames", quiet=quiet) as bar:
+    # the loop and the dump: both or neither
+    with together(), ProgressBar(label="frames", quiet=quiet) as bar:
         write_loop(anim, path, jobs=jobs, progress=bar, **options)
-    dumped = write_dump(dump_scene, anim.scene)
+        dumped = write_dump(dump_scene, anim.scene)
+    to_stderr = is_stream(path)  # the image went to a stream: keep it clean
     _report_seed(seed, scene_file, anim)
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path}", err=to_stderr)
     if dumped is not None:
-        click.echo(f"wrote {dumped}")
+        click.echo(f"wrote {dumped}", err=to_stderr)
 
 
 def _frame_range(start: int | None, stop: int | None, n: int) -> range:
@@ -194,7 +196,13 @@ def frames_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: 
     scheduler = scheduler or None
     if scheduler is None and connect_timeout is not None:
         raise ValueError("--connect-timeout needs --scheduler (or DASK_SCHEDULER_ADDRESS)")
-    check_dump(dump_scene)
+    if output == "-":
+        raise ValueError("frames are written to a folder, not to standard output; give -o DIR")
+    check_dump(dump_scene, output)
+    if dump_scene is not None and str(dump_scene) != "-" and Path(dump_scene).resolve(
+            ).parent == Path(output).resolve():
+        raise ValueError(f"--dump-scene {str(dump_scene)!r} is inside the frames folder "
+                         f"{str(output)!r}; give the scene a place of its own")
     anim = loop_animation(scene_file=scene_file, mood=mood, to=to, pingpong=pingpong,
                           frames=frames, fps=fps, size=size, seed=seed, style=style, sets=sets)
     selection = _frame_range(start, stop, len(anim))

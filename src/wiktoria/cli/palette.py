@@ -101,10 +101,13 @@ def palette_show_cmd(name: str | None, mood_opt: str | None, output: str, width:
       wiktoria palette show seething -o ramp.png
       wiktoria palette show --mood 0.3,-0.5 -o between.png
     """
+    from wiktoria.io.formats import is_stream
     from wiktoria.moods.palettes import save_palette_png
 
+    if output == "-":
+        output = "/dev/stdout"  # the PNG to standard output, as paint -o - does
     path = save_palette_png(one_mood(name, mood_opt), output, width=width)
-    click.echo(f"wrote {path}")
+    click.echo(f"wrote {path}", err=is_stream(path))
 
 
 @palette_group.command("export", context_settings={"ignore_unknown_options": True})

@@ -21,7 +21,13 @@ from typing import Any
 from wiktoria.common import validate
 from wiktoria.common.atomicio import check_output_dir
 from wiktoria.common.progress import Progress
-from wiktoria.io.formats import ANIMATION_FORMATS, STILL_FORMATS, animation_format, still_format
+from wiktoria.io.formats import (
+    ANIMATION_FORMATS,
+    STILL_FORMATS,
+    animation_format,
+    output_suffix,
+    still_format,
+)
 from wiktoria.io.metadata import SceneSource, read_source
 from wiktoria.motion.animation import Animation, animation_from_scene
 from wiktoria.render.painting import Painting, paint_scene
@@ -95,9 +101,9 @@ def reproduce(
     if not src.animated:
         if frame is not None:
             raise ValueError(f"{name!r} is a still, not an animation: it has no frame {frame}")
-        if Path(output).suffix.lower() in set(ANIMATION_FORMATS) - set(STILL_FORMATS):
+        if output_suffix(output) in set(ANIMATION_FORMATS) - set(STILL_FORMATS):
             raise ValueError(f"{name!r} is a still: write it as one of "
-                             f"{', '.join(STILL_FORMATS)}, not {Path(output).suffix!r}")
+                             f"{', '.join(STILL_FORMATS)}, not {output_suffix(output)!r}")
         still_format(output)
         check_output_dir(output)
         painting: Painting = paint_scene(src.scene, src.mood)
@@ -108,9 +114,9 @@ def reproduce(
         still_format(output)
         check_output_dir(output)
         return anim.frame(index).save(output)
-    if Path(output).suffix.lower() not in ANIMATION_FORMATS:
+    if output_suffix(output, animation=True) not in ANIMATION_FORMATS:
         raise ValueError(f"{name!r} is an animation: write it as one of "
                          f"{', '.join(ANIMATION_FORMATS)} (or one frame of it as a still), not "
-                         f"{Path(output).suffix!r}")
+                         f"{output_suffix(output, animation=True)!r}")
     animation_format(output)
     return write_loop(anim, output, jobs=jobs, progress=progress, **options)
