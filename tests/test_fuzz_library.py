@@ -2,8 +2,8 @@
 
 Every public entry point gets arbitrary values (wrong types, NaN and infinities, huge and
 negative integers, text, containers, numpy scalars) in each argument in turn, the others being
-small and valid. The call must either work or raise ``TypeError``, ``ValueError`` or
-``LookupError`` with a one-line message: never another exception, never a traceback from
+small and valid. The call must either work or raise ``TypeError``, ``ValueError``,
+``LookupError`` or (a mood path naming no file) ``FileNotFoundError`` with a one-line message: never another exception, never a traceback from
 deep inside (``OverflowError``, ``AttributeError``, ``RecursionError``, ``MemoryError``...).
 """
 
@@ -22,7 +22,8 @@ import wiktoria
 from wiktoria import compat, noise
 from wiktoria.scene import Canvas, Loop, Scene, StrataLayer
 
-ALLOWED = (TypeError, ValueError, LookupError)
+#: FileNotFoundError: a mood given as a path that names no file (documented by load_mood).
+ALLOWED = (TypeError, ValueError, LookupError, FileNotFoundError)
 #: compat parses its arguments as the ``noise`` C extension does, which raises OverflowError for
 #: integers beyond a C int (a one-line error too).
 COMPAT_ALLOWED = (*ALLOWED, OverflowError)
