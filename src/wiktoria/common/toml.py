@@ -52,7 +52,7 @@ _STRINGS_AND_COMMENTS_RE = re.compile(
     re.S,
 )
 _NOT_BRACKET_RE = re.compile(r"[^\[\]{}]")
-_BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -75,7 +75,7 @@ def toml_string(text: str) -> str:
 
 def toml_key(key: str) -> str:
     """A bare key when it can be one, else a quoted key."""
-    return key if _BARE_KEY_RE.match(key) else toml_string(key)
+    return key if _BARE_KEY_RE.fullmatch(key) else toml_string(key)
 
 
 def toml_value(value: Any) -> str:

@@ -185,7 +185,7 @@ def _check_spec(cls: Any) -> type[Layer]:
         raise TypeError(f"layer spec {cls.__name__} must be a frozen dataclass "
                         "(@dataclass(frozen=True))")
     name = cls.type
-    if not isinstance(name, str) or not _TYPE_RE.match(name):
+    if not isinstance(name, str) or not _TYPE_RE.fullmatch(name):
         raise ValueError(f"layer spec {cls.__name__} needs a class variable type: a name of "
                          f"lowercase letters, digits, '-' and '_', got {name!r}")
     for f in fields(cls):
