@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 
 from wiktoria.common.atomicio import output_target
+from wiktoria.scene import Scene
 
 __all__ = ["ANIMATION_FORMATS", "STILL_FORMATS", "STREAM_DEFAULTS", "animation_format",
            "default_filename", "is_stream", "output_suffix", "slug", "still_format"]
@@ -93,16 +94,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9+.-]+", "-", text.lower()).strip("-") or "painting"
 
 
-def mood_label(mood: object) -> str:
-    """The name under which a scene's mood appears in file names and titles.
-
-    ``scene.mood`` is a mood spec (text) or a :class:`~wiktoria.moods.Mood` (its ``name``).
-    """
-    name = getattr(mood, "name", mood)
-    return str(name)
-
-
-def default_filename(scene: object, folder: str | os.PathLike[str] = ".",
+def default_filename(scene: Scene, folder: str | os.PathLike[str] = ".",
                      ext: str = ".png") -> Path:
     """``{mood}-{seed}.png`` in ``folder``, with ``-1``, ``-2``... if it exists already.
 
@@ -114,7 +106,7 @@ def default_filename(scene: object, folder: str | os.PathLike[str] = ".",
     ...     default_filename(scene, d, ext=".gif").name
     'serene-4.gif'
     """
-    base = f"{slug(mood_label(scene.mood))}-{scene.seed}"  # type: ignore[attr-defined]
+    base = f"{slug(scene.mood.name)}-{scene.seed}"
     folder = Path(folder)
     candidate = folder / f"{base}{ext}"
     k = 1

@@ -17,16 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from wiktoria.io.formats import mood_label
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import render
 from wiktoria.render.painting import Painting, build_scene
 from wiktoria.scene import Loop, Scene
-from wiktoria.scene.styles import layers_for
+from wiktoria.scene.styles import retarget
 
 __all__ = ["HTML_CAP_BYTES", "Animation", "FramePlan", "PlanView", "animate", "animate_scene",
-           "animation_from_scene", "scene_overrides", "with_loop"]
+           "animation_from_scene", "with_loop"]
 
 #: Largest animated image ``_repr_html_`` embeds in a notebook.
 HTML_CAP_BYTES = 12 * 2**20
@@ -146,7 +145,7 @@ class Animation(PlanView):
 
     def __repr__(self) -> str:
         w, h = self.size
-        return (f"<Animation {self.scene.style} {mood_label(self.scene.mood)!r} {w}x{h} "
+        return (f"<Animation {self.scene.style} {self.scene.mood.name!r} {w}x{h} "
                 f"{len(self)} frames at {self.fps:g} fps seed={self.scene.seed}>")
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
@@ -224,7 +223,7 @@ def with_loop(scene: Scene, *, frames: int | None = None, fps: float | None = No
 
     A new ``to`` mood gets the target layers :func:`animate` would give it: its default layers
     for the scene's style, with the parameters this scene changed from its own defaults
-    (:func:`scene_overrides`) changed the same way.
+    (:func:`wiktoria.scene.styles.retarget`) changed the same way.
 
     Examples
     --------
@@ -240,41 +239,13 @@ def with_loop(scene: Scene, *, frames: int | None = None, fps: float | None = No
         target, to_layers = (old.to, old.to_layers) if old is not None else (None, None)
     else:
         target = resolve_mood(to)
-        to_layers = build_scene(target, scene.size, scene.seed, scene.style,
-                                scene_overrides(scene, scene.mood))[0].layers
-        if [x.type for x in to_layers] != [x.type for x in scene.layers]:
-            to_layers = None  # a stack of one's own: only the mood moves
+        # None for a stack of one's own: then only the mood moves.
+        to_layers = retarget(scene.layers, scene.mood, scene.style, target)
     loop = Loop(frames=frames if frames is not None else (old.frames if old else 48),
                 fps=fps if fps is not None else (old.fps if old else 24.0), frame=0,
                 to=target, to_layers=to_layers,
                 pingpong=pingpong if pingpong is not None else (old.pingpong if old else True))
     return replace(scene, loop=loop)
-
-
-def scene_overrides(scene: Scene, mood: Mood) -> dict[str, Any]:
-    """The layer parameters of ``scene`` that differ from the defaults of its mood and style,
-    as ``{"layer.param": value}`` (what ``--set`` or ``**overrides`` changed).
-
-    Layers of types the style does not have are left out.
-
-    Examples
-    --------
-    >>> import wiktoria
-    >>> p = wiktoria.paint("serene", size=(8, 8), seed=1, strata__count=2)
-    >>> scene_overrides(p.scene, p.mood)
-    {'strata.count': 2}
-    """
-    defaults = {layer.type: layer for layer in layers_for(mood, scene.style)}
-    out: dict[str, Any] = {}
-    for layer in scene.layers:
-        base = defaults.get(layer.type)
-        if base is None:
-            continue
-        for name in layer.params():
-            value = getattr(layer, name)
-            if value != getattr(base, name):
-                out[f"{layer.type}.{name}"] = value
-    return out
 
 
 def animate_scene(scene: Scene, mood: Mood | None = None) -> Animation:

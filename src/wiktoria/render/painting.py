@@ -23,7 +23,7 @@ from wiktoria.io.metadata import MOOD_KEY, SCENE_KEY, VERSION_KEY, png_info, rea
 from wiktoria.io.still import png_bytes, save_still
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
-from wiktoria.render.compositor import check_memory, render
+from wiktoria.render.compositor import render
 from wiktoria.scene import Canvas, Scene, check_size
 from wiktoria.scene.styles import check_style, layers_for
 
@@ -193,8 +193,8 @@ def paint_scene(scene: Scene, mood: Mood | None = None) -> Painting:
     """
     if mood is not None and mood != scene.mood:
         scene = replace(scene, mood=mood)
-    check_memory(*scene.size)
-    return Painting(scene, scene.frame_state()[0], render(scene))
+    pixels = render(scene)  # checks the memory first
+    return Painting(scene, scene.frame_state()[0], pixels)
 
 
 def reproduce(source: str | os.PathLike[str], output: str | os.PathLike[str]) -> Painting:

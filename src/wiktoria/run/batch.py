@@ -62,7 +62,7 @@ from wiktoria.common.atomicio import atomic_write_bytes
 from wiktoria.common.parallel import usable_cpus
 from wiktoria.common.progress import Progress, check_progress, started
 from wiktoria.io.contact_sheet import CONTACT_SHEET, CONTACT_SHEET_KEY, ContactSheet, sheet_meta
-from wiktoria.io.formats import mood_label, slug
+from wiktoria.io.formats import slug
 from wiktoria.io.metadata import SCENE_KEY
 from wiktoria.moods.mood import Mood
 from wiktoria.motion.animation import Animation, FramePlan
@@ -536,7 +536,7 @@ def render_sweep(
         jobs = pool_workers(jobs, len(seed_list), first.size)
     else:
         check_memory(*first.size)
-    label = mood_label(first.mood)
+    label = first.mood.name
     stem = slug(label)
     width = len(str(max(seed_list)))  # zero-padded, so that the names sort as the seeds
     names = {s: f"{stem}-{s:0{width}d}.png" for s in seed_list}

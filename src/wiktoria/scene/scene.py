@@ -18,6 +18,7 @@ the names are looked up in the mood registry (never as file paths).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 from collections import Counter
@@ -273,7 +274,14 @@ class Scene:
         :meth:`Loop.blend_t`), and the real-valued parameters of each layer move the same way
         towards ``loop.to_layers``; integer parameters (counts, octaves, depths) and the
         speeds stay, since they define structure and the time axis.
+
+        Computed once per scene object (a frame's blend is needed by the renderer and by the
+        painting that records it).
         """
+        return self._frame_state
+
+    @functools.cached_property
+    def _frame_state(self) -> tuple[Mood, tuple[Layer, ...]]:
         loop = self.loop
         if loop is None or loop.to is None:
             return self.mood, self.layers
@@ -326,7 +334,7 @@ class Scene:
         addresses = dict(self._addresses())
         for raw_key, value in overrides.items():
             key = str(raw_key).replace("__", ".")
-            m = _KEY_RE.match(key)
+            m = _KEY_RE.fullmatch(key)
             if m is None:
                 raise ValueError(f"override key {raw_key!r} must be layer.param, e.g. "
                                  f"'strata.count'; valid keys: {', '.join(self.override_keys())}")
@@ -459,19 +467,11 @@ def _legacy_transition(loop: Loop, mood: Mood, style: str, layers: tuple[Layer, 
     """
     if embedded and loop.frame != 0:
         return replace(loop, to=None)
-    from wiktoria.scene.styles import STYLES, layers_for
+    from wiktoria.scene.styles import retarget
 
-    if style not in STYLES or loop.to is None:
+    if loop.to is None:
         return loop
-    start, target = layers_for(mood, style), layers_for(loop.to, style)
-    if [x.type for x in start] != [x.type for x in layers]:
-        return loop
-    to_layers = []
-    for default, actual, other in zip(start, layers, target, strict=True):
-        changed = {f.name: getattr(actual, f.name) for f in fields(actual)
-                   if getattr(actual, f.name) != getattr(default, f.name)}
-        to_layers.append(replace(other, **changed) if changed else other)
-    return replace(loop, to_layers=tuple(to_layers))
+    return replace(loop, to_layers=retarget(layers, mood, style, loop.to))
 
 
 def _write_layer(w: TomlWriter, layer: Layer) -> None:

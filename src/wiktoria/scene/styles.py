@@ -8,6 +8,7 @@ serene one is pale, calm and sparse. Every parameter can then be overridden.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from wiktoria.moods.mood import Mood
 from wiktoria.scene.layer import Layer
@@ -20,7 +21,7 @@ from wiktoria.scene.layers import (
     WashLayer,
 )
 
-__all__ = ["STYLES", "check_style", "layers_for"]
+__all__ = ["STYLES", "check_style", "layers_for", "retarget"]
 
 
 def _clamp(v: float, lo: float, hi: float) -> float:
@@ -134,3 +135,36 @@ def check_style(style: object) -> str:
 def layers_for(mood: Mood, style: str) -> tuple[Layer, ...]:
     """The default layer stack of ``style`` for ``mood``."""
     return STYLES[check_style(style)](mood)
+
+
+def retarget(layers: tuple[Layer, ...], mood: Mood, style: str,
+             target: Mood) -> tuple[Layer, ...] | None:
+    """``style``'s default layers for ``target``, with every parameter that ``layers`` changed
+    from the defaults for ``mood`` changed the same way: the far end of a move from ``mood``
+    to ``target`` that keeps the user's overrides.
+
+    Returns None when ``layers`` is not ``style``'s stack (an unknown style, or layers of
+    one's own), for which no defaults exist.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from wiktoria.moods import mood
+    >>> serene, seething = mood("serene"), mood("seething")
+    >>> mine = layers_for(serene, "flow")
+    >>> mine = (mine[0], replace(mine[1], curl=0.1), mine[2])
+    >>> far = retarget(mine, serene, "flow", seething)
+    >>> far[1].curl, far[1].density == layers_for(seething, "flow")[1].density
+    (0.1, True)
+    """
+    if style not in STYLES:
+        return None
+    start, far = layers_for(mood, style), layers_for(target, style)
+    if [x.type for x in start] != [x.type for x in layers]:
+        return None
+    out = []
+    for default, actual, other in zip(start, layers, far, strict=True):
+        changed = {name: getattr(actual, name) for name in actual.params()
+                   if getattr(actual, name) != getattr(default, name)}
+        out.append(replace(other, **changed) if changed else other)
+    return tuple(out)
