@@ -4,7 +4,8 @@ Every public entry point gets arbitrary values (wrong types, NaN and infinities,
 negative integers, text, containers, numpy scalars) in each argument in turn, the others being
 small and valid. The call must either work or raise ``TypeError``, ``ValueError``,
 ``LookupError`` or (a mood path naming no file) ``FileNotFoundError`` with a one-line message:
-never another exception, never a traceback from deep inside (``OverflowError``, ``AttributeError``, ``RecursionError``, ``MemoryError``...).
+never another exception, never a traceback from deep inside (``OverflowError``,
+``AttributeError``, ``RecursionError``, ``MemoryError``...).
 """
 
 from __future__ import annotations
