@@ -68,7 +68,8 @@ def layers_show_cmd(layer_type: str) -> None:
     click.echo("")
     rows = [["parameter", "type", "range", "default", "meaning"]]
     for info in spec.describe():
-        default = str(info.default).lower() if info.kind == "bool" else f"{info.default:g}"
+        default = (str(info.default).lower() if info.kind == "bool" else str(info.default)
+                   if info.kind == "str" else f"{info.default:g}")
         rows.append([info.name, info.kind, info.range, default, info.doc])
     click.echo(_table(rows))
     click.echo("")

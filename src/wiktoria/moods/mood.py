@@ -17,6 +17,7 @@ from typing import Any
 from wiktoria.colour.ramp import Palette
 from wiktoria.common import validate
 from wiktoria.common.atomicio import atomic_write_text
+from wiktoria.moods.prior import Prior
 
 __all__ = [
     "LEGACY_MOTION_KEYS",
@@ -218,6 +219,9 @@ class Mood:
         Where the affect coordinates come from.
     path : pathlib.Path or None
         The file it was loaded from, if any.
+    prior : Prior
+        What the mood asks of a composition (layouts, lights, value key); without one it
+        follows from the affect (:meth:`Prior.for_affect`).
 
     Examples
     --------
@@ -238,6 +242,7 @@ class Mood:
     description: str = ""
     source: str = ""
     path: Path | None = field(default=None, compare=False, repr=False)
+    prior: Prior = None  # type: ignore[assignment]  # None: Prior.for_affect
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", _check_name(self.name, "name"))
@@ -261,6 +266,10 @@ class Mood:
                 raise TypeError(f"{attr} must be a string, got {getattr(self, attr)!r}")
         if self.path is not None:
             object.__setattr__(self, "path", Path(self.path))
+        if self.prior is None:
+            object.__setattr__(self, "prior", Prior.for_affect(self.valence, self.arousal))
+        elif not isinstance(self.prior, Prior):
+            raise TypeError(f"prior must be a Prior, got {type(self.prior).__name__}")
 
     @property
     def keys(self) -> tuple[str, ...]:

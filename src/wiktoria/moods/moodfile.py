@@ -22,6 +22,11 @@ A mood file is human-editable TOML::
     [motion]                   # all optional; missing keys follow from the affect (see Motion)
     speed = 0.32
 
+    [composition]              # all optional; missing keys follow from the affect (see Prior)
+    layouts = { high = 3, valley = 2, vortex = 1 }   # relative weights of the layouts
+    lights = { rift = 3, lightning = 1 }             # and of the lights
+    key = 0.25                 # 0 low key (mostly dark) .. 1 high key (mostly light)
+
 Reading is strict: a malformed file, a missing or unknown key, a wrong type, an out-of-range
 number or a bad colour raises :class:`MoodFileError` (a ``ValueError``) with one line naming the
 file, the key and the value. Writing (:meth:`Mood.to_toml`) needs no TOML library: the format
@@ -53,6 +58,7 @@ from wiktoria.moods.mood import (
     Motion,
     _check_name,
 )
+from wiktoria.moods.prior import LAYOUTS, LIGHTS, PRIOR_FIELDS, Prior
 
 __all__ = ["MAX_DEPTH", "MAX_TEXT", "dump_mood", "load_mood", "mood_from_dict", "parse_mood",
            "write_mood"]
@@ -110,6 +116,12 @@ def write_mood(writer: TomlWriter, mood: Mood, table: str = "") -> None:
     writer.table(f"{prefix}motion")
     for name, (lo, hi, meaning) in MOTION_FIELDS.items():
         writer.pair(name, getattr(mood.motion, name), comment=f"{lo:g} to {hi:g}: {meaning}")
+    prior = mood.prior
+    writer.table(f"{prefix}composition")
+    writer.pair("layouts", dict(prior.layouts), comment="relative weights of the layouts")
+    writer.pair("lights", dict(prior.lights), comment="relative weights of the lights")
+    for name, (lo, hi, meaning) in PRIOR_FIELDS.items():
+        writer.pair(name, getattr(prior, name), comment=f"{lo:g} to {hi:g}: {meaning}")
 
 
 def dump_mood(mood: Mood) -> str:
@@ -127,7 +139,8 @@ def dump_mood(mood: Mood) -> str:
 class _Reader:
     """Validates a parsed TOML document, raising :class:`MoodFileError` with key paths."""
 
-    TOP: ClassVar[tuple[str, ...]] = ("name", "aliases", "description", "affect", "ramp", "motion")
+    TOP: ClassVar[tuple[str, ...]] = ("name", "aliases", "description", "affect", "ramp", "motion",
+                                      "composition")
     AFFECT: ClassVar[tuple[str, ...]] = ("valence", "arousal", "source")
     RAMP: ClassVar[tuple[str, ...]] = ("space", "hue", "shape", "stops")
     STOP: ClassVar[tuple[str, ...]] = ("pos", "color", "oklch", "oklab", "name")
@@ -274,7 +287,36 @@ class _Reader:
             for key, (lo, hi, _) in MOTION_FIELDS.items()
         })
         return Mood(name, valence, arousal, palette, motion, tuple(aliases), description,
-                    source, path)
+                    source, path, prior=self.prior(doc, valence, arousal))
+
+    def weights(self, table: dict[str, Any], key: str, names: Mapping[str, str],
+                default: tuple[tuple[str, float], ...]) -> dict[str, float]:
+        raw = table.get(key, _MISSING)
+        path = f"composition.{key}"
+        if raw is _MISSING:
+            return dict(default)
+        if not isinstance(raw, dict):
+            raise self.fail(path, raw, f"expected a table of weights, e.g. {{ {next(iter(names))}"
+                            " = 1.0 }")
+        self.known(raw, tuple(names), path + ".")
+        out = {name: self.number(raw, name, f"{path}.{name}", 0.0, 1000.0, default=0.0)
+               for name in names}
+        if not any(w > 0 for w in out.values()):
+            raise self.fail(path, raw, "needs at least one positive weight")
+        return out
+
+    def prior(self, doc: dict[str, Any], valence: float, arousal: float) -> Prior:
+        table = self.table(doc, "composition", required=False)
+        self.known(table, ("layouts", "lights", *PRIOR_FIELDS), "composition.")
+        default = Prior.for_affect(valence, arousal)
+        values: dict[str, Any] = {
+            "layouts": self.weights(table, "layouts", LAYOUTS, default.layouts),
+            "lights": self.weights(table, "lights", LIGHTS, default.lights),
+        }
+        for name, (lo, hi, _) in PRIOR_FIELDS.items():
+            values[name] = self.number(table, name, f"composition.{name}", lo, hi,
+                                       default=getattr(default, name))
+        return Prior(**values)
 
 
 def _toml_error(origin: str, text: str, exc: tomllib.TOMLDecodeError) -> MoodFileError:

@@ -23,6 +23,7 @@ import numpy as np
 from wiktoria.colour.ramp import mix
 from wiktoria.common import validate
 from wiktoria.moods.mood import Mood, MoodFileError, MoodFileWarning, Motion
+from wiktoria.moods.prior import Prior
 from wiktoria.moods.moodfile import load_mood
 from wiktoria.moods.userdirs import shipped_palette_dir, user_palette_dirs
 
@@ -311,6 +312,7 @@ def mood_at(valence: float, arousal: float, *, sigma: float = MOOD_SIGMA) -> Moo
         arousal=a,
         palette=mix([m.palette for m in candidates], list(weights)),
         motion=Motion.mix([m.motion for m in candidates], list(weights)),
+        prior=Prior.mix([m.prior for m in candidates], list(weights)),
         description=f"Blended for valence {v:+.2f}, arousal {a:+.2f}: {parts}",
         source=f"mood_at({v:g}, {a:g}): Gaussian weights, sigma {s:g}, over all moods",
     )
@@ -349,6 +351,7 @@ def blend(a: str | Mood, b: str | Mood, t: float) -> Mood:
         arousal=(1.0 - tt) * ma.arousal + tt * mb.arousal,
         palette=mix([ma.palette, mb.palette], weights),
         motion=Motion.mix([ma.motion, mb.motion], weights),
+        prior=Prior.mix([ma.prior, mb.prior], weights),
         description=f"{1 - tt:.0%} {ma.name}, {tt:.0%} {mb.name}",
         source=f"blend of {ma.name} ({ma.valence:+.2f}, {ma.arousal:+.2f}) and "
         f"{mb.name} ({mb.valence:+.2f}, {mb.arousal:+.2f}) at t = {tt:g}",

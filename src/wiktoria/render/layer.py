@@ -65,7 +65,9 @@ from typing import Any, ClassVar, TypeVar  # noqa: F401  (ClassVar: for the doct
 
 import numpy as np
 
+from wiktoria.colour.roles import Roles, TwoAxis, roles
 from wiktoria.moods.mood import Mood
+from wiktoria.scene.composition import Composition, plan
 from wiktoria.scene.layer import Layer, layer_class, register_spec, unregister_spec
 from wiktoria.scene.scene import Scene
 
@@ -122,6 +124,38 @@ class Frame:
     def palette(self) -> Any:
         """The mood's :class:`~wiktoria.colour.ramp.Palette`."""
         return self.mood.palette
+
+    @property
+    def composition(self) -> Composition:
+        """The scene's :class:`~wiktoria.scene.Composition` (for a scene without one, as
+        written before version 0.3, the one :func:`~wiktoria.scene.composition.plan` chooses
+        for its seed and mood)."""
+        got = self.shared.get("composition")
+        if got is None:
+            got = self.scene.composition or plan(self.seed, self.scene.mood)
+            self.shared["composition"] = got
+        return got  # type: ignore[no-any-return]
+
+    def colour(self, value: np.ndarray, hue: np.ndarray | None = None) -> np.ndarray:
+        """Linear-light colours in two axes: ``value`` (0 darkest .. 1 brightest surface, up
+        to 1.5 for light itself) sets lightness through the composition's key and contrast;
+        the hue field ``hue`` (0 .. 1, None for 0.5) moves hue along the mood's ramp
+        independently (see :class:`~wiktoria.colour.roles.TwoAxis`). Shape
+        ``value.shape + (3,)``, float32."""
+        table = self.shared.get("two-axis")
+        if table is None:
+            c = self.composition
+            table = TwoAxis(self.palette, c.key, c.contrast, c.hue)
+            self.shared["two-axis"] = table
+        return table(value, hue)  # type: ignore[no-any-return]
+
+    @property
+    def roles(self) -> Roles:
+        """The mood's colours by role: ground, mid, light and accent (OKLab)."""
+        got = self.shared.get("roles")
+        if got is None:
+            got = self.shared["roles"] = roles(self.palette)
+        return got  # type: ignore[no-any-return]
 
     @property
     def horizon(self) -> float:

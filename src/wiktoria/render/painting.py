@@ -25,7 +25,8 @@ from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import render
 from wiktoria.scene import Canvas, Scene, check_size
-from wiktoria.scene.styles import check_style, layers_for
+from wiktoria.scene.composition import plan
+from wiktoria.scene.styles import check_style, layers_for, style_layouts
 
 # FORMATS, the metadata keys, read_scene and default_filename live in wiktoria.io; they are
 # re-exported here for 0.1 code.
@@ -124,7 +125,9 @@ def build_scene(
     w, h = check_size(size)
     style = check_style(style)
     resolved = resolve_mood(mood)
-    scene = Scene(Canvas(w, h, _seed(seed)), resolved, style, layers_for(resolved, style))
+    canvas = Canvas(w, h, _seed(seed))
+    scene = Scene(canvas, resolved, style, layers_for(resolved, style),
+                  composition=plan(canvas.seed, resolved, layouts=style_layouts(style)))
     if overrides:
         scene = scene.override(_overrides(overrides))
     return scene, resolved

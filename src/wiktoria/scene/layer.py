@@ -48,6 +48,7 @@ __all__ = [
     "Layer",
     "LayerPluginWarning",
     "ParamInfo",
+    "Spec",
     "UnknownLayerError",
     "layer_class",
     "layer_from_dict",
@@ -61,7 +62,7 @@ __all__ = [
 ENTRY_POINT_GROUP = "wiktoria.layers"
 
 _TYPE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-_KINDS = {"int": int, "float": float, "bool": bool}
+_KINDS = {"int": int, "float": float, "bool": bool, "str": str}
 
 
 class UnknownLayerError(ValueError):
@@ -72,11 +73,13 @@ class LayerPluginWarning(UserWarning):
     """An installed ``wiktoria.layers`` plug-in failed to load (the others still work)."""
 
 
-def param(default: Any, lo: float | None = None, hi: float | None = None, doc: str = "") -> Any:
-    """A layer parameter: its default, its range ``[lo, hi]`` and its one-line meaning.
+def param(default: Any, lo: float | None = None, hi: float | None = None, doc: str = "", *,
+          choices: tuple[str, ...] | None = None) -> Any:
+    """A layer parameter: its default, its range ``[lo, hi]`` (or its ``choices``) and its
+    one-line meaning.
 
     The parameter's type is the field's annotation: ``int``, ``float`` or ``bool`` (numbers
-    need ``lo`` and ``hi``).
+    need ``lo`` and ``hi``), or ``str`` with ``choices``, the names it may take.
 
     Examples
     --------
@@ -84,10 +87,14 @@ def param(default: Any, lo: float | None = None, hi: float | None = None, doc: s
     >>> @dataclass(frozen=True)
     ... class Glow(Layer):
     ...     strength: float = param(0.5, 0.0, 1.0, "how bright")
-    >>> Glow().strength
-    0.5
+    ...     shape: str = param("disc", doc="outline of the glow", choices=("disc", "ring"))
+    >>> Glow().strength, Glow(shape="ring").shape
+    (0.5, 'ring')
     """
-    return field(default=default, metadata={"lo": lo, "hi": hi, "doc": doc})
+    meta: dict[str, Any] = {"lo": lo, "hi": hi, "doc": doc}
+    if choices is not None:
+        meta["choices"] = tuple(choices)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
@@ -95,17 +102,20 @@ class ParamInfo:
     """What :meth:`Layer.describe` says of one parameter."""
 
     name: str
-    kind: str  # "int", "float" or "bool"
+    kind: str  # "int", "float", "bool" or "str"
     default: Any
     lo: float | None
     hi: float | None
     doc: str
+    choices: tuple[str, ...] | None = None
 
     @property
     def range(self) -> str:
-        """``"1 to 9"``, ``"true or false"``..."""
+        """``"1 to 9"``, ``"true or false"``, ``"one of a, b"``..."""
         if self.kind == "bool":
             return "true or false"
+        if self.kind == "str":
+            return "one of " + ", ".join(self.choices or ())
         return f"{self.lo:g} to {self.hi:g}"
 
 
@@ -113,14 +123,14 @@ def _kind(f: dataclasses.Field[Any]) -> str:
     t = f.type
     name = t if isinstance(t, str) else getattr(t, "__name__", str(t))
     if name not in _KINDS:
-        raise TypeError(f"layer parameter {f.name!r} must be annotated int, float or bool, "
-                        f"got {name!r}")
+        raise TypeError(f"layer parameter {f.name!r} must be annotated int, float, bool or "
+                        f"str, got {name!r}")
     return name
 
 
 @dataclass(frozen=True)
-class Layer:
-    """Base of every layer spec: a frozen dataclass of validated parameters.
+class Spec:
+    """Base of frozen dataclasses of validated parameters (layer specs, the composition).
 
     Subclasses set the class variable ``type`` (the name scenes use) and declare parameters
     with :func:`param`. Construction checks every parameter (numpy scalars are accepted and
@@ -140,6 +150,8 @@ class Layer:
                 value = validate.integer(value, where, lo, hi)  # type: ignore[arg-type]
             elif kind == "float":
                 value = validate.number(value, where, lo, hi)
+            elif kind == "str":
+                value = validate.choice(value, where, f.metadata.get("choices") or ())
             else:
                 value = validate.boolean(value, where)
             object.__setattr__(self, f.name, value)
@@ -154,7 +166,7 @@ class Layer:
         """Type, default, range and meaning of every parameter, in declaration order."""
         return tuple(
             ParamInfo(f.name, _kind(f), f.default, f.metadata.get("lo"), f.metadata.get("hi"),
-                      f.metadata.get("doc", ""))
+                      f.metadata.get("doc", ""), f.metadata.get("choices"))
             for f in fields(cls)
         )
 
@@ -167,6 +179,17 @@ class Layer:
     def to_dict(self) -> dict[str, Any]:
         """``{"type": ..., param: value, ...}``."""
         return {"type": self.type, **dataclasses.asdict(self)}
+
+
+@dataclass(frozen=True)
+class Layer(Spec):
+    """Base of every layer spec: a frozen dataclass of validated parameters.
+
+    Subclasses set the class variable ``type`` (the name scenes use) and declare parameters
+    with :func:`param`. Construction checks every parameter (numpy scalars are accepted and
+    stored as Python numbers); a bad value raises a one-line error naming ``type.param``, the
+    range and the value.
+    """
 
 
 # --------------------------------------------------------------------------- the registry
@@ -190,7 +213,11 @@ def _check_spec(cls: Any) -> type[Layer]:
                          f"lowercase letters, digits, '-' and '_', got {name!r}")
     for f in fields(cls):
         kind = _kind(f)
-        if kind != "bool" and (f.metadata.get("lo") is None or f.metadata.get("hi") is None):
+        if kind == "str":
+            if not f.metadata.get("choices"):
+                raise TypeError(f"{name}.{f.name} needs its choices: declare it with "
+                                "param(default, doc=..., choices=(...))")
+        elif kind != "bool" and (f.metadata.get("lo") is None or f.metadata.get("hi") is None):
             raise TypeError(f"{name}.{f.name} needs a range: declare it with "
                             "param(default, lo, hi, doc)")
         if f.default is dataclasses.MISSING:

@@ -1,4 +1,10 @@
-"""The built-in layer specs: sky, strata, strokes, wash, marble and grain (pure data).
+"""The built-in layer specs (pure data).
+
+The layers of version 0.3 paint a :class:`~wiktoria.scene.Composition` in two colour axes
+under a light: ``air``, ``land``, ``light`` and ``paper`` (the landscape), ``stone`` (marble),
+``vortex`` (storm), ``veils`` (field) and ``lines``. The layers of versions 0.1 and 0.2 (``sky``,
+``strata``, ``strokes``, ``wash``, ``marble`` and ``grain``) stay, unchanged, so every scene
+written before paints the same pixels; ``strokes`` is still the flow style's.
 
 Each is a frozen dataclass of parameters with ranges and meanings (see
 :mod:`wiktoria.scene.layer`); :mod:`wiktoria.render.layers` gives each its renderer and
@@ -20,8 +26,8 @@ from typing import ClassVar
 
 from wiktoria.scene.layer import Layer, param
 
-__all__ = ["BUILTIN_LAYERS", "GrainLayer", "MarbleLayer", "SkyLayer", "StrataLayer",
-           "StrokesLayer", "WashLayer"]
+__all__ = ["BUILTIN_LAYERS", "AirLayer", "GrainLayer", "LandLayer", "LightLayer", "MarbleLayer",
+           "PaperLayer", "SkyLayer", "StrataLayer", "StrokesLayer", "WashLayer"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,66 @@ class GrainLayer(Layer):
     vignette: float = param(0.3, 0.0, 1.0, "darkening of the corners")
 
 
-BUILTIN_LAYERS: tuple[type[Layer], ...] = (SkyLayer, StrataLayer, StrokesLayer, WashLayer,
+@dataclass(frozen=True)
+class AirLayer(Layer):
+    """The sky and the air: a value gradient lit by the composition's light, with clouds from
+    a stretched domain warp whose edges catch the light, and hue from the warp's own fold.
+
+    Quiet areas (the composition's ``empty`` share) keep the clouds down.
+    """
+
+    type: ClassVar[str] = "air"
+    frequency: float = param(1.2, 0.05, 40.0, "cloud cells per canvas height")
+    octaves: int = param(5, 1, 10, "octaves of each fBm")
+    warp: float = param(1.0, 0.0, 20.0, "domain-warp strength, noise cells")
+    stretch: float = param(2.2, 0.25, 8.0, "horizontal stretch of the clouds")
+    clouds: float = param(0.3, 0.0, 1.0, "how far the clouds move the value")
+    glow: float = param(0.6, 0.0, 1.0, "brightening of the air around the light")
+    gradient: float = param(0.3, 0.0, 1.0, "darkening of the sky away from the horizon")
+    speed: float = param(0.5, 0.0, 50.0, "noise cells per second the air evolves (animations)")
+
+
+@dataclass(frozen=True)
+class LandLayer(Layer):
+    """The land: the composition's forms (ranges, walls, a monolith, a valley, a spiral), far
+    to near, with relief shaded by the light, rims on the edges that face it and depth fog
+    that takes the air's colour and glows towards the light."""
+
+    type: ClassVar[str] = "land"
+    roughness: float = param(0.5, 0.0, 2.0, "amplitude of the outlines")
+    frequency: float = param(2.5, 0.2, 40.0, "undulations of the outlines per canvas width")
+    octaves: int = param(6, 1, 10, "octaves of the outlines and the relief")
+    relief: float = param(0.35, 0.0, 1.0, "how much the surface relief moves the value")
+    rim: float = param(0.6, 0.0, 1.0, "brightness of the rims that face the light")
+    shade: float = param(0.5, 0.0, 1.0, "darkness of the sides turned from the light")
+    fog: float = param(0.65, 0.0, 1.0, "depth fog: far forms take the air's value")
+    tone: float = param(0.12, 0.0, 1.0, "value of the nearest form before light")
+    speed: float = param(0.2, 0.0, 50.0, "noise cells per second the land breathes (animations)")
+
+
+@dataclass(frozen=True)
+class LightLayer(Layer):
+    """The light itself: the disc of a sun or moon, the seam of a rift or a bolt, the broad
+    glow, each with a bloom that spills over what lies below."""
+
+    type: ClassVar[str] = "light"
+    intensity: float = param(1.0, 0.0, 2.0, "brightness of the source")
+    bloom: float = param(0.5, 0.0, 1.0, "the halo spilling over the painting")
+    speed: float = param(0.3, 0.0, 50.0, "how fast a rift or a bolt flickers (animations)")
+
+
+@dataclass(frozen=True)
+class PaperLayer(Layer):
+    """Paper and pigment: a fibrous tooth and fine grain scaled to the value under them (so
+    pale areas show paper, not sensor noise), and a vignette."""
+
+    type: ClassVar[str] = "paper"
+    tooth: float = param(0.05, 0.0, 0.5, "strength of the paper's fibrous tooth")
+    grain: float = param(0.012, 0.0, 0.2, "strength of the fine pigment grain")
+    vignette: float = param(0.25, 0.0, 1.0, "darkening of the corners")
+
+
+BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,
+                                            SkyLayer, StrataLayer, StrokesLayer, WashLayer,
                                             MarbleLayer, GrainLayer)
 """The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""

@@ -32,6 +32,7 @@ from wiktoria.common import validate
 from wiktoria.common.toml import TomlWriter, check_toml_text
 from wiktoria.moods.mood import Mood, MoodFileError
 from wiktoria.moods.moodfile import mood_from_dict, write_mood
+from wiktoria.scene.composition import Composition, composition_from_dict
 from wiktoria.scene.layer import Layer, UnknownLayerError, layer_from_dict
 
 __all__ = ["MAX_FPS", "MAX_FRAMES", "MAX_LAYERS", "MAX_SIDE", "MAX_TEXT", "MIN_FPS", "Canvas",
@@ -209,6 +210,9 @@ class Scene:
         Rendered in order, bottom first. A type may appear several times.
     loop : Loop or None
         Set for a frame of an animation.
+    composition : Composition or None
+        The painting's layout, light and value key (:func:`~wiktoria.scene.composition.plan`
+        chooses it). None in scenes of versions before 0.3, whose layers need none.
 
     Examples
     --------
@@ -227,8 +231,12 @@ class Scene:
     style: str
     layers: tuple[Layer, ...]
     loop: Loop | None = None
+    composition: Composition | None = None
 
     def __post_init__(self) -> None:
+        if self.composition is not None and not isinstance(self.composition, Composition):
+            raise TypeError(f"composition must be a Composition or None, got "
+                            f"{self.composition!r}")
         if not isinstance(self.canvas, Canvas):
             raise TypeError(f"canvas must be a Canvas, got {self.canvas!r}")
         object.__setattr__(self, "mood", _as_mood(self.mood, "mood"))
@@ -307,10 +315,12 @@ class Scene:
         return out
 
     def override_keys(self) -> list[str]:
-        """All override keys of this scene: ``layer.param``, or ``layer[i].param`` for types
-        that appear more than once."""
-        return [f"{prefix}.{p}" for prefix, pos in self._addresses()
-                for p in self.layers[pos].params()]
+        """All override keys of this scene: ``composition.param``, then ``layer.param``, or
+        ``layer[i].param`` for types that appear more than once."""
+        own = ([f"composition.{p}" for p in Composition.params()]
+               if self.composition is not None else [])
+        return own + [f"{prefix}.{p}" for prefix, pos in self._addresses()
+                      for p in self.layers[pos].params()]
 
     def override(self, overrides: Mapping[str, Any]) -> Scene:
         """Return a copy with ``{"layer.param": value}`` overrides applied and validated.
@@ -332,9 +342,14 @@ class Scene:
                             f"{overrides!r}")
         layers = list(self.layers)
         addresses = dict(self._addresses())
+        planned: dict[str, Any] = {}
         for raw_key, value in overrides.items():
             key = str(raw_key).replace("__", ".")
             m = _KEY_RE.fullmatch(key)
+            if m is not None and m.group("type") == "composition" and m.group("index") is None \
+                    and self.composition is not None and "composition" not in addresses:
+                planned[m.group("param")] = value
+                continue
             if m is None:
                 raise ValueError(f"override key {raw_key!r} must be layer.param, e.g. "
                                  f"'strata.count'; valid keys: {', '.join(self.override_keys())}")
@@ -356,7 +371,13 @@ class Scene:
                                  f"{_nearest(param, list(layer.params()))}; valid: "
                                  f"{', '.join(layer.params())}")
             layers[idx] = replace(layer, **{param: value})
-        return replace(self, layers=tuple(layers))
+        composition = self.composition
+        if planned and composition is not None:
+            from wiktoria.scene.styles import style_layouts
+
+            composition = composition.override(planned, self.seed, self.mood,
+                                               style_layouts(self.style))
+        return replace(self, layers=tuple(layers), composition=composition)
 
     # ---- TOML ------------------------------------------------------------------------------
 
@@ -379,6 +400,11 @@ class Scene:
         w.pair("height", self.canvas.height, comment="pixels, 1 to 16384")
         w.pair("seed", self.canvas.seed, comment="seed of every random choice")
         write_mood(w, self.mood, "mood")
+        if self.composition is not None:
+            w.table("composition")
+            for info in self.composition.describe():
+                w.pair(info.name, getattr(self.composition, info.name),
+                       comment=f"{info.range}: {info.doc}")
         if self.loop is not None:
             lp = self.loop
             w.table("loop")
@@ -410,10 +436,11 @@ class Scene:
         for key in ("canvas", "mood", "style", "layers"):
             if key not in data:
                 raise ValueError(f"{origin}: missing key {key!r}")
-        unknown = set(data) - {"canvas", "mood", "style", "layers", "wiktoria", "loop"}
+        unknown = set(data) - {"canvas", "mood", "style", "layers", "wiktoria", "loop",
+                               "composition"}
         if unknown:
             raise ValueError(f"{origin}: unknown key {sorted(unknown)[0]!r}; valid: canvas, "
-                             "mood, style, layers, loop, wiktoria")
+                             "mood, style, composition, layers, loop, wiktoria")
         cv = _canvas(data["canvas"], origin)
         resolved = _mood(data["mood"], origin, "mood", mood)
         layers = _layers(data["layers"], origin, "layers")
@@ -423,8 +450,11 @@ class Scene:
         loop = _loop(data["loop"], origin, len(layers)) if "loop" in data else None
         if isinstance(data["mood"], str) and loop is not None and loop.to is not None:
             loop = _legacy_transition(loop, resolved, style, layers, embedded=mood is not None)
+        composition = (composition_from_dict(data["composition"], origin)
+                       if "composition" in data else None)
         try:
-            return cls(canvas=cv, mood=resolved, style=style, layers=layers, loop=loop)
+            return cls(canvas=cv, mood=resolved, style=style, layers=layers, loop=loop,
+                       composition=composition)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"{origin}: {exc}") from None
 

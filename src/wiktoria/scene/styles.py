@@ -2,7 +2,12 @@
 
 A mood's affect (valence, arousal) and motion (speed, octaves, warp, turbulence, stroke hints)
 choose every layer's default parameters: a seething landscape is dark, turbulent and dense; a
-serene one is pale, calm and sparse. Every parameter can then be overridden.
+serene one is pale, calm and sparse. Every parameter can then be overridden. The composition
+(layout, light, key) is chosen separately, by :func:`wiktoria.scene.composition.plan`, from the
+layouts a style can paint (:func:`style_layouts`).
+
+The stacks of version 0.2 (``LEGACY_STYLES``) are kept: a version 0.1 loop that moves to
+another mood names only that mood, and its far end is computed from them.
 """
 
 from __future__ import annotations
@@ -13,15 +18,19 @@ from dataclasses import replace
 from wiktoria.moods.mood import Mood
 from wiktoria.scene.layer import Layer
 from wiktoria.scene.layers import (
+    AirLayer,
     GrainLayer,
+    LandLayer,
+    LightLayer,
     MarbleLayer,
+    PaperLayer,
     SkyLayer,
     StrataLayer,
     StrokesLayer,
     WashLayer,
 )
 
-__all__ = ["STYLES", "check_style", "layers_for", "retarget"]
+__all__ = ["LEGACY_STYLES", "STYLES", "check_style", "layers_for", "retarget", "style_layouts"]
 
 
 def _clamp(v: float, lo: float, hi: float) -> float:
@@ -118,11 +127,80 @@ def _marble(m: Mood) -> tuple[Layer, ...]:
     return (marble, _grain(m))
 
 
-STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
+LEGACY_STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
     "landscape": _landscape,
     "flow": _flow,
     "marble": _marble,
 }
+"""The layer stacks of versions 0.1 and 0.2."""
+
+
+def _air(m: Mood) -> AirLayer:
+    u = _u(m)
+    mo = m.motion
+    return AirLayer(
+        frequency=round(0.8 + 0.9 * u, 3),
+        octaves=int(_clamp(round(mo.octaves), 3, 6)),
+        warp=round(0.5 + 1.3 * mo.warp, 3),
+        stretch=round(2.8 - 1.4 * u, 3),
+        clouds=round(0.2 + 0.5 * u, 3),
+        glow=round(0.55 + 0.25 * (1 - u), 3),
+        gradient=round(0.25 + 0.3 * max(-m.valence, 0.0), 3),
+        speed=round(3.0 * mo.speed, 4),
+    )
+
+
+def _land(m: Mood) -> LandLayer:
+    u = _u(m)
+    mo = m.motion
+    return LandLayer(
+        roughness=round(0.3 + 0.9 * mo.turbulence * u + 0.1, 3),
+        frequency=round(1.4 + 3.2 * u, 3),
+        octaves=int(_clamp(round(mo.octaves) + 1, 3, 8)),
+        relief=round(0.25 + 0.35 * mo.turbulence, 3),
+        rim=round(0.45 + 0.4 * u, 3),
+        shade=round(0.4 + 0.3 * max(-m.valence, 0.0) + 0.2 * u, 3),
+        fog=round(0.75 - 0.3 * u, 3),
+        tone=round(_clamp(0.08 + 0.1 * max(m.valence, 0.0), 0.0, 0.3), 3),
+        speed=round(0.6 * mo.speed, 4),
+    )
+
+
+def _light(m: Mood) -> LightLayer:
+    u = _u(m)
+    return LightLayer(intensity=round(0.8 + 0.4 * u, 3), bloom=round(0.35 + 0.4 * u, 3),
+                      speed=round(2.0 * m.motion.speed, 4))
+
+
+def _paper(m: Mood) -> PaperLayer:
+    u = _u(m)
+    return PaperLayer(tooth=round(0.05 + 0.03 * (1 - u), 4), grain=round(0.008 + 0.02 * u, 4),
+                      vignette=round(0.18 + 0.25 * max(-m.valence, 0.0), 3))
+
+
+def _landscape3(m: Mood) -> tuple[Layer, ...]:
+    return (_air(m), _land(m), _light(m), _paper(m))
+
+
+def _flow3(m: Mood) -> tuple[Layer, ...]:
+    air = replace(_air(m), clouds=0.15, glow=0.45)
+    return (air, _strokes(m, clip=0.0, boost=1.6, lift=0.9, ink=2.0), _light(m), _paper(m))
+
+
+STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
+    "landscape": _landscape3,
+    "flow": _flow3,
+    "marble": _marble,
+}
+
+#: Layouts each style can paint (None: all of them).
+_STYLE_LAYOUTS: dict[str, tuple[str, ...] | None] = {}
+
+
+def style_layouts(style: str) -> tuple[str, ...] | None:
+    """The layouts ``style`` can paint, which the composition planner chooses from (None:
+    every layout)."""
+    return _STYLE_LAYOUTS.get(style)
 
 
 def check_style(style: object) -> str:
@@ -160,6 +238,8 @@ def retarget(layers: tuple[Layer, ...], mood: Mood, style: str,
     if style not in STYLES:
         return None
     start, far = layers_for(mood, style), layers_for(target, style)
+    if [x.type for x in start] != [x.type for x in layers] and style in LEGACY_STYLES:
+        start, far = LEGACY_STYLES[style](mood), LEGACY_STYLES[style](target)
     if [x.type for x in start] != [x.type for x in layers]:
         return None
     out = []

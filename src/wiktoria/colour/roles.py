@@ -1,0 +1,175 @@
+"""Colour in two axes: value from one field, hue from another; and a palette's roles.
+
+A one-dimensional ramp indexed by one number makes a painting a false-colour map. Here a
+colour is chosen by two numbers: the **value** ``v`` (light and dark: the structure) sets OKLab
+lightness through the painting's key, and the **hue field** ``h`` moves the point of the ramp
+the chroma and hue are taken from, so hue wanders independently of lightness (Quilez colours his
+warps from their intermediate fields the same way). Values above 1 are light itself: lightness
+rises past the key's top towards white while chroma fades (a sun, a rift).
+
+:class:`TwoAxis` tabulates this once per painting (a few thousand gamut-mapped OKLab colours) and
+looks pixels up by bilinear interpolation in float32. :func:`roles` names a palette's ground,
+mid, light and accent colours, built from its ramp and stops.
+
+Examples
+--------
+>>> from wiktoria.colour.ramp import Palette
+>>> pal = Palette.from_colors(["#160304", "#6c0910", "#c92516", "#f37513"])
+>>> t = TwoAxis(pal, key=0.2, contrast=0.8, hue=0.4)
+>>> rgb = t(np.array([[0.0, 0.5, 1.0]], np.float32), np.array([[0.5, 0.5, 0.5]], np.float32))
+>>> rgb.shape, rgb.dtype
+((1, 3, 3), dtype('float32'))
+>>> lab = linear_to_oklab(rgb[0])
+>>> bool(lab[0, 0] < lab[1, 0] < lab[2, 0])
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from wiktoria.colour.ramp import Palette
+from wiktoria.colour.spaces import gamut_map, linear_to_oklab, oklab_to_linear
+
+__all__ = ["LIGHT_MAX", "Roles", "TwoAxis", "key_range", "roles"]
+
+#: Largest value the table holds: 1 is the key's brightest surface, beyond it is light itself.
+LIGHT_MAX = 1.5
+_NV = 384  # value entries over [0, LIGHT_MAX]
+_NH = 33   # hue-field entries over [0, 1]
+
+F32 = np.float32
+
+
+def key_range(key: float, contrast: float) -> tuple[float, float, float]:
+    """OKLab lightness of value 0 and value 1, and the curve's exponent, for a value key.
+
+    A low key (0) starts near black and bends the curve so most values stay dark; a high key
+    (1) ends near white and lifts the mids. ``contrast`` is the span between the two ends.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in key_range(0.0, 0.8)]
+    [0.08, 0.88, 1.45]
+    >>> [round(x, 3) for x in key_range(1.0, 0.5)]
+    [0.46, 0.96, 0.65]
+    """
+    span = min(max(contrast, 0.0), 0.9)
+    lo = 0.08 + key * max(0.0, 0.88 - span)
+    return lo, min(0.97, lo + span), 1.45 - 0.8 * key
+
+
+@dataclass(frozen=True)
+class Roles:
+    """A palette's colours by role, in OKLab: ``ground`` (the dark mass, about 60 % of a
+    picture), ``mid`` (the secondary 30 %), ``light`` (what the light looks like) and
+    ``accent`` (the rare, most saturated colour)."""
+
+    ground: NDArray[np.float64]
+    mid: NDArray[np.float64]
+    light: NDArray[np.float64]
+    accent: NDArray[np.float64]
+
+    def linear(self, role: str) -> NDArray[np.float32]:
+        """A role's colour in linear-light RGB, float32, shape (3,)."""
+        lab = gamut_map(getattr(self, role))
+        return np.clip(oklab_to_linear(lab), 0, 1).astype(F32)
+
+
+def roles(palette: Palette) -> Roles:
+    """The roles of ``palette``: ground, mid and light from its ramp (at 0.1, 0.5 and the
+    lightest end, lifted towards white and softened), accent from its most chromatic stop
+    (chroma raised by a quarter, lightness at least 0.62).
+
+    Examples
+    --------
+    >>> from wiktoria.colour.ramp import Palette
+    >>> r = roles(Palette.from_colors(["#101820", "#3a6080", "#e0b040"]))
+    >>> bool(r.light[0] > r.mid[0] > r.ground[0])
+    True
+    """
+    lut = palette.oklab_lut.astype(np.float64)
+    n = len(lut) - 1
+    ground, mid = lut[round(0.1 * n)], lut[round(0.5 * n)]
+    top = lut[int(np.argmax(lut[:, 0]))]
+    light = np.array([0.5 * (top[0] + 1.0) if top[0] < 0.97 else top[0], 0.6 * top[1],
+                      0.6 * top[2]])
+    stops = np.array([s.lab for s in palette.stops], dtype=np.float64)
+    vivid = stops[int(np.argmax(np.hypot(stops[:, 1], stops[:, 2])))]
+    accent = np.array([max(0.62, vivid[0]), 1.25 * vivid[1], 1.25 * vivid[2]])
+    return Roles(ground, mid, light, gamut_map(accent))
+
+
+class TwoAxis:
+    """The colour table of one painting: ``(value, hue field) -> linear RGB``.
+
+    Parameters
+    ----------
+    palette : Palette
+    key, contrast : float
+        The value key (0 low .. 1 high) and the lightness span (see :func:`key_range`).
+    hue : float
+        How far, along the ramp, the hue field moves the point chroma and hue come from: at 0
+        hue follows value exactly (a ramp); at 1 the field can move it by a whole ramp.
+    """
+
+    def __init__(self, palette: Palette, key: float, contrast: float, hue: float) -> None:
+        lo, hi, gamma = key_range(key, contrast)
+        v = np.linspace(0.0, LIGHT_MAX, _NV)
+        h = np.linspace(0.0, 1.0, _NH)
+        surface = np.clip(v, 0.0, 1.0) ** gamma
+        L = lo + (hi - lo) * surface
+        beyond = np.clip((v - 1.0) / (LIGHT_MAX - 1.0), 0.0, 1.0)
+        L = L + (0.985 - hi) * (1.0 - (1.0 - beyond) ** 2)  # light itself, towards white
+        lut = palette.oklab_lut.astype(np.float64)
+        n = len(lut) - 1
+        # The ramp point each (value, hue) takes its chroma and hue from.
+        pos = np.clip(np.clip(v, 0, 1)[:, None] + hue * (h[None, :] - 0.5), 0.0, 1.0)
+        ab = lut[np.rint(pos * n).astype(np.intp), 1:]
+        # Chroma follows the ramp's own at that point, fading in the light and at the ends of
+        # the lightness scale, where sRGB has little room.
+        fade = (1.0 - 0.85 * beyond)[:, None, None]
+        lab = np.concatenate([np.broadcast_to(L[:, None, None], (_NV, _NH, 1)), ab * fade],
+                             axis=-1)
+        self.lab = gamut_map(lab, iterations=16)
+        self.table = np.clip(oklab_to_linear(self.lab), 0.0, 1.0).astype(F32)
+        self._planes = [np.ascontiguousarray(self.table[..., c]).ravel() for c in range(3)]
+        self.lightness = (lo, hi)
+
+    def __call__(self, value: NDArray[np.floating], hue: NDArray[np.floating] | None = None
+                 ) -> NDArray[np.float32]:
+        """Linear RGB of ``value`` (clipped to ``[0, LIGHT_MAX]``) at hue field ``hue``
+        (clipped to ``[0, 1]``; None is 0.5), shape ``value.shape + (3,)``."""
+        v = np.clip(np.asarray(value, dtype=F32), 0, LIGHT_MAX) * F32((_NV - 1) / LIGHT_MAX)
+        iv = np.minimum(v.astype(np.int32), _NV - 2)
+        fv = v - iv
+        if hue is None:
+            idx = iv * _NH + (_NH - 1) // 2
+            fh = None
+        else:
+            hh = np.broadcast_to(np.clip(np.asarray(hue, dtype=F32), 0, 1) * F32(_NH - 1),
+                                 v.shape)
+            ih = np.minimum(hh.astype(np.int32), _NH - 2)
+            fh = hh - ih
+            idx = iv * _NH + ih
+        out = np.empty(v.shape + (3,), F32)
+        for c in range(3):  # three colour planes, each four 1-D gathers
+            plane = self._planes[c]
+            a = np.take(plane, idx)
+            b = np.take(plane, idx + _NH)
+            if fh is not None:
+                a += (np.take(plane, idx + 1) - a) * fh
+                b += (np.take(plane, idx + _NH + 1) - b) * fh
+            b -= a
+            b *= fv
+            a += b
+            out[..., c] = a
+        return out
+
+
+def lightness(rgb: NDArray[np.floating]) -> NDArray[np.floating]:
+    """OKLab lightness of linear RGB (a helper for tests and metrics)."""
+    return np.asarray(linear_to_oklab(rgb))[..., 0]

@@ -1,0 +1,256 @@
+"""Forms: the big shapes of a composition as outlines, and their signed distance on bands.
+
+A :class:`Form` is one mass of land, given by a one-dimensional outline:
+
+* ``bottom``: land below ``y = outline(x)`` (a range, a monolith, a valley's flank);
+* ``ring``: land outside ``r = outline(angle)`` around a centre (the walls of an enclosure,
+  the arms of a vortex, whose angle is swirled with the distance).
+
+:func:`forms_for` lays out the forms of a :class:`~wiktoria.scene.Composition`: uneven
+spacing (a massive near form, thin far ranges, gaps), a tilt, the flanks of a valley, a
+pillar in a void, forms in rhythm, canyon walls or spiral arms. Outlines are a few thousand
+numbers; :meth:`Form.distance` turns one into a signed distance in pixels over a band of rows
+(positive inside the form), and its gradient direction, with whole-array operations.
+
+Examples
+--------
+>>> import wiktoria
+>>> from wiktoria.render.layer import Frame
+>>> scene = wiktoria.paint("serene", size=(96, 64), seed=2).scene
+>>> frame = Frame(scene, scene.mood, 96, 64, scene.seed)
+>>> forms = forms_for(frame, roughness=0.5, frequency=2.5, octaves=5, t=0.0, period=None)
+>>> [f.depth for f in forms] == sorted(f.depth for f in forms)
+True
+>>> d, gx, gy = forms[0].distance(np.arange(64), 96)
+>>> d.shape
+(64, 96)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wiktoria import noise
+
+if TYPE_CHECKING:
+    from wiktoria.render.layer import Frame
+
+__all__ = ["Form", "forms_for"]
+
+F32 = np.float32
+_RING = 2048  # samples of a ring's outline around the circle
+
+
+@dataclass
+class Form:
+    """One mass of land.
+
+    Attributes
+    ----------
+    kind : str
+        ``bottom`` or ``ring``.
+    outline : ndarray of float32
+        ``bottom``: the outline's row for each column. ``ring``: its radius in pixels for each
+        of ``_RING`` angles.
+    depth : float
+        0 farthest .. 1 nearest.
+    cx, cy, aspect, twist : float
+        ``ring`` only: centre, horizontal squeeze of the rings, swirl per log-radius.
+    """
+
+    kind: str
+    outline: np.ndarray
+    depth: float
+    cx: float = 0.0
+    cy: float = 0.0
+    aspect: float = 1.0
+    twist: float = 0.0
+
+    def _smooth_slope(self) -> np.ndarray:
+        got = getattr(self, "_slope", None)
+        if got is None:
+            got = _slope_of(self.outline)
+            self._slope = got
+        return got
+
+    def top(self) -> float:
+        """The highest row the form reaches (for skipping bands above it)."""
+        if self.kind == "bottom":
+            return float(self.outline.min())
+        return -math.inf
+
+    def distance(self, rows: np.ndarray, width: int) -> tuple[np.ndarray, ...]:
+        """Signed distance (pixels, positive inside) over ``rows``, and the unit direction
+        ``(gx, gy)`` in which it grows (into the form), each shape (rows, width).
+
+        For a ``bottom`` form the direction is that of the outline smoothed over about 2 % of
+        the width: the large-scale orientation that light models (a jagged outline's
+        column-to-column slope would streak the shading)."""
+        r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
+        if self.kind == "bottom":
+            o = self.outline.reshape(1, -1)
+            slope = np.gradient(self.outline).astype(F32).reshape(1, -1)
+            n = np.sqrt(F32(1) + np.minimum(slope * slope, F32(400)))
+            d = (r - o) / n
+            smooth = self._smooth_slope()
+            ns = np.sqrt(F32(1) + smooth * smooth)
+            gx = np.broadcast_to(-smooth / ns, d.shape)
+            gy = np.broadcast_to(F32(1) / ns, d.shape)
+            return d.astype(F32), gx, gy
+        c = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
+        dx = (c - F32(self.cx)) * F32(self.aspect)
+        dy = r - F32(self.cy)
+        rad = np.hypot(dx, dy) + F32(1e-3)
+        ang = np.arctan2(dy, dx)
+        if self.twist:
+            ang = ang + F32(self.twist) * np.log1p(rad / F32(max(1.0, self.outline.mean())))
+        k = (ang * F32(_RING / (2 * math.pi))) % F32(_RING)
+        i0 = k.astype(np.intp) % _RING
+        f = k - np.floor(k)
+        o = self.outline
+        R = o[i0] + (o[(i0 + 1) % _RING] - o[i0]) * f
+        d = (rad - R).astype(F32)
+        return d, (dx / rad).astype(F32), (dy / rad).astype(F32)
+
+
+def _slope_of(outline: np.ndarray) -> np.ndarray:
+    n = len(outline)
+    k = max(3, n // 50) | 1
+    pad = np.pad(outline.astype(np.float64), k, mode="edge")
+    box = np.ones(k) / k
+    sm = np.convolve(np.convolve(pad, box, mode="same"), box, mode="same")[k:-k]
+    return np.gradient(sm).astype(F32).reshape(1, -1)
+
+
+def _profile(x: np.ndarray, seed: int, octaves: int, t: float, period: int | None,
+             turbulence: float) -> np.ndarray:
+    """A ridge profile in about [-1, 1]: rolling fBm with ridged crests."""
+    per = (None, None, period)
+    rolling = noise.fbm(x, 0.5, t, octaves=octaves, seed=seed, period=per, dtype=np.float64)
+    crests = noise.ridged(x * 0.8, 7.3, t, octaves=octaves, seed=seed + 2, period=per,
+                          dtype=np.float64)
+    return 1.4 * rolling + turbulence * 0.9 * (crests - 0.45)
+
+
+def _smooth(a: float, b: float, x: np.ndarray) -> np.ndarray:
+    s = np.clip((x - a) / (b - a), 0, 1)
+    return s * s * (3 - 2 * s)
+
+
+def forms_for(frame: Frame, roughness: float, frequency: float, octaves: int, t: float,
+              period: int | None) -> list[Form]:
+    """The forms of ``frame``'s composition, far (first) to near (last)."""
+    from wiktoria.render.layer import stream_rng, stream_seed
+
+    c = frame.composition
+    W, H = frame.width, frame.height
+    rng = stream_rng(frame.seed, "forms")
+    turb = 0.4 + 0.8 * frame.mood.motion.turbulence
+    if c.layout in ("enclosure", "vortex"):
+        return _rings(frame, rng, roughness, t, period, turb)
+    n = c.ranges
+    cols = np.arange(W, dtype=np.float64) + 0.5
+    u = cols / W
+    hz = c.horizon
+    # Uneven spacing: gaps from a Dirichlet draw, the nearest range pushed to the bottom.
+    gaps = rng.dirichlet(np.full(max(1, n - 1), 0.8)) if n > 1 else np.ones(1)
+    s = np.concatenate([[0.0], np.cumsum(gaps)])[:n] if n > 1 else np.ones(1)
+    reach = {"low": 0.55, "high": 0.75, "monolith": 0.35}.get(c.layout, 0.7)
+    heavy = rng.choice([-1.0, 1.0]) if c.focus_x == 0.5 else (1.0 if c.focus_x < 0.5 else -1.0)
+    forms: list[Form] = []
+    for k in range(n):
+        d = k / (n - 1) if n > 1 else 1.0
+        seed = stream_seed(frame.seed, "forms", k)
+        freq = frequency * (1.0 + 0.6 * d)
+        x = u * freq + 11.7 * k
+        xw = x + 0.3 * noise.fbm(x * 0.7, 0.37 + k, t, octaves=3, seed=seed + 1,
+                                 period=(None, None, period), dtype=np.float64)
+        prof = _profile(xw, seed, max(2, octaves - (n - 1 - k)), t, period, turb)
+        base = H * (hz + (1 - hz) * reach * s[k])
+        base = base + c.tilt * H * (u - 0.5) * (1.0 - 0.4 * s[k])
+        amp = roughness * H * (0.012 + 0.05 * d * d)
+        y = base - amp * prof
+        if c.layout == "rhythm":
+            beat = np.cos(2 * np.pi * (u / max(0.02, c.scale) + 0.5 * k + 0.21 * k * k))
+            y = y - H * (0.04 + 0.06 * d) * (1.0 + roughness) * (0.5 + 0.5 * beat) ** 3
+        if c.layout == "valley":
+            w = max(0.03, c.scale)
+            flank = np.abs(u - c.focus_x) / w
+            walls = 1.0 - np.exp(-(flank**1.6))
+            y = y - H * (0.06 + 0.32 * d**1.2) * walls * (0.7 + 0.3 * prof.clip(-1, 1))
+        if k == n - 1 and n > 1 and c.layout not in ("monolith", "rhythm"):
+            # The nearest form is the heavy one: it rises on the side away from the focus.
+            side = _smooth(0.15, 0.85, u if heavy < 0 else 1.0 - u)
+            mass = c.near * H * (0.25 + 0.75 * side) * (0.85 + 0.15 * prof.clip(-1, 1))
+            y = np.minimum(y, H * 1.02 - mass)
+        forms.append(Form("bottom", y.astype(F32), float(d)))
+    if c.layout == "monolith":
+        forms = _monolith(frame, rng, forms, roughness, octaves, t, period, turb)
+    return forms
+
+
+def _monolith(frame: Frame, rng: np.random.Generator, ground: list[Form], roughness: float,
+              octaves: int, t: float, period: int | None, turb: float) -> list[Form]:
+    """One pillar or peak standing in the void, between the far ground and a low near lip."""
+    from wiktoria.render.layer import stream_seed
+
+    c = frame.composition
+    W, H = frame.width, frame.height
+    u = (np.arange(W, dtype=np.float64) + 0.5) / W
+    w = max(0.012, c.scale) * H / W
+    lean = rng.uniform(-0.25, 0.25)
+    base = H * c.horizon
+    tall = max(0.08, c.near) * H
+    height = H * c.horizon - H * c.focus_y + 0.35 * tall
+    height = max(height, tall * 0.6)
+    pu = (u - c.focus_x) / w
+    power = rng.uniform(3.0, 8.0)  # a peak (3) or a flat-topped pillar (8)
+    shape = np.exp(-np.abs(pu + lean * 0.3 * np.sign(pu)) ** power)
+    seed = stream_seed(frame.seed, "monolith")
+    prof = _profile(u * 9.0, seed, octaves, t, period, turb)
+    y = base - height * shape * (1.0 + 0.05 * roughness * prof)
+    y = np.minimum(y, base + 0.02 * H)  # it stands on the ground: its foot hides in it
+    pillar = Form("bottom", y.astype(F32), 0.6)
+    far = [Form(g.kind, g.outline, 0.5 * g.depth) for g in ground]
+    lip_seed = stream_seed(frame.seed, "monolith-lip")
+    lip = H * (c.horizon + 0.45 * (1 - c.horizon)) - 0.02 * H * _profile(
+        u * 3.0, lip_seed, octaves, t, period, turb)
+    return [*far, pillar, Form("bottom", lip.astype(F32), 1.0)]
+
+
+def _rings(frame: Frame, rng: np.random.Generator, roughness: float, t: float,
+           period: int | None, turb: float) -> list[Form]:
+    """Canyon walls around an opening (enclosure), or spiral arms around a core (vortex)."""
+    from wiktoria.render.layer import stream_seed
+
+    c = frame.composition
+    W, H = frame.width, frame.height
+    n = c.ranges
+    cx, cy = c.focus_x * W, c.focus_y * H
+    far_corner = max(math.hypot(cx - x, cy - y) for x in (0, W) for y in (0, H))
+    r0 = max(4.0, c.scale * H)
+    vortex = c.layout == "vortex"
+    twist = (rng.choice([-1.0, 1.0]) * rng.uniform(1.6, 2.8)) if vortex else 0.0
+    arms = int(rng.integers(2, 4))
+    ang = np.arange(_RING) * (2 * math.pi / _RING)
+    forms = []
+    gaps = np.cumsum(rng.dirichlet(np.full(n, 1.2)))
+    for k in range(n):
+        d = k / (n - 1) if n > 1 else 1.0
+        seed = stream_seed(frame.seed, "rings", k)
+        radius = r0 + (0.85 * far_corner - r0) * (gaps[k] - gaps[0]) / max(1e-9, 1 - gaps[0])
+        radius = max(r0, radius * (0.55 + 0.45 * d))
+        f = 1.5 + 2.5 * (1 - d)
+        jag = noise.fbm(np.cos(ang) * f, np.sin(ang) * f, 3.1 * k + t, octaves=5, seed=seed,
+                        dtype=np.float64)
+        wob = roughness * (0.35 if not vortex else 0.25) * (0.6 + 0.4 * turb) * jag
+        if vortex:
+            wob = wob + 0.45 * np.cos(arms * ang + 1.7 * k) * (0.5 + 0.5 * d)
+        outline = radius * np.exp(wob)
+        forms.append(Form("ring", outline.astype(F32), float(d), cx, cy,
+                          aspect=0.75 if not vortex else 1.0, twist=twist))
+    return forms

@@ -1,0 +1,105 @@
+"""Air: the sky lit by the composition's light, with clouds that catch it.
+
+The value rises from the top of the frame towards the horizon and towards the light (a broad
+and a tight falloff); clouds from a horizontally stretched domain warp move it, and their
+edges that face the light brighten. Hue comes from the warp's offset field, not from the value
+(two colour axes). The composition's ``empty`` share of the sky is kept quiet: there the clouds
+fade out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from wiktoria import noise
+from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid, smoothstep
+from wiktoria.render.light import light_of
+from wiktoria.scene.layers import AirLayer
+
+__all__ = ["AIR_SCALE", "AirRenderer", "smooth_row"]
+
+#: The air is smooth: it is computed at this fraction of the resolution, then interpolated.
+AIR_SCALE = 0.5
+
+
+def _normalised(a: np.ndarray) -> np.ndarray:
+    sd = float(a.std())
+    return ((a - a.mean()) / (sd if sd > 1e-9 else 1.0)).astype(F32)
+
+
+class AirRenderer(LayerRenderer):
+    """Prepares the value and hue fields at half resolution (publishing ``air`` and the
+    ``haze`` along the horizon); each band interpolates them (publishing the band's ``value``
+    and ``hue``) and colours them in two axes."""
+
+    layer: AirLayer
+
+    def prepare(self) -> None:
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+        W, H = fr.width, fr.height
+        w = max(8, math.ceil(W * AIR_SCALE) + 2)
+        h = max(8, math.ceil(H * AIR_SCALE) + 2)
+        gx = np.linspace(-1.0, W, w)
+        gy = np.linspace(-1.0, H, h)
+        s = layer.frequency / H
+        x = ((gx + 0.5) * s / layer.stretch).reshape(1, -1)
+        y = ((gy + 0.5) * s).reshape(-1, 1)
+        t, period = fr.time(layer.speed)
+        value, qx, qy = noise.warp(x, y, t, depth=2, strength=layer.warp,
+                                   octaves=layer.octaves, seed=self.seed("air"),
+                                   period=(None, None, period), return_offsets=True)
+        cloud = _normalised(value)
+        hue = (F32(0.5) + F32(0.5) * np.tanh(F32(0.9) * _normalised(qx - F32(0.6) * qy)))
+        light = light_of(fr)
+        dist = light.distance_at(gy + 0.5, gx + 0.5)
+        broad = light.falloff(dist, 5.0)
+        tight = light.falloff(dist, 1.3)
+        yy = ((gy + 0.5) / H).reshape(-1, 1).astype(F32)
+        hz = F32(max(0.1, min(0.95, c.horizon)))
+        top = F32(0.32 + 0.3 * c.key - 0.25 * layer.gradient)
+        low = F32(0.55 + 0.25 * c.key)
+        base = top + (low - top) * smoothstep(yy, 0.0, float(hz)) ** F32(0.8)
+        v = base + F32(layer.glow) * (F32(0.5) * broad + F32(0.5) * tight)
+        # Quiet areas: a slow field thresholded at the composition's empty share.
+        quiet_f = noise.fbm(x * 0.35, y * 0.5, 3.7, octaves=2, seed=self.seed("air-quiet"),
+                            dtype=np.float32)
+        cut = float(np.quantile(quiet_f, min(0.95, c.empty)))
+        busy = F32(0.15) + F32(0.85) * smoothstep(quiet_f, cut - 0.08, cut + 0.08)
+        busy = np.maximum(busy, tight)  # the air round the light always moves
+        # Edges of the clouds that face the light catch it.
+        dy, dx = np.gradient(cloud)
+        ldx, ldy = (F32(light.x) - gx.reshape(1, -1).astype(F32),
+                    F32(light.y) - gy.reshape(-1, 1).astype(F32))
+        norm = np.hypot(ldx, ldy) + F32(1e-6)
+        lit = _normalised(-(dx * ldx + dy * ldy) / norm)
+        amp = F32(layer.clouds) * busy
+        v = v + amp * (F32(0.16) * cloud + F32(0.1) * lit * (F32(0.3) + broad))
+        self.field = (np.clip(v, 0.0, 1.2).astype(F32), hue.astype(F32), gy, gx)
+        fr.shared["air"] = self.field
+        # The haze: the air along the horizon, smoothed so fog never streaks by column.
+        hz_rows = np.array([c.horizon * H - 0.5])
+        cols = np.arange(W)
+        fr.shared["haze"] = tuple(
+            smooth_row(interp_grid(f, gy, gx, hz_rows, cols)[0], max(3, W // 8))
+            for f in self.field[:2])
+
+    def band(self, band: Band) -> None:
+        v, hue, gy, gx = self.field
+        V = interp_grid(v, gy, gx, band.rows, band.cols)
+        Hf = interp_grid(hue, gy, gx, band.rows, band.cols)
+        band.shared["value"] = V
+        band.shared["hue"] = Hf
+        band.rgb[...] = self.frame.colour(V, Hf)
+
+
+def smooth_row(row: np.ndarray, width: int) -> np.ndarray:
+    """``row`` smoothed by three passes of a box of ``width`` (nearly Gaussian), edges held."""
+    k = max(1, int(width)) | 1
+    out = row.astype(F32)
+    box = np.ones(k, F32) / F32(k)
+    for _ in range(3):
+        out = np.convolve(np.pad(out, k // 2, mode="edge"), box, mode="valid")
+    return out.astype(F32)

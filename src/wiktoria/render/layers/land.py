@@ -1,0 +1,132 @@
+"""Land: the composition's forms, far to near, shaded and rimmed by the light, in depth fog.
+
+Each form (:mod:`wiktoria.render.forms`) is painted with a value built from light, not from
+its row: a base tone that deepens with nearness, a relief texture whose slopes facing the light
+brighten and whose others fall into shadow, a soft rim along the outline where it faces the
+light (strongest near the light), mist in its hollows, and depth fog that takes the value and
+hue of the air along the horizon (so the haze glows towards the light). Hue comes from a
+separate texture field. The accent colour touches only the rims nearest the light.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from wiktoria import noise
+from wiktoria.colour.roles import LIGHT_MAX
+from wiktoria.render.forms import Form, forms_for
+from wiktoria.render.layer import F32, Band, LayerRenderer, smoothstep
+from wiktoria.render.light import light_of
+from wiktoria.scene.layers import LandLayer
+
+__all__ = ["LandRenderer"]
+
+
+class LandRenderer(LayerRenderer):
+    """Lays out the forms (publishing ``forms`` and ``horizon``), then paints them band by
+    band (publishing the band's ``cover``, and its ``value`` where the land covers it)."""
+
+    layer: LandLayer
+
+    def layout(self) -> None:
+        fr, layer = self.frame, self.layer
+        t, period = fr.time(layer.speed)
+        self.forms: list[Form] = forms_for(fr, layer.roughness, layer.frequency, layer.octaves,
+                                           t, period)
+        fr.shared["forms"] = self.forms
+        fr.shared["horizon"] = fr.composition.horizon
+        rng = self.rng("land-angles")
+        self.angles = rng.uniform(0, 2 * np.pi, len(self.forms))
+
+    def _textures(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Two decorrelated relief fields over ``rows`` plus one row above and below."""
+        fr, layer = self.frame, self.layer
+        ext = np.concatenate([[rows[0] - 1], rows, [rows[-1] + 1]])
+        x, y = fr.xy(ext, np.arange(fr.width), 5.0)
+        t, period = fr.time(layer.speed)
+        octaves = max(2, min(6, layer.octaves - 1))
+        per = (None, None, period)
+        a = noise.fbm(x, y * 1.6, t, octaves=octaves, seed=self.seed("land-relief"), period=per)
+        b = noise.fbm(x * 0.7, y * 1.2, t, octaves=max(2, octaves - 1),
+                      seed=self.seed("land-relief2"), period=per)
+        return a.astype(F32), b.astype(F32)
+
+    def band(self, band: Band) -> None:
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+        W, H = fr.width, fr.height
+        rows, buf = band.rows, band.rgb
+        last = float(rows[-1]) + 1.0
+        todo = [f for f in self.forms if f.top() < last]
+        if not todo:
+            return
+        light = light_of(fr)
+        ldx, ldy = light.direction(rows, W)
+        dist = light.distance(rows, W)
+        broad = light.falloff(dist, 4.0)
+        near_light = light.falloff(dist, 1.5)
+        haze = fr.shared.get("haze")
+        if haze is None:
+            haze_v = np.full((1, W), 0.6 + 0.3 * c.key, F32)
+            haze_h = np.full((1, W), 0.5, F32)
+        else:
+            haze_v, haze_h = haze[0].reshape(1, -1), haze[1].reshape(1, -1)
+        haze_v = haze_v + F32(0.35) * broad  # the fog glows towards the light
+        ta, tb = self._textures(rows)
+        value = band.shared.get("value")
+        hue_out = band.shared.get("hue")
+        covered = np.zeros((len(rows), W), F32)
+        rim_w = F32(0.007 * H + 1.0)
+        dome = F32(0.06 * H + 2.0)
+        accent = fr.roles.linear("accent")
+        accent_gain = F32(c.accent / 0.03)
+        for form, angle in zip(self.forms, self.angles, strict=True):
+            if form.top() >= last:
+                continue
+            d, gx, gy = form.distance(rows, W)
+            cover = np.clip(d + F32(0.5), 0, 1)
+            if not cover.any():
+                continue
+            depth = F32(form.depth)
+            ca, sa = F32(np.cos(angle)), F32(np.sin(angle))
+            tex = ca * ta + sa * tb
+            tdy = (tex[2:] - tex[:-2]) * F32(0.5)
+            tex = tex[1:-1]
+            tdx = np.gradient(tex, axis=1)
+            # Slopes: a rounded shoulder under the outline, plus the relief texture.
+            inside = np.maximum(d, 0)
+            shoulder = F32(1.2) * np.exp(-inside / dome)
+            scale = F32(H / 5.0 * 0.02 * (0.5 + layer.relief))
+            sx = shoulder * gx + tdx * scale * F32(12.0)
+            sy = shoulder * gy + tdy * scale * F32(12.0)
+            facing_slope = -(sx * ldx + sy * ldy)
+            lit = F32(0.5) + F32(0.5) * np.tanh(F32(1.6) * facing_slope)
+            tone = F32(layer.tone) + F32(0.25) * (F32(1) - depth)
+            v = tone * (F32(1) + F32(layer.relief) * F32(0.9) * tex)
+            v = v * (F32(1) - F32(layer.shade) * F32(0.7) * (F32(1) - lit))
+            v = v + F32(0.45) * lit * broad * (F32(0.4) + F32(0.6) * depth)
+            # The rim: the outline's edge where it faces the light, strongest near it.
+            facing = np.clip(-(gx * ldx + gy * ldy), 0, 1)
+            rim = np.exp(-inside / rim_w) * facing * (F32(0.25) + F32(0.75) * broad)
+            v = v + F32(layer.rim) * F32(0.55) * rim
+            # Mist in the hollows of far forms, and depth fog towards the air's value.
+            far = F32(1) - depth
+            mist = F32(layer.fog) * F32(0.45) * far * smoothstep(inside, 0.0, 0.12 * H)
+            fog = np.clip(F32(layer.fog) * far**F32(1.3) + mist, 0, 1)
+            v = v + (haze_v - v) * fog
+            hue = F32(0.5) + F32(0.32) * (ca * tb[1:-1] - sa * ta[1:-1]) * F32(2.0) + F32(0.18) * (
+                depth - F32(0.5))
+            hue = hue + (haze_h - hue) * fog
+            col = fr.colour(np.clip(v, 0, LIGHT_MAX), hue)
+            if accent_gain > 0:
+                a = np.clip((rim * near_light - F32(0.2)) * F32(1.5), 0, 1) * accent_gain
+                a = np.minimum(a * F32(0.6), F32(0.7))[..., None]
+                col += (accent - col) * a
+            cv = cover[..., None]
+            buf += (col - buf) * cv
+            if value is not None:
+                value += (v - value) * cover
+            if hue_out is not None:
+                hue_out += (hue - hue_out) * cover
+            np.maximum(covered, cover, out=covered)
+        band.shared["cover"] = covered

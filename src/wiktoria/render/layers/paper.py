@@ -1,0 +1,65 @@
+"""Paper: a fibrous tooth and a fine pigment grain, scaled to the value under them, and a
+vignette.
+
+Film grain of equal strength everywhere reads as sensor noise on a pale painting. Here the
+tooth is a tileable fibre texture (long horizontal fibres, made once per painting from
+periodic noise) that darkens the paper slightly, and the fine grain is strongest in the mid
+values and fades in the lights and darks, as pigment on paper does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from wiktoria import noise
+from wiktoria.render.layer import F32, Band, LayerRenderer, smoothstep
+from wiktoria.scene.layers import PaperLayer
+
+__all__ = ["TILE", "PaperRenderer"]
+
+#: Side of the paper tile, pixels (periodic noise, so it tiles without a seam).
+TILE = 512
+
+
+class PaperRenderer(LayerRenderer):
+    """Multiplies each band by the paper's tooth and grain, then by the vignette."""
+
+    layer: PaperLayer
+
+    def prepare(self) -> None:
+        layer = self.layer
+        if layer.tooth <= 0:
+            self.tile = None
+            return
+        i = np.arange(TILE, dtype=np.float32) + 0.5
+        x = (i * (16.0 / TILE)).reshape(1, -1)
+        y = (i * (64.0 / TILE)).reshape(-1, 1)
+        fibres = noise.fbm(x, y, octaves=3, seed=self.seed("paper"), period=(16, 64))
+        blots = noise.fbm(x * 0.5, y * 0.125, octaves=2, seed=self.seed("paper-blots"),
+                          period=(8, 8))
+        tile = 0.7 * fibres + 0.3 * blots
+        tile = (tile - tile.mean()) / max(1e-6, float(tile.std()))
+        self.tile = tile.astype(F32)
+
+    def band(self, band: Band) -> None:
+        fr, layer = self.frame, self.layer
+        W, H = fr.width, fr.height
+        rows, buf = band.rows, band.rgb
+        lum = (F32(0.2126) * buf[..., 0] + F32(0.7152) * buf[..., 1]
+               + F32(0.0722) * buf[..., 2])
+        factor = np.ones((len(rows), W), F32)
+        if self.tile is not None:
+            t = self.tile[np.ix_(rows % TILE, np.arange(W) % TILE)]
+            factor += F32(layer.tooth) * F32(0.5) * t
+        if layer.grain > 0:
+            g = self.rng("paper-grain", band.index).standard_normal((len(rows), W), dtype=F32)
+            mid = F32(4) * np.sqrt(lum) * (F32(1) - np.sqrt(lum))  # 0 at black and white
+            factor += F32(layer.grain) * mid * g
+        if layer.vignette > 0:
+            yy = ((rows + 0.5) / H - 0.5).astype(F32).reshape(-1, 1)
+            xx = ((np.arange(W) + 0.5) / W - 0.5).astype(F32).reshape(1, -1)
+            aspect = F32(W / H)
+            r2 = (xx * aspect) ** 2 + yy**2
+            r2 /= F32(0.25 * aspect**2 + 0.25)
+            factor *= F32(1) - F32(layer.vignette) * smoothstep(r2, 0.3, 1.2)
+        buf *= factor[..., None]
