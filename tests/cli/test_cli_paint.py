@@ -43,12 +43,12 @@ def test_paint_without_seed_draws_prints_and_names_the_file(
 def test_paint_set_scene_dump_and_reproduce(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     res = run(["paint", "--mood", "0.3,-0.5", "--size", "72x48", "--seed", "4", "--style",
-               "landscape", "--set", "strata.count=3", "--set", "sky.warp=2.5", "-o", "a.png",
+               "landscape", "--set", "land.octaves=3", "--set", "air.warp=2.5", "-o", "a.png",
                "--dump-scene", "a.toml"], tmp_path, monkeypatch)
     assert res.exit_code == 0, res.output
     scene = Scene.from_toml((tmp_path / "a.toml").read_text())
-    assert scene.layer("strata").count == 3
-    assert scene.layer("sky").warp == 2.5
+    assert scene.layer("land").octaves == 3
+    assert scene.layer("air").warp == 2.5
     assert scene.mood == wiktoria.mood_at(0.3, -0.5)
     res = run(["paint", "--scene", "a.toml", "-o", "b.png"], tmp_path, monkeypatch)
     assert res.exit_code == 0, res.output
@@ -72,10 +72,10 @@ def test_paint_set_scene_dump_and_reproduce(tmp_path: Path,
     (["paint", "--style", "cubist"], "unknown style 'cubist'; valid styles: landscape, flow, "
                                      "marble"),
     (["paint", "--mood", "seethng"], "did you mean 'seething'"),
-    (["paint", "--set", "strata.cuont=3"], "unknown strata parameter 'cuont'"),
+    (["paint", "--set", "land.octavs=3"], "unknown land parameter 'octavs'"),
     (["paint", "--set", "clouds.count=3"], "unknown layer 'clouds'"),
-    (["paint", "--set", "strata.count"], "--set expects LAYER.PARAM=VALUE"),
-    (["paint", "--set", "strata.count=99"], "strata.count must be an integer from 1 to 9, got 99"),
+    (["paint", "--set", "land.octaves"], "--set expects LAYER.PARAM=VALUE"),
+    (["paint", "--set", "land.octaves=99"], "land.octaves must be an integer from 1 to 10, got 99"),
     (["paint", "-o", "nowhere/x.png"], "output folder 'nowhere' does not exist"),
     (["paint", "-o", "x.bmp"], "unknown extension '.bmp'"),
     (["paint", "--seed", "-1"], "'-1' is not a seed list; use N, A..B"),

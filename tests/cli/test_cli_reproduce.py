@@ -24,7 +24,7 @@ from wiktoria.motion.animation import animate, animation_from_scene
 from wiktoria.run.reproduce import reproduce, source_animation
 
 HAS_MP4 = importlib.util.find_spec("imageio_ffmpeg") is not None
-LOOP = ["--mood", "serene", "--to", "seething", "--set", "sky.warp=2.0", "--frames", "4",
+LOOP = ["--mood", "serene", "--to", "seething", "--set", "air.warp=2.0", "--frames", "4",
         "--size", "32x24", "--seed", "3", "--jobs", "1", "--quiet"]
 EXTS = [".gif", ".png", ".webp", pytest.param(".mp4", marks=pytest.mark.skipif(
     not HAS_MP4, reason="needs the mp4 extra"))]
@@ -42,7 +42,7 @@ def decoded(path: Path) -> list[np.ndarray]:
 
 def original() -> list[np.ndarray]:
     anim = animate("serene", size=(32, 24), frames=4, seed=3, to="seething",
-                   **{"sky.warp": 2.0})
+                   **{"air.warp": 2.0})
     return [anim.frame_array(i) for i in range(len(anim))]
 
 
@@ -230,14 +230,14 @@ def test_set_over_a_loop_scene_holds_at_both_ends_of_the_transition(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(["animate", *LOOP, "--dump-scene", "a.toml", "-o", "a.gif"], tmp_path,
                monkeypatch).exit_code == 0
-    res = run(["animate", "--scene", "a.toml", "--set", "sky.warp=3.5", "-j", "1",
+    res = run(["animate", "--scene", "a.toml", "--set", "air.warp=3.5", "-j", "1",
                "--dump-scene", "b.toml", "-o", "b.gif"], tmp_path, monkeypatch)
     assert res.exit_code == 0, res.output
     scene, _ = read_scene(tmp_path / "b.toml")
     assert scene.loop is not None and scene.loop.to_layers is not None
-    assert scene.layer("sky").warp == 3.5
-    assert scene.loop.to_layers[0].type == "sky" and scene.loop.to_layers[0].warp == 3.5
+    assert scene.layer("air").warp == 3.5
+    assert scene.loop.to_layers[0].type == "air" and scene.loop.to_layers[0].warp == 3.5
     # what the same options give without a scene file
     direct = wiktoria.animate("serene", to="seething", frames=4, size=(32, 24), seed=3,
-                              sky__warp=3.5)
+                              air__warp=3.5)
     assert scene.loop.to_layers == direct.scene.loop.to_layers

@@ -59,7 +59,7 @@ def test_set_keys_follow_the_style(style: str) -> None:
 
 
 def test_set_keys_default_to_landscape() -> None:
-    assert "strata.count=" in complete(["paint", "--set"], "strata.c")
+    assert "land.octaves=" in complete(["paint", "--set"], "land.o")
     assert complete(["paint", "--style", "cubist", "--set"], "") == []  # a bad style: nothing
 
 

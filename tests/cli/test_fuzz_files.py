@@ -170,7 +170,7 @@ CASES: dict[str, Case] = {
     "png-width-huge": Case(["reproduce", "{in}/a.png", "o.png"],
                            [png_scene("a.png", lambda: scene_with(r"^width = 16", "width = 1e9"))]),
     "png-unknown-layer": Case(["paint", "--scene", "{in}/a.png", "-o", "o.png"],
-                              [png_scene("a.png", lambda: scene_with(r'^type = "sky"',
+                              [png_scene("a.png", lambda: scene_with(r'^type = "air"',
                                                                      'type = "volcano"'))]),
     "png-mood-etc-passwd": Case(["reproduce", "{in}/a.png", "o.png"],
                                 [png_scene("a.png", lambda: mood_path_scene("/etc/passwd"))],

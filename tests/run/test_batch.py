@@ -419,14 +419,14 @@ def test_sweep_and_contact_sheet(tmp_path: Path) -> None:
 
 def test_sweep_overrides_and_executor(tmp_path: Path) -> None:
     with ThreadPoolExecutor(2) as ex:
-        r = render_sweep("seething", [7, 3], tmp_path, size=SIZE, overrides={"strata.count": 3},
+        r = render_sweep("seething", [7, 3], tmp_path, size=SIZE, overrides={"land.octaves": 3},
                          executor=ex)
     assert r.contact_sheet is None
     assert [p.name for p in r.written] == ["seething-7.png", "seething-3.png"]
-    expect = wiktoria.paint("seething", SIZE, 3, strata__count=3).png_bytes()
+    expect = wiktoria.paint("seething", SIZE, 3, land__octaves=3).png_bytes()
     assert (tmp_path / "seething-3.png").read_bytes() == expect
     r = render_sweep("seething", [3], tmp_path / "m", size=SIZE, jobs=1,
-                     overrides={"strata.count": 3})
+                     overrides={"land.octaves": 3})
     assert r.written[0].read_bytes() == expect
 
 
@@ -451,8 +451,8 @@ def test_sweep_interrupt(tmp_path: Path) -> None:
     ({"seeds": range(batch.MAX_SEEDS + 1)}, ValueError, "a sweep takes at most 10000 seeds"),
     ({"mood": "nosuchmood"}, LookupError, "nosuchmood"),
     ({"size": (0, 5)}, ValueError, "0"),
-    ({"overrides": {"strata.nope": 1}}, ValueError, "unknown strata parameter 'nope'"),
-    ({"overrides": ["strata.count=3"]}, TypeError, "overrides must be a mapping"),
+    ({"overrides": {"land.nope": 1}}, ValueError, "unknown land parameter 'nope'"),
+    ({"overrides": ["land.octaves=3"]}, TypeError, "overrides must be a mapping"),
     ({"overrides": 3}, TypeError, "overrides must be a mapping"),
     ({"contact_sheet": "yes"}, TypeError, "contact_sheet must be True or False"),
     ({"jobs": 0}, ValueError, "jobs must be an integer of at least 1"),

@@ -164,11 +164,21 @@ def test_every_parameter_is_dumped_with_its_range_and_meaning() -> None:
 
 def test_every_override_key_is_accepted_and_validated() -> None:
     scene, _ = build_scene("seething", (64, 48), 1, "landscape")
+    assert scene.override_keys()[0] == "composition.layout"
     for key in scene.override_keys():
         layer, param = key.split(".")
-        current = getattr(scene.layer(layer), param)
+
+        def get(s: Scene, layer: str = layer, param: str = param) -> object:
+            owner = s.composition if layer == "composition" else s.layer(layer)
+            return getattr(owner, param)
+
+        current = get(scene)
         same = scene.override({key: current})
-        assert getattr(same.layer(layer), param) == current
+        assert get(same) == current
+        if isinstance(current, str):  # a choice: another word is rejected, listing the valid
+            with pytest.raises(ValueError, match=rf"unknown {layer}\.{param} 'nowhere'"):
+                scene.override({key: "nowhere"})
+            continue
         # Far outside every range: rejected with a message naming the key.
         with pytest.raises(ValueError, match=rf"{layer}\.{param} must be"):
             scene.override({key: 1e12})
@@ -184,7 +194,8 @@ def test_numpy_scalars_are_accepted_everywhere() -> None:
     loop = Loop(frames=np.int64(8), fps=np.float32(12.0), frame=np.int8(2))
     assert (loop.frames, loop.fps, loop.frame) == (8, 12.0, 2)
     scene, _ = build_scene("serene", (np.int64(40), np.float32(30)), np.int64(2), "flow")
-    assert scene.override({"wash.position": np.float32(0.25)}).layer("wash").position == 0.25
+    assert scene.override({"air.clouds": np.float32(0.25)}).layer("air").clouds == 0.25
+    assert scene.override({"composition.horizon": np.float64(0.5)}).composition.horizon == 0.5
 
 
 def test_override_keys_cover_every_layer_parameter() -> None:
@@ -214,17 +225,23 @@ def test_two_layers_of_one_type() -> None:
 
 
 @pytest.mark.parametrize(("overrides", "error", "message"), [
-    ({"strata.cuont": 3}, ValueError, r"unknown strata parameter 'cuont' \(did you mean "
-                                      r"'count'\?\); valid: count, horizon"),
-    ({"strta.count": 3}, ValueError, r"unknown layer 'strta' in override 'strta.count' \(did "
-                                     r"you mean 'strata'\?\); this landscape scene has layers: "
-                                     r"sky, strata, strokes"),
+    ({"land.octavs": 3}, ValueError, r"unknown land parameter 'octavs' \(did you mean "
+                                      r"'octaves'\?\); valid: roughness, frequency"),
+    ({"lnd.relief": 3}, ValueError, r"unknown layer 'lnd' in override 'lnd.relief' \(did "
+                                    r"you mean 'land'\?\); this landscape scene has layers: "
+                                    r"air, land, light, paper"),
+    ({"composition.layot": "valley"}, ValueError, r"unknown composition parameter 'layot' "
+                                                  r"\(did you mean 'layout'\?\)"),
+    ({"composition.layout": "cave"}, ValueError, r"unknown composition.layout 'cave'; valid: "
+                                                 r"low, high, tilted, valley"),
+    ({"composition.horizon": 2}, ValueError, r"composition.horizon must be a number from "
+                                             r"0.05 to 0.95, got 2"),
     ({"count": 3}, ValueError, r"override key 'count' must be layer.param"),
-    ({"strata.count": 2.5}, ValueError, r"strata.count must be an integer from 1 to 9, got 2.5"),
-    ({"strata.count": 0}, ValueError, r"strata.count must be an integer from 1 to 9, got 0"),
-    ({"strata.count": True}, TypeError, r"strata.count must be an integer from 1 to 9, got True"),
-    ({"sky.warp": "lots"}, TypeError, r"sky.warp must be a number from 0 to 20, got 'lots'"),
-    ({"sky.warp": float("nan")}, ValueError, r"sky.warp must be a number"),
+    ({"land.octaves": 2.5}, ValueError, r"land.octaves must be an integer from 1 to 10, got 2.5"),
+    ({"land.octaves": 0}, ValueError, r"land.octaves must be an integer from 1 to 10, got 0"),
+    ({"land.octaves": True}, TypeError, r"land.octaves must be an integer from 1 to 10, got True"),
+    ({"air.warp": "lots"}, TypeError, r"air.warp must be a number from 0 to 20, got 'lots'"),
+    ({"air.warp": float("nan")}, ValueError, r"air.warp must be a number"),
 ])
 def test_override_errors(overrides: dict, error: type, message: str) -> None:
     scene, _ = build_scene("seething", (64, 48), 1, "landscape")
@@ -254,8 +271,8 @@ _CANVAS = "[canvas]\nwidth=1\nheight=1\nseed=0\n"
     ("wiktoria = 1\nmood='serene'\nstyle='flow'\nlayers=[]\n[canvas]\nwidth=1\nheight=1\n",
      "missing key 'canvas.seed'"),
     ("mood='serene'\nstyle='flow'\nlayers=[{type='cloud'}]\n" + _CANVAS,
-     r"layers\[0\]: unknown layer type 'cloud'; registered types: sky, strata, strokes, "
-     r"wash, marble, grain"),
+     r"layers\[0\]: unknown layer type 'cloud'; registered types: air, land, light, paper, "
+     r"[a-z, ]*grain"),
     ("mood='serene'\nstyle='flow'\nlayers=[{type='sky', hue=3}]\n" + _CANVAS,
      r"layers\[0\]: unknown sky parameter 'hue'"),
     ("mood='serene'\nstyle='flow'\nlayers=[{type='sky', octaves=0}]\n" + _CANVAS,

@@ -258,7 +258,8 @@ def complete_style(ctx: click.Context, param: click.Parameter,
 
 def complete_set(ctx: click.Context, param: click.Parameter,
                  incomplete: str) -> list[CompletionItem]:
-    """``--set`` keys (``strata.count=``) of the default scene of the chosen ``--style``."""
+    """``--set`` keys (``composition.layout=``, ``land.octaves=``) of the default scene of the
+    chosen ``--style``."""
     from dataclasses import fields
 
     from wiktoria.render.painting import build_scene
@@ -271,6 +272,11 @@ def complete_set(ctx: click.Context, param: click.Parameter,
     except (ValueError, TypeError, OSError):
         return []
     items = []
+    if scene.composition is not None:
+        for info in scene.composition.describe():
+            key = f"composition.{info.name}"
+            if key.startswith(incomplete):
+                items.append(CompletionItem(f"{key}=", help=info.doc or None))
     for layer in scene.layers:
         docs = {f.name: f.metadata.get("doc", "") for f in fields(layer)}
         for name in layer.params():

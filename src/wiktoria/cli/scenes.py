@@ -31,7 +31,8 @@ from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.painting import build_scene
 from wiktoria.scene import Canvas, Scene, check_size
-from wiktoria.scene.styles import check_style, layers_for
+from wiktoria.scene.composition import plan
+from wiktoria.scene.styles import check_style, layers_for, style_layouts
 
 __all__ = ["STDOUT", "check_dump", "scene_from_options", "write_dump"]
 
@@ -50,6 +51,12 @@ def _from_file(scene_file: str | os.PathLike[str], mood: str | None,
     elif seed is not None:
         changes["canvas"] = Canvas(base.canvas.width, base.canvas.height, seed)
     new_mood = resolve_mood(mood) if mood is not None else base.mood
+    if base.composition is not None and (seed is not None or mood is not None or (
+            style is not None and style != base.style)):
+        # Another seed, mood or style is another painting: the planner chooses its
+        # composition (a --set composition.* below still applies).
+        changes["composition"] = plan(base.seed if seed is None else seed, new_mood,
+                                      layouts=style_layouts(style or base.style))
     if style is not None and style != base.style:
         style = check_style(style)
         changes["layers"] = layers_for(new_mood, style)

@@ -155,7 +155,7 @@ class TwoAxis:
             ih = np.minimum(hh.astype(np.int32), _NH - 2)
             fh = hh - ih
             idx = iv * _NH + ih
-        out = np.empty(v.shape + (3,), F32)
+        out = np.empty((*v.shape, 3), F32)
         for c in range(3):  # three colour planes, each four 1-D gathers
             plane = self._planes[c]
             a = np.take(plane, idx)

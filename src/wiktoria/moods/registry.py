@@ -23,8 +23,8 @@ import numpy as np
 from wiktoria.colour.ramp import mix
 from wiktoria.common import validate
 from wiktoria.moods.mood import Mood, MoodFileError, MoodFileWarning, Motion
-from wiktoria.moods.prior import Prior
 from wiktoria.moods.moodfile import load_mood
+from wiktoria.moods.prior import Prior
 from wiktoria.moods.userdirs import shipped_palette_dir, user_palette_dirs
 
 __all__ = [

@@ -3,8 +3,10 @@
 A :class:`Form` is one mass of land, given by a one-dimensional outline:
 
 * ``bottom``: land below ``y = outline(x)`` (a range, a monolith, a valley's flank);
-* ``ring``: land outside ``r = outline(angle)`` around a centre (the walls of an enclosure,
-  the arms of a vortex, whose angle is swirled with the distance).
+* ``top``: land above it (an overhang);
+* ``left``, ``right``: land left or right of ``x = outline(y)`` (the walls of a canyon);
+* ``ring``: land outside ``r = outline(angle)`` around a centre (the arms of a vortex, whose
+  angle is swirled with the distance).
 
 :func:`forms_for` lays out the forms of a :class:`~wiktoria.scene.Composition`: uneven
 spacing (a massive near form, thin far ranges, gaps), a tilt, the flanks of a valley, a
@@ -21,7 +23,7 @@ Examples
 >>> forms = forms_for(frame, roughness=0.5, frequency=2.5, octaves=5, t=0.0, period=None)
 >>> [f.depth for f in forms] == sorted(f.depth for f in forms)
 True
->>> d, gx, gy = forms[0].distance(np.arange(64), 96)
+>>> d, inside, gx, gy = forms[0].distance(np.arange(64), 96)
 >>> d.shape
 (64, 96)
 """
@@ -52,10 +54,11 @@ class Form:
     Attributes
     ----------
     kind : str
-        ``bottom`` or ``ring``.
+        ``bottom``, ``top`` (an overhang: land above the outline), ``left`` or ``right`` (a
+        wall: land left or right of the outline) or ``ring``.
     outline : ndarray of float32
-        ``bottom``: the outline's row for each column. ``ring``: its radius in pixels for each
-        of ``_RING`` angles.
+        ``bottom``, ``top``: the outline's row for each column. ``left``, ``right``: its
+        column for each row. ``ring``: its radius in pixels for each of ``_RING`` angles.
     depth : float
         0 farthest .. 1 nearest.
     cx, cy, aspect, twist : float
@@ -70,11 +73,10 @@ class Form:
     aspect: float = 1.0
     twist: float = 0.0
 
-    def _smooth_slope(self) -> np.ndarray:
-        got = getattr(self, "_slope", None)
+    def _smoothed(self) -> tuple[np.ndarray, np.ndarray]:
+        got = getattr(self, "_smooth", None)
         if got is None:
-            got = _slope_of(self.outline)
-            self._slope = got
+            got = self._smooth = _smoothed(self.outline)
         return got
 
     def top(self) -> float:
@@ -83,24 +85,49 @@ class Form:
             return float(self.outline.min())
         return -math.inf
 
-    def distance(self, rows: np.ndarray, width: int) -> tuple[np.ndarray, ...]:
-        """Signed distance (pixels, positive inside) over ``rows``, and the unit direction
-        ``(gx, gy)`` in which it grows (into the form), each shape (rows, width).
+    def bottom(self) -> float:
+        """The lowest row the form reaches (for skipping bands below it)."""
+        if self.kind == "top":
+            return float(self.outline.max())
+        return math.inf
 
-        For a ``bottom`` form the direction is that of the outline smoothed over about 2 % of
-        the width: the large-scale orientation that light models (a jagged outline's
-        column-to-column slope would streak the shading)."""
+    def distance(self, rows: np.ndarray, width: int) -> tuple[np.ndarray, ...]:
+        """Signed distance (pixels, positive inside) over ``rows``; the depth inside the form,
+        measured from the outline smoothed over about 2 % of the width; and the unit
+        direction ``(gx, gy)`` in which the smoothed distance grows (into the form), each of
+        shape (rows, width).
+
+        The exact distance draws the outline; the smoothed depth and direction are what light
+        and mist model (a jagged outline's column-to-column slope would streak the shading
+        below it)."""
         r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
-        if self.kind == "bottom":
-            o = self.outline.reshape(1, -1)
-            slope = np.gradient(self.outline).astype(F32).reshape(1, -1)
+        if self.kind in ("bottom", "top", "left", "right"):
+            across = self.kind in ("bottom", "top")  # the outline runs across the frame
+            if across:
+                o = self.outline.reshape(1, -1)
+                slope = np.gradient(self.outline).astype(F32).reshape(1, -1)
+                so, smooth = self._smoothed()
+                pos = r
+            else:
+                idx = np.clip(rows, 0, len(self.outline) - 1)
+                o = self.outline[idx].reshape(-1, 1)
+                slope = np.gradient(self.outline).astype(F32)[idx].reshape(-1, 1)
+                so_all, smooth_all = self._smoothed()
+                so, smooth = so_all[0, idx].reshape(-1, 1), smooth_all[0, idx].reshape(-1, 1)
+                pos = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
+            sign = F32(1) if self.kind in ("bottom", "right") else F32(-1)
             n = np.sqrt(F32(1) + np.minimum(slope * slope, F32(400)))
-            d = (r - o) / n
-            smooth = self._smooth_slope()
+            d = sign * (pos - o) / n
             ns = np.sqrt(F32(1) + smooth * smooth)
-            gx = np.broadcast_to(-smooth / ns, d.shape)
-            gy = np.broadcast_to(F32(1) / ns, d.shape)
-            return d.astype(F32), gx, gy
+            inside = np.maximum(sign * (pos - so) / ns, 0).astype(F32)
+            shape = np.broadcast_shapes(d.shape, inside.shape)
+            if across:  # d = sign (y - o(x)): gradient sign * (-o', 1)
+                gx, gy = -sign * smooth / ns, sign / ns
+            else:  # d = sign (x - o(y)): gradient sign * (1, -o')
+                gx, gy = sign / ns, -sign * smooth / ns
+            return (np.broadcast_to(d, shape).astype(F32), np.broadcast_to(inside, shape),
+                    np.broadcast_to(gx, shape).astype(F32),
+                    np.broadcast_to(gy, shape).astype(F32))
         c = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
         dx = (c - F32(self.cx)) * F32(self.aspect)
         dy = r - F32(self.cy)
@@ -114,16 +141,17 @@ class Form:
         o = self.outline
         R = o[i0] + (o[(i0 + 1) % _RING] - o[i0]) * f
         d = (rad - R).astype(F32)
-        return d, (dx / rad).astype(F32), (dy / rad).astype(F32)
+        return d, np.maximum(d, 0), (dx / rad).astype(F32), (dy / rad).astype(F32)
 
 
-def _slope_of(outline: np.ndarray) -> np.ndarray:
+def _smoothed(outline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The outline smoothed over about 2 % of its length (two box passes), and its slope."""
     n = len(outline)
     k = max(3, n // 50) | 1
     pad = np.pad(outline.astype(np.float64), k, mode="edge")
     box = np.ones(k) / k
     sm = np.convolve(np.convolve(pad, box, mode="same"), box, mode="same")[k:-k]
-    return np.gradient(sm).astype(F32).reshape(1, -1)
+    return sm.astype(F32).reshape(1, -1), np.gradient(sm).astype(F32).reshape(1, -1)
 
 
 def _profile(x: np.ndarray, seed: int, octaves: int, t: float, period: int | None,
@@ -150,8 +178,10 @@ def forms_for(frame: Frame, roughness: float, frequency: float, octaves: int, t:
     W, H = frame.width, frame.height
     rng = stream_rng(frame.seed, "forms")
     turb = 0.4 + 0.8 * frame.mood.motion.turbulence
-    if c.layout in ("enclosure", "vortex"):
+    if c.layout == "vortex":
         return _rings(frame, rng, roughness, t, period, turb)
+    if c.layout == "enclosure":
+        return _canyon(frame, rng, roughness, octaves, t, period, turb)
     n = c.ranges
     cols = np.arange(W, dtype=np.float64) + 0.5
     u = cols / W
@@ -175,8 +205,13 @@ def forms_for(frame: Frame, roughness: float, frequency: float, octaves: int, t:
         amp = roughness * H * (0.012 + 0.05 * d * d)
         y = base - amp * prof
         if c.layout == "rhythm":
-            beat = np.cos(2 * np.pi * (u / max(0.02, c.scale) + 0.5 * k + 0.21 * k * k))
-            y = y - H * (0.04 + 0.06 * d) * (1.0 + roughness) * (0.5 + 0.5 * beat) ** 3
+            # Rounded forms on a beat, every third one stronger (a metre), each range
+            # offset by half a beat from the last.
+            beat_len = max(0.02, c.scale) * (0.8 + 0.4 * d)
+            phase = u / beat_len + 0.5 * k + 0.13 * k * k
+            beat = 0.5 + 0.5 * np.cos(2 * np.pi * phase)
+            metre = 0.65 + 0.35 * np.cos(2 * np.pi * phase / 3.0 + 1.3 * k)
+            y = y - H * (0.05 + 0.08 * d) * (0.6 + roughness) * metre * beat**1.4
         if c.layout == "valley":
             w = max(0.03, c.scale)
             flank = np.abs(u - c.focus_x) / w
@@ -202,24 +237,70 @@ def _monolith(frame: Frame, rng: np.random.Generator, ground: list[Form], roughn
     W, H = frame.width, frame.height
     u = (np.arange(W, dtype=np.float64) + 0.5) / W
     w = max(0.012, c.scale) * H / W
-    lean = rng.uniform(-0.25, 0.25)
+    lean = rng.uniform(-0.35, 0.35)
     base = H * c.horizon
-    tall = max(0.08, c.near) * H
-    height = H * c.horizon - H * c.focus_y + 0.35 * tall
-    height = max(height, tall * 0.6)
+    height = max(H * c.horizon - H * c.focus_y + 0.35 * max(0.08, c.near) * H,
+                 0.6 * max(0.08, c.near) * H)
+    # A peak (power near 1.3), a spire, or a flat-topped pillar (8); it may lean.
+    power = float(rng.choice([1.3, 2.2, 4.0, 8.0]))
     pu = (u - c.focus_x) / w
-    power = rng.uniform(3.0, 8.0)  # a peak (3) or a flat-topped pillar (8)
-    shape = np.exp(-np.abs(pu + lean * 0.3 * np.sign(pu)) ** power)
+    shape = np.exp(-np.abs(pu) ** power)
     seed = stream_seed(frame.seed, "monolith")
     prof = _profile(u * 9.0, seed, octaves, t, period, turb)
-    y = base - height * shape * (1.0 + 0.05 * roughness * prof)
+    crags = _profile(u * 40.0, seed + 7, octaves, t, period, turb)
+    y = base - height * (shape * (1.0 + 0.06 * roughness * prof)
+                         + 0.025 * (0.5 + roughness) * np.sqrt(shape) * crags)
+    # Lean: shift each row of the form sideways in proportion to its height.
+    y = np.interp(u - lean * w * (base - y) / max(1.0, height), u, y)
     y = np.minimum(y, base + 0.02 * H)  # it stands on the ground: its foot hides in it
-    pillar = Form("bottom", y.astype(F32), 0.6)
+    # Small and low means far: the form takes more of the haze.
+    pillar = Form("bottom", y.astype(F32), float(np.clip(0.25 + c.near, 0.3, 0.85)))
     far = [Form(g.kind, g.outline, 0.5 * g.depth) for g in ground]
     lip_seed = stream_seed(frame.seed, "monolith-lip")
     lip = H * (c.horizon + 0.45 * (1 - c.horizon)) - 0.02 * H * _profile(
         u * 3.0, lip_seed, octaves, t, period, turb)
     return [*far, pillar, Form("bottom", lip.astype(F32), 1.0)]
+
+
+def _canyon(frame: Frame, rng: np.random.Generator, roughness: float, octaves: int, t: float,
+            period: int | None, turb: float) -> list[Form]:
+    """Walls closing in from both sides on a slot of light, receding in depth, over a floor
+    and, often, under an overhang: an enclosure with no horizon."""
+    from wiktoria.render.layer import stream_seed
+
+    c = frame.composition
+    W, H = frame.width, frame.height
+    n = max(2, c.ranges)
+    ys = (np.arange(H, dtype=np.float64) + 0.5) / H
+    xs = (np.arange(W, dtype=np.float64) + 0.5) / W
+    slot = c.focus_x
+    first = rng.choice([0, 1])
+    forms = []
+    half = max(0.02, c.scale * 0.3)
+    for k in range(n):
+        d = k / (n - 1)
+        seed = stream_seed(frame.seed, "canyon", k)
+        left = (k + first) % 2 == 0
+        # Far walls crowd the slot; near ones stand back at the frame's edges, taller in the
+        # picture because nearer.
+        gap = half * (0.4 + 0.6 * rng.uniform(0.6, 1.4)) + (0.5 - half) * d**1.4
+        prof = _profile(ys * (2.0 + 4.0 * (1 - d)) + 5.3 * k, seed, octaves, t, period, turb)
+        lean = rng.normal(0, 0.08)
+        x = (slot - gap if left else slot + gap) + lean * (ys - c.focus_y)
+        x = x + (0.02 + 0.05 * d) * roughness * prof
+        forms.append(Form("left" if left else "right", (x * W).astype(F32), float(d)))
+    floor_seed = stream_seed(frame.seed, "canyon-floor")
+    floor = H * (c.focus_y + (1 - c.focus_y) * rng.uniform(0.35, 0.7))
+    floor = floor - 0.03 * H * roughness * _profile(xs * 3.0, floor_seed, octaves, t, period,
+                                                      turb)
+    forms.insert(n // 2, Form("bottom", floor.astype(F32), 0.5))
+    if rng.uniform() < 0.6:
+        arch_seed = stream_seed(frame.seed, "canyon-arch")
+        top = c.focus_y * H - H * rng.uniform(0.2, 0.4)
+        arch = top - 0.9 * H * ((xs - slot) ** 2) - 0.04 * H * roughness * _profile(
+            xs * 4.0, arch_seed, octaves, t, period, turb)
+        forms.append(Form("top", arch.astype(F32), 0.95))
+    return forms
 
 
 def _rings(frame: Frame, rng: np.random.Generator, roughness: float, t: float,
@@ -234,8 +315,8 @@ def _rings(frame: Frame, rng: np.random.Generator, roughness: float, t: float,
     far_corner = max(math.hypot(cx - x, cy - y) for x in (0, W) for y in (0, H))
     r0 = max(4.0, c.scale * H)
     vortex = c.layout == "vortex"
-    twist = (rng.choice([-1.0, 1.0]) * rng.uniform(1.6, 2.8)) if vortex else 0.0
-    arms = int(rng.integers(2, 4))
+    twist = (rng.choice([-1.0, 1.0]) * rng.uniform(3.5, 6.0)) if vortex else 0.0
+    arms = int(rng.integers(2, 5))
     ang = np.arange(_RING) * (2 * math.pi / _RING)
     forms = []
     gaps = np.cumsum(rng.dirichlet(np.full(n, 1.2)))
@@ -249,7 +330,7 @@ def _rings(frame: Frame, rng: np.random.Generator, roughness: float, t: float,
                         dtype=np.float64)
         wob = roughness * (0.35 if not vortex else 0.25) * (0.6 + 0.4 * turb) * jag
         if vortex:
-            wob = wob + 0.45 * np.cos(arms * ang + 1.7 * k) * (0.5 + 0.5 * d)
+            wob = wob + 0.6 * np.cos(arms * ang + 2.4 * k) * (0.6 + 0.4 * d)
         outline = radius * np.exp(wob)
         forms.append(Form("ring", outline.astype(F32), float(d), cx, cy,
                           aspect=0.75 if not vortex else 1.0, twist=twist))

@@ -87,7 +87,10 @@ class Light:
         if self.seam is None:
             return np.hypot(c - F32(self.x), r - F32(self.y))
         s = self.seam if exact else self._smooth_seam()
-        slopes = np.gradient(s).astype(F32) if len(s) > 1 else np.zeros_like(s)
+        # Across a jagged core the slope matters; far from a smoothed path it would only
+        # distort the distance.
+        slopes = (np.gradient(s).astype(F32) if exact and len(s) > 1
+                  else np.zeros_like(s))
         if self.vertical:
             idx = np.clip(np.floor(r[:, 0]).astype(np.intp), self.seam_lo, self.seam_hi - 1)
             px = s[idx - self.seam_lo].reshape(-1, 1)
@@ -171,6 +174,17 @@ def _seam(frame: Frame, length: int, amplitude: float, jag: float, seed: int) ->
     return (amplitude * (smooth + jag * sharp)).astype(F32)
 
 
+def _bolt(length: int, height: int, seed: int) -> np.ndarray:
+    """A lightning bolt's path: straight strokes between knots about 1/40 of the height apart,
+    each knot thrown sideways from the last (a random walk with sharp corners)."""
+    rng = np.random.default_rng(seed)
+    step = max(2.0, height / 40)
+    knots = int(np.ceil(length / step)) + 1
+    kx = np.cumsum(rng.normal(0.0, 0.45 * step, knots))
+    ky = np.linspace(0.0, (knots - 1) * step, knots)
+    return np.interp(np.arange(length, dtype=np.float64), ky, kx).astype(F32)
+
+
 def light_of(frame: Frame) -> Light:
     """The light of ``frame`` (computed once, then shared through ``frame.shared``)."""
     got = frame.shared.get("light")
@@ -186,7 +200,7 @@ def light_of(frame: Frame) -> Light:
     seed = stream_seed(frame.seed, "light-seam")
     if c.light == "lightning":
         lo, hi = 0, max(2, int(min(H, max(y + 0.35 * H, c.horizon * H))))
-        path = _seam(frame, hi - lo, 0.08 * H, 0.9, seed)
+        path = _bolt(hi - lo, H, seed)
         path -= path[int(min(hi - 1, max(0, y)))]
         light.seam, light.seam_lo, light.seam_hi = path + F32(x), lo, hi
         light.width = max(0.8, 0.0016 * H)
@@ -195,6 +209,13 @@ def light_of(frame: Frame) -> Light:
             lo = int(max(0, min(H - 2, y - radius)))  # down through the land to the bottom
             path = _seam(frame, H - lo, 0.05 * H, 0.35, seed)
             light.seam, light.seam_lo, light.seam_hi = path - path[0] + F32(x), lo, H
+            light.vertical = True
+        elif c.layout == "enclosure":  # a crack of light down the slot
+            lo = int(max(0, min(H - 2, y - 1.5 * radius)))
+            hi = int(min(H, max(lo + 2, y + 1.5 * radius)))
+            path = _seam(frame, hi - lo, 0.03 * H, 0.35, seed)
+            mid = min(hi - lo - 1, int(y) - lo)
+            light.seam, light.seam_lo, light.seam_hi = path - path[mid] + F32(x), lo, hi
             light.vertical = True
         else:  # a tear through the cloud, across
             lo = int(max(0, x - 1.6 * radius))

@@ -53,7 +53,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +96,7 @@ from wiktoria.run.tasks import (
     plan_and_count,
     still_png,
 )
-from wiktoria.scene import Canvas, Scene
+from wiktoria.scene import Scene
 
 __all__ = [
     "CONTACT_SHEET",
@@ -497,7 +497,7 @@ def render_sweep(
     size, style
         As :func:`wiktoria.paint` (default 1920x1080, landscape).
     overrides : mapping, optional
-        Layer parameters, ``{"strata.count": 5}``.
+        Layer and composition parameters, ``{"land.octaves": 5}``.
     jobs, executor
         As :func:`render_frames`.
     contact_sheet : bool
@@ -522,7 +522,7 @@ def render_sweep(
     t0 = time.perf_counter()
     seed_list = _check_seeds(seeds)
     if overrides is not None and not isinstance(overrides, Mapping):
-        raise TypeError("overrides must be a mapping such as {'strata.count': 5}, got "
+        raise TypeError("overrides must be a mapping such as {'land.octaves': 5}, got "
                         f"{overrides!r}")
     over = dict(overrides or {})
     if jobs is not None:
@@ -557,8 +557,9 @@ def render_sweep(
     make_folder(path, exists)
 
     def scene_of(seed: int) -> Scene:
-        # build_scene(mood, size, seed, style, over): only the canvas seed differs.
-        return replace(first, canvas=Canvas(first.canvas.width, first.canvas.height, seed))
+        # build_scene(mood, size, seed, style, over): the canvas seed differs, and the
+        # composition the planner chooses for it.
+        return first.with_seed(seed, over)
 
     sheet = (ContactSheet(f"{label} \u00b7 {first.style} \u00b7 "
                            f"{first.size[0]}x{first.size[1]}", seed_list, first.size)

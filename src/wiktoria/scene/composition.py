@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
@@ -152,7 +153,7 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
     scale = u(0.15, 0.3)
     near = u(0.1, 0.25)
     if layout == "low":
-        horizon, ranges, near = u(0.62, 0.8), int(r.integers(2, 4)), u(0.03, 0.1)
+        horizon, ranges, near = u(0.62, 0.8), int(r.integers(2, 4)), u(0.04, 0.16)
         fy = u(0.22, 0.4)
     elif layout == "high":
         horizon, ranges, near = u(0.16, 0.32), int(r.integers(4, 8)), u(0.35, 0.6)
@@ -162,28 +163,31 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
         tilt = float(r.choice([-1, 1])) * u(0.12, 0.32)
         fy = horizon - u(0.1, 0.2)
     elif layout == "valley":
-        horizon, ranges, near = u(0.42, 0.6), int(r.integers(3, 6)), u(0.25, 0.45)
-        fx = float(np.clip(0.5 + r.choice([-1, 1]) * u(0.06, 0.14), 0.2, 0.8))
-        fy, scale = horizon - u(0.02, 0.06), u(0.12, 0.28)
+        horizon, ranges, near = u(0.38, 0.62), int(r.integers(3, 6)), u(0.2, 0.45)
+        fx = float(np.clip(0.5 + r.choice([-1, 1]) * u(0.04, 0.2), 0.25, 0.75))
+        fy, scale = horizon - u(0.02, 0.06), u(0.08, 0.3)
+        tilt = float(r.normal(0, 0.06))
     elif layout == "monolith":
-        horizon, ranges, near = u(0.72, 0.88), int(r.integers(1, 3)), u(0.3, 0.6)
+        horizon, ranges = u(0.66, 0.88), int(r.integers(1, 3))
         # The emptier the mood, the smaller and farther the form.
-        scale = u(0.05, 0.14) * (1.4 - pr.empty)
+        near = u(0.15, 0.55) * (1.5 - pr.empty)
+        scale = u(0.04, 0.14) * (1.4 - pr.empty)
         fy = horizon - near * u(0.4, 0.7)
     elif layout == "enclosure":
         horizon, ranges, scale = u(0.55, 0.7), int(r.integers(4, 8)), u(0.12, 0.25)
     elif layout == "vortex":
         horizon, ranges, scale = u(0.6, 0.8), int(r.integers(3, 7)), u(0.08, 0.16)
     else:  # rhythm
-        horizon, ranges, scale = u(0.45, 0.66), int(r.integers(3, 6)), u(0.09, 0.2)
+        horizon, ranges, scale = u(0.35, 0.7), int(r.integers(3, 6)), u(0.07, 0.22)
         fy = horizon - u(0.08, 0.16)
+        tilt = float(r.normal(0, 0.08))
     rl = _rng(seed, f"light/{layout}", mood)
     light = _weighted(rl, pr.lights, None)
     ul = lambda lo, hi: float(rl.uniform(lo, hi))  # noqa: E731
     if layout in ("enclosure", "vortex"):
         lx, ly = fx + rl.normal(0, 0.02), fy + rl.normal(0, 0.02)
     elif layout == "valley":
-        lx, ly = fx + rl.normal(0, 0.03), horizon - ul(0.04, 0.14)
+        lx, ly = fx + rl.normal(0, 0.03), horizon - ul(0.03, 0.3)
     elif layout == "monolith":
         # Backlight: the light sits behind and beside the form, so its edges glow.
         lx = fx + rl.choice([-1, 1]) * ul(0.08, 0.2)
@@ -192,7 +196,11 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
         lx, ly = fx, horizon + ul(0.15, 0.35)  # the rift splits the land
     else:
         lx = _power(rl, 0.04) if layout != "tilted" else 1.0 - fx
-        ly = min(horizon - ul(0.08, 0.3), horizon - 0.05)
+        lx = float(np.clip(lx + rl.choice([-1, 1]) * ul(0.0, 0.12), 0.08, 0.92))
+        ly = min(horizon - ul(0.06, 0.5) * horizon, horizon - 0.05)
+    # Never in the middle of the picture: a light near the centre moves out to a third.
+    if math.hypot(lx - 0.5, ly - 0.5) < 0.1:
+        lx = 0.5 + (1 if lx >= 0.5 else -1) * ul(1 / 6, 0.2)
     size = {"sun": ul(0.035, 0.07), "moon": ul(0.02, 0.04), "rift": ul(0.1, 0.3),
             "glow": ul(0.18, 0.4), "lightning": ul(0.25, 0.5)}[light]
     rv = _rng(seed, "values", mood)

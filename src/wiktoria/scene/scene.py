@@ -30,10 +30,10 @@ import numpy as np
 
 from wiktoria.common import validate
 from wiktoria.common.toml import TomlWriter, check_toml_text
-from wiktoria.moods.mood import Mood, MoodFileError
-from wiktoria.moods.moodfile import mood_from_dict, write_mood
+from wiktoria.moods.mood import Mood
+from wiktoria.moods.moodfile import write_mood
 from wiktoria.scene.composition import Composition, composition_from_dict
-from wiktoria.scene.layer import Layer, UnknownLayerError, layer_from_dict
+from wiktoria.scene.layer import Layer
 
 __all__ = ["MAX_FPS", "MAX_FRAMES", "MAX_LAYERS", "MAX_SIDE", "MAX_TEXT", "MIN_FPS", "Canvas",
            "Loop", "Scene", "check_size"]
@@ -379,6 +379,32 @@ class Scene:
                                                style_layouts(self.style))
         return replace(self, layers=tuple(layers), composition=composition)
 
+    def with_seed(self, seed: int, overrides: Mapping[str, Any] | None = None) -> Scene:
+        """This scene with another canvas seed, and the composition the planner chooses for
+        that seed (its ``composition.*`` entries of ``overrides`` applied again, so a layout
+        the user chose holds). A scene without a composition (before version 0.3) only
+        changes its seed.
+
+        Examples
+        --------
+        >>> import wiktoria
+        >>> s = wiktoria.paint("aloof", size=(32, 24), seed=1, composition__layout="low").scene
+        >>> t = s.with_seed(2, {"composition.layout": "low"})
+        >>> t.seed, t.composition.layout
+        (2, 'low')
+        """
+        canvas = Canvas(self.canvas.width, self.canvas.height, seed)
+        if self.composition is None:
+            return replace(self, canvas=canvas)
+        from wiktoria.scene.composition import plan
+        from wiktoria.scene.styles import style_layouts
+
+        out = replace(self, canvas=canvas,
+                      composition=plan(canvas.seed, self.mood, layouts=style_layouts(self.style)))
+        mine = {k: v for k, v in (overrides or {}).items()
+                if str(k).replace("__", ".").startswith("composition.")}
+        return out.override(mine) if mine else out
+
     # ---- TOML ------------------------------------------------------------------------------
 
     def to_toml(self, version: str | None = None) -> str:
@@ -386,6 +412,8 @@ class Scene:
 
         Each layer parameter carries its range and meaning as a comment.
         """
+        from wiktoria.scene.scenefile import write_layer
+
         if version is None:
             from wiktoria.common.version import __version__ as version
         w = TomlWriter()
@@ -418,10 +446,10 @@ class Scene:
                 write_mood(w, lp.to, "loop.to")
             for layer in lp.to_layers or ():
                 w.array_table("loop.layers")
-                _write_layer(w, layer)
+                write_layer(w, layer)
         for layer in self.layers:
             w.array_table("layers")
-            _write_layer(w, layer)
+            write_layer(w, layer)
         return w.text()
 
     @classmethod
@@ -433,6 +461,14 @@ class Scene:
         carries the mood's definition beside the scene); without it the name is looked up in
         the registry.
         """
+        from wiktoria.scene.scenefile import (
+            legacy_transition,
+            read_canvas,
+            read_layers,
+            read_loop,
+            read_mood,
+        )
+
         for key in ("canvas", "mood", "style", "layers"):
             if key not in data:
                 raise ValueError(f"{origin}: missing key {key!r}")
@@ -441,15 +477,15 @@ class Scene:
         if unknown:
             raise ValueError(f"{origin}: unknown key {sorted(unknown)[0]!r}; valid: canvas, "
                              "mood, style, composition, layers, loop, wiktoria")
-        cv = _canvas(data["canvas"], origin)
-        resolved = _mood(data["mood"], origin, "mood", mood)
-        layers = _layers(data["layers"], origin, "layers")
+        cv = read_canvas(data["canvas"], origin)
+        resolved = read_mood(data["mood"], origin, "mood", mood)
+        layers = read_layers(data["layers"], origin, "layers")
         style = data["style"]
         if not isinstance(style, str) or not style:
             raise ValueError(f"{origin}: style must be a style name, got {style!r}")
-        loop = _loop(data["loop"], origin, len(layers)) if "loop" in data else None
+        loop = read_loop(data["loop"], origin, len(layers)) if "loop" in data else None
         if isinstance(data["mood"], str) and loop is not None and loop.to is not None:
-            loop = _legacy_transition(loop, resolved, style, layers, embedded=mood is not None)
+            loop = legacy_transition(loop, resolved, style, layers, embedded=mood is not None)
         composition = (composition_from_dict(data["composition"], origin)
                        if "composition" in data else None)
         try:
@@ -484,102 +520,3 @@ def _mix_layer(a: Layer, b: Layer, t: float) -> Layer:
             continue
         changes[f.name] = va + (vb - va) * t
     return replace(a, **changes) if changes else a
-
-
-def _legacy_transition(loop: Loop, mood: Mood, style: str, layers: tuple[Layer, ...],
-                       embedded: bool) -> Loop:
-    """The transition of a version 0.1 loop, which named its target mood only.
-
-    A 0.1 frame other than frame 0 stored that frame's own blended mood (beside the scene) and
-    mixed layers: it is painted as it is, without the transition. Otherwise the target layers
-    are what 0.1 computed: the style's defaults for the target mood, with the parameters this
-    scene changed from its own defaults changed the same way.
-    """
-    if embedded and loop.frame != 0:
-        return replace(loop, to=None)
-    from wiktoria.scene.styles import retarget
-
-    if loop.to is None:
-        return loop
-    return replace(loop, to_layers=retarget(layers, mood, style, loop.to))
-
-
-def _write_layer(w: TomlWriter, layer: Layer) -> None:
-    w.pair("type", layer.type, comment=layer.summary())
-    for info in layer.describe():
-        w.pair(info.name, getattr(layer, info.name), comment=f"{info.range}: {info.doc}")
-
-
-def _canvas(raw: Any, origin: str) -> Canvas:
-    if not isinstance(raw, Mapping):
-        raise ValueError(f"{origin}: [canvas] must be a table, got {raw!r}")
-    extra = set(raw) - {"width", "height", "seed"}
-    if extra:
-        raise ValueError(f"{origin}: unknown canvas key {sorted(extra)[0]!r}; valid: "
-                         "width, height, seed")
-    try:
-        return Canvas(raw["width"], raw["height"], raw["seed"])
-    except KeyError as exc:
-        raise ValueError(f"{origin}: missing key 'canvas.{exc.args[0]}'") from None
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{origin}: canvas: {exc}") from None
-
-
-def _mood(raw: Any, origin: str, key: str, given: Mood | None) -> Mood:
-    if isinstance(raw, Mapping):
-        try:
-            return mood_from_dict(raw, f"{origin} [{key}]")
-        except MoodFileError as exc:
-            raise ValueError(str(exc)) from None
-    if isinstance(raw, str):  # version 0.1: a mood named, not embedded
-        if given is not None:
-            return given
-        try:
-            return _as_mood(raw, f"{origin}: {key}")
-        except TypeError as exc:
-            raise ValueError(str(exc)) from None
-    raise ValueError(f"{origin}: {key} must be a mood table (or a registered mood's name), "
-                     f"got {raw!r}")
-
-
-def _layers(raw: Any, origin: str, key: str) -> tuple[Layer, ...]:
-    if not isinstance(raw, list):
-        raise ValueError(f"{origin}: {key} must be an array of tables, got {raw!r}")
-    layers = []
-    for i, item in enumerate(raw):
-        if not isinstance(item, Mapping):
-            raise ValueError(f"{origin}: {key}[{i}] must be a table, got {item!r}")
-        try:
-            layers.append(layer_from_dict(item, where=f"{key}[{i}]"))
-        except UnknownLayerError as exc:
-            raise UnknownLayerError(f"{origin}: {exc}") from None
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"{origin}: {key}[{i}]: {exc}") from None
-    return tuple(layers)
-
-
-_LOOP_KEYS = ("frames", "fps", "frame", "to", "pingpong", "layers")
-
-
-def _loop(raw: Any, origin: str, n_layers: int) -> Loop:
-    if not isinstance(raw, Mapping):
-        raise ValueError(f"{origin}: [loop] must be a table, got {raw!r}")
-    extra = set(raw) - set(_LOOP_KEYS)
-    if extra:
-        raise ValueError(f"{origin}: unknown loop key {sorted(extra)[0]!r}; valid: "
-                         f"{', '.join(_LOOP_KEYS)}")
-    for key in ("frames", "fps"):
-        if key not in raw:
-            raise ValueError(f"{origin}: missing key 'loop.{key}'")
-    to = None
-    if "to" in raw and raw["to"] != "":
-        to = _mood(raw["to"], origin, "loop.to", None)
-    to_layers = _layers(raw["layers"], origin, "loop.layers") if "layers" in raw else None
-    if to_layers is not None and len(to_layers) != n_layers:
-        raise ValueError(f"{origin}: loop.layers must hold {n_layers} layers (one per layer), "
-                         f"got {len(to_layers)}")
-    args = {k: raw[k] for k in ("frames", "fps", "frame", "pingpong") if k in raw}
-    try:
-        return Loop(**args, to=to, to_layers=to_layers)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{origin}: loop.{exc}") from None

@@ -174,7 +174,7 @@ def _light(m: Mood) -> LightLayer:
 
 def _paper(m: Mood) -> PaperLayer:
     u = _u(m)
-    return PaperLayer(tooth=round(0.05 + 0.03 * (1 - u), 4), grain=round(0.008 + 0.02 * u, 4),
+    return PaperLayer(tooth=round(0.03 + 0.02 * (1 - u), 4), grain=round(0.008 + 0.02 * u, 4),
                       vignette=round(0.18 + 0.25 * max(-m.valence, 0.0), 3))
 
 
@@ -230,7 +230,7 @@ def retarget(layers: tuple[Layer, ...], mood: Mood, style: str,
     >>> from wiktoria.moods import mood
     >>> serene, seething = mood("serene"), mood("seething")
     >>> mine = layers_for(serene, "flow")
-    >>> mine = (mine[0], replace(mine[1], curl=0.1), mine[2])
+    >>> mine = (mine[0], replace(mine[1], curl=0.1), *mine[2:])
     >>> far = retarget(mine, serene, "flow", seething)
     >>> far[1].curl, far[1].density == layers_for(seething, "flow")[1].density
     (0.1, True)

@@ -61,8 +61,16 @@ class AirRenderer(LayerRenderer):
         hz = F32(max(0.1, min(0.95, c.horizon)))
         top = F32(0.32 + 0.3 * c.key - 0.25 * layer.gradient)
         low = F32(0.55 + 0.25 * c.key)
-        base = top + (low - top) * smoothstep(yy, 0.0, float(hz)) ** F32(0.8)
-        v = base + F32(layer.glow) * (F32(0.5) * broad + F32(0.5) * tight)
+        vertical = top + (low - top) * smoothstep(yy, 0.0, float(hz)) ** F32(0.8)
+        # A painter's sky is brightest towards its light and darkens away from it, sideways
+        # as much as upwards.
+        around = np.clip(dist / F32(1.0 * H), 0, 1) ** F32(0.7)
+        radial = low - (low - top) * F32(1.5) * around
+        base = vertical + (radial - vertical) * F32(0.75)
+        # A seam (rift, bolt) lights the air less than a disc or a glow: it must read as a
+        # line against it.
+        glow = F32(layer.glow * (0.45 if light.seam is not None else 1.0))
+        v = base + glow * (F32(0.55) * broad + F32(0.3) * tight)
         # Quiet areas: a slow field thresholded at the composition's empty share.
         quiet_f = noise.fbm(x * 0.35, y * 0.5, 3.7, octaves=2, seed=self.seed("air-quiet"),
                             dtype=np.float32)
@@ -76,8 +84,9 @@ class AirRenderer(LayerRenderer):
         norm = np.hypot(ldx, ldy) + F32(1e-6)
         lit = _normalised(-(dx * ldx + dy * ldy) / norm)
         amp = F32(layer.clouds) * busy
-        v = v + amp * (F32(0.16) * cloud + F32(0.1) * lit * (F32(0.3) + broad))
-        self.field = (np.clip(v, 0.0, 1.2).astype(F32), hue.astype(F32), gy, gx)
+        v = v + amp * (F32(0.16) * cloud + F32(0.06) * lit * (F32(0.3) + broad))
+        # The air stays below the light's own value, so a disc or a seam reads against it.
+        self.field = (np.clip(v, 0.0, 1.06).astype(F32), hue.astype(F32), gy, gx)
         fr.shared["air"] = self.field
         # The haze: the air along the horizon, smoothed so fog never streaks by column.
         hz_rows = np.array([c.horizon * H - 0.5])

@@ -56,8 +56,8 @@ class LandRenderer(LayerRenderer):
         c = fr.composition
         W, H = fr.width, fr.height
         rows, buf = band.rows, band.rgb
-        last = float(rows[-1]) + 1.0
-        todo = [f for f in self.forms if f.top() < last]
+        last, first = float(rows[-1]) + 1.0, float(rows[0])
+        todo = [f for f in self.forms if f.top() < last and f.bottom() > first]
         if not todo:
             return
         light = light_of(fr)
@@ -71,7 +71,10 @@ class LandRenderer(LayerRenderer):
             haze_h = np.full((1, W), 0.5, F32)
         else:
             haze_v, haze_h = haze[0].reshape(1, -1), haze[1].reshape(1, -1)
-        haze_v = haze_v + F32(0.35) * broad  # the fog glows towards the light
+        # The fog glows towards the light, and across the land below it (aerial perspective).
+        cols = np.arange(W, dtype=F32).reshape(1, -1)
+        azimuth = np.exp(-(((cols - F32(light.x)) / F32(0.35 * W)) ** 2))
+        haze_v = haze_v + F32(0.35) * broad + F32(0.2) * azimuth
         ta, tb = self._textures(rows)
         value = band.shared.get("value")
         hue_out = band.shared.get("hue")
@@ -81,9 +84,9 @@ class LandRenderer(LayerRenderer):
         accent = fr.roles.linear("accent")
         accent_gain = F32(c.accent / 0.03)
         for form, angle in zip(self.forms, self.angles, strict=True):
-            if form.top() >= last:
+            if form.top() >= last or form.bottom() <= first:
                 continue
-            d, gx, gy = form.distance(rows, W)
+            d, inside, gx, gy = form.distance(rows, W)
             cover = np.clip(d + F32(0.5), 0, 1)
             if not cover.any():
                 continue
@@ -94,7 +97,6 @@ class LandRenderer(LayerRenderer):
             tex = tex[1:-1]
             tdx = np.gradient(tex, axis=1)
             # Slopes: a rounded shoulder under the outline, plus the relief texture.
-            inside = np.maximum(d, 0)
             shoulder = F32(1.2) * np.exp(-inside / dome)
             scale = F32(H / 5.0 * 0.02 * (0.5 + layer.relief))
             sx = shoulder * gx + tdx * scale * F32(12.0)
@@ -107,7 +109,7 @@ class LandRenderer(LayerRenderer):
             v = v + F32(0.45) * lit * broad * (F32(0.4) + F32(0.6) * depth)
             # The rim: the outline's edge where it faces the light, strongest near it.
             facing = np.clip(-(gx * ldx + gy * ldy), 0, 1)
-            rim = np.exp(-inside / rim_w) * facing * (F32(0.25) + F32(0.75) * broad)
+            rim = np.exp(-np.maximum(d, 0) / rim_w) * facing * (F32(0.25) + F32(0.75) * broad)
             v = v + F32(layer.rim) * F32(0.55) * rim
             # Mist in the hollows of far forms, and depth fog towards the air's value.
             far = F32(1) - depth

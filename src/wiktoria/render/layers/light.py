@@ -27,7 +27,7 @@ class LightRenderer(LayerRenderer):
         W = fr.width
         light = light_of(fr)
         rows, buf = band.rows, band.rgb
-        dist = light.distance(rows, W, exact=True)
+        dist = light.distance(rows, W)
         cover = band.shared.get("cover")
         in_land = light.seam is not None and light.kind == "rift" and light.vertical
         hidden = (np.zeros_like(dist) if cover is None or in_land else cover)
@@ -38,7 +38,9 @@ class LightRenderer(LayerRenderer):
                                                                         light.radius))))**2)
                     + F32(0.45) * light.falloff(dist, 2.5))
         else:
-            core = np.clip(light.core_width(rows, W) - dist + F32(0.5), 0, 1)
+            exact = light.distance(rows, W, exact=True)
+            core = np.clip(light.core_width(rows, W) - exact + F32(0.5), 0, 1)
+            dist = np.minimum(dist, exact + F32(2.0 * light.width))
             halo = (F32(0.6) * np.exp(-dist / F32(5.0 * light.width + 1.0))
                     + F32(0.4) * light.falloff(dist, 1.0))
         glow_col = fr.roles.linear("light")

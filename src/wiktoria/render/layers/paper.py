@@ -32,9 +32,9 @@ class PaperRenderer(LayerRenderer):
             self.tile = None
             return
         i = np.arange(TILE, dtype=np.float32) + 0.5
-        x = (i * (16.0 / TILE)).reshape(1, -1)
+        x = (i * (32.0 / TILE)).reshape(1, -1)
         y = (i * (64.0 / TILE)).reshape(-1, 1)
-        fibres = noise.fbm(x, y, octaves=3, seed=self.seed("paper"), period=(16, 64))
+        fibres = noise.fbm(x, y, octaves=3, seed=self.seed("paper"), period=(32, 64))
         blots = noise.fbm(x * 0.5, y * 0.125, octaves=2, seed=self.seed("paper-blots"),
                           period=(8, 8))
         tile = 0.7 * fibres + 0.3 * blots
