@@ -1,0 +1,74 @@
+"""Colour in two axes (value and hue field) and a palette's roles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wiktoria.colour import linear_to_oklab
+from wiktoria.colour.roles import LIGHT_MAX, TwoAxis, key_range, roles
+from wiktoria.moods import all_moods
+
+MOODS = all_moods()
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    return np.asarray(linear_to_oklab(rgb.astype(np.float64)))
+
+
+@pytest.mark.parametrize("m", MOODS, ids=[m.name for m in MOODS])
+def test_value_sets_lightness_and_the_hue_field_moves_only_hue(m) -> None:
+    p = m.prior
+    table = TwoAxis(m.palette, p.key, p.contrast, p.hue)
+    v = np.linspace(0, 1, 41, dtype=np.float32)[:, None]
+    h = np.linspace(0, 1, 9, dtype=np.float32)[None, :]
+    lab = _lab(table(np.broadcast_to(v, (41, 9)), np.broadcast_to(h, (41, 9))))
+    L = lab[..., 0]
+    # Lightness rises with value, the same whatever the hue field (gamut mapping keeps L).
+    assert np.all(np.diff(L, axis=0) > -1e-3)
+    assert np.abs(L - L[:, :1]).max() < 0.01
+    lo, hi, _ = key_range(p.key, p.contrast)
+    assert L[0].mean() == pytest.approx(lo, abs=0.01)
+    assert L[-1].mean() == pytest.approx(hi, abs=0.01)
+    rgb = table(np.broadcast_to(v, (41, 9)), np.broadcast_to(h, (41, 9)))
+    assert rgb.dtype == np.float32 and rgb.min() >= 0 and rgb.max() <= 1
+    # None is the middle of the hue field.
+    np.testing.assert_allclose(table(v), table(v, np.full_like(v, 0.5)), atol=1e-6)
+
+
+def test_the_hue_field_changes_hue_where_the_ramp_has_hues() -> None:
+    m = next(x for x in MOODS if x.name == "dancing")
+    table = TwoAxis(m.palette, 0.5, 0.6, 0.4)
+    v = np.full((1, 2), 0.5, np.float32)
+    lab = _lab(table(v, np.array([[0.0, 1.0]], np.float32)))
+    hue = np.degrees(np.arctan2(lab[0, :, 2], lab[0, :, 1]))
+    assert abs((hue[0] - hue[1] + 180) % 360 - 180) > 20
+    assert abs(lab[0, 0, 0] - lab[0, 1, 0]) < 0.01
+
+
+def test_light_values_rise_towards_white_and_lose_chroma() -> None:
+    m = next(x for x in MOODS if x.name == "seething")
+    table = TwoAxis(m.palette, 0.15, 0.85, 0.35)
+    lab = _lab(table(np.array([[1.0, 1.25, LIGHT_MAX]], np.float32)))
+    assert lab[0, 0, 0] < lab[0, 1, 0] < lab[0, 2, 0]
+    assert lab[0, 2, 0] > 0.97
+    chroma = np.hypot(lab[0, :, 1], lab[0, :, 2])
+    assert chroma[2] < chroma[0]
+
+
+def test_keys_order_the_lightness() -> None:
+    m = MOODS[0]
+    low = _lab(TwoAxis(m.palette, 0.0, 0.5, 0.2)(np.full((1, 1), 0.5, np.float32)))
+    high = _lab(TwoAxis(m.palette, 1.0, 0.5, 0.2)(np.full((1, 1), 0.5, np.float32)))
+    assert high[0, 0, 0] - low[0, 0, 0] > 0.25
+
+
+@pytest.mark.parametrize("m", MOODS, ids=[m.name for m in MOODS])
+def test_roles(m) -> None:
+    r = roles(m.palette)
+    assert r.light[0] > r.mid[0] > r.ground[0]
+    stops = np.array([s.lab for s in m.palette.stops])
+    assert np.hypot(*r.accent[1:]) >= 0.9 * np.hypot(stops[:, 1], stops[:, 2]).max()
+    for role in ("ground", "mid", "light", "accent"):
+        c = r.linear(role)
+        assert c.shape == (3,) and c.dtype == np.float32 and c.min() >= 0 and c.max() <= 1
