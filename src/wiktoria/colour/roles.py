@@ -8,7 +8,8 @@ warps from their intermediate fields the same way). Values above 1 are light its
 rises past the key's top towards white while chroma fades (a sun, a rift).
 
 :class:`TwoAxis` tabulates this once per painting (a few thousand gamut-mapped OKLab colours) and
-looks pixels up by bilinear interpolation in float32. :func:`roles` names a palette's ground,
+looks pixels up in float32: linear interpolation along value, the nearest of 65 entries along
+the hue field. :func:`roles` names a palette's ground,
 mid, light and accent colours, built from its ramp and stops.
 
 Examples
@@ -39,7 +40,7 @@ __all__ = ["LIGHT_MAX", "Roles", "TwoAxis", "key_range", "roles"]
 #: Largest value the table holds: 1 is the key's brightest surface, beyond it is light itself.
 LIGHT_MAX = 1.5
 _NV = 384  # value entries over [0, LIGHT_MAX]
-_NH = 33   # hue-field entries over [0, 1]
+_NH = 65   # hue-field entries over [0, 1] (nearest: a step moves hue by under 1 % of the ramp)
 
 F32 = np.float32
 
@@ -148,21 +149,14 @@ class TwoAxis:
         fv = v - iv
         if hue is None:
             idx = iv * _NH + (_NH - 1) // 2
-            fh = None
         else:
-            hh = np.broadcast_to(np.clip(np.asarray(hue, dtype=F32), 0, 1) * F32(_NH - 1),
-                                 v.shape)
-            ih = np.minimum(hh.astype(np.int32), _NH - 2)
-            fh = hh - ih
-            idx = iv * _NH + ih
+            hh = np.clip(np.asarray(hue, dtype=F32), 0, 1) * F32(_NH - 1) + F32(0.5)
+            idx = iv * _NH + np.broadcast_to(hh, v.shape).astype(np.int32)
         out = np.empty((*v.shape, 3), F32)
-        for c in range(3):  # three colour planes, each four 1-D gathers
+        for c in range(3):  # three colour planes, two 1-D gathers each
             plane = self._planes[c]
             a = np.take(plane, idx)
             b = np.take(plane, idx + _NH)
-            if fh is not None:
-                a += (np.take(plane, idx + 1) - a) * fh
-                b += (np.take(plane, idx + _NH + 1) - b) * fh
             b -= a
             b *= fv
             a += b

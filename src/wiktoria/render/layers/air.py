@@ -20,8 +20,10 @@ from wiktoria.scene.layers import AirLayer
 
 __all__ = ["AIR_SCALE", "AirRenderer", "smooth_row"]
 
-#: The air is smooth: it is computed at this fraction of the resolution, then interpolated.
+#: The air is smooth: it is computed on a grid of at most this fraction of the resolution,
+#: and at most :data:`AIR_GRID` samples along its longer side, then interpolated.
 AIR_SCALE = 0.5
+AIR_GRID = 640
 
 
 def _normalised(a: np.ndarray) -> np.ndarray:
@@ -40,8 +42,9 @@ class AirRenderer(LayerRenderer):
         fr, layer = self.frame, self.layer
         c = fr.composition
         W, H = fr.width, fr.height
-        w = max(8, math.ceil(W * AIR_SCALE) + 2)
-        h = max(8, math.ceil(H * AIR_SCALE) + 2)
+        scale = min(AIR_SCALE, AIR_GRID / max(W, H))
+        w = max(8, math.ceil(W * scale) + 2)
+        h = max(8, math.ceil(H * scale) + 2)
         gx = np.linspace(-1.0, W, w)
         gy = np.linspace(-1.0, H, h)
         s = layer.frequency / H

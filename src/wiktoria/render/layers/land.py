@@ -79,9 +79,12 @@ class LandRenderer(LayerRenderer):
         value = band.shared.get("value")
         hue_out = band.shared.get("hue")
         covered = np.zeros((len(rows), W), F32)
+        # The forms are composited in value and hue, far to near, and coloured once.
+        land_v = np.zeros((len(rows), W), F32)
+        land_h = np.full((len(rows), W), 0.5, F32)
+        land_a = np.zeros((len(rows), W), F32)  # accent weight
         rim_w = F32(0.007 * H + 1.0)
         dome = F32(0.06 * H + 2.0)
-        accent = fr.roles.linear("accent")
         accent_gain = F32(c.accent / 0.03)
         for form, angle in zip(self.forms, self.angles, strict=True):
             if form.top() >= last or form.bottom() <= first:
@@ -119,16 +122,23 @@ class LandRenderer(LayerRenderer):
             hue = F32(0.5) + F32(0.32) * (ca * tb[1:-1] - sa * ta[1:-1]) * F32(2.0) + F32(0.18) * (
                 depth - F32(0.5))
             hue = hue + (haze_h - hue) * fog
-            col = fr.colour(np.clip(v, 0, LIGHT_MAX), hue)
+            # Over land already painted a form mixes by its cover; where it is the first, its
+            # value is taken whole (the blend with what lies behind happens once, below).
+            w = np.where(covered > 0, cover, (cover > 0).astype(F32))
+            land_v += (v - land_v) * w
+            land_h += (hue - land_h) * w
             if accent_gain > 0:
                 a = np.clip((rim * near_light - F32(0.2)) * F32(1.5), 0, 1) * accent_gain
-                a = np.minimum(a * F32(0.6), F32(0.7))[..., None]
-                col += (accent - col) * a
-            cv = cover[..., None]
-            buf += (col - buf) * cv
-            if value is not None:
-                value += (v - value) * cover
-            if hue_out is not None:
-                hue_out += (hue - hue_out) * cover
+                land_a += (np.minimum(a * F32(0.6), F32(0.7)) - land_a) * w
             np.maximum(covered, cover, out=covered)
+        if not covered.any():
+            return
+        col = fr.colour(np.clip(land_v, 0, LIGHT_MAX), land_h)
+        if accent_gain > 0 and land_a.any():
+            col += (fr.roles.linear("accent") - col) * land_a[..., None]
+        buf += (col - buf) * covered[..., None]
+        if value is not None:
+            value += (land_v - value) * covered
+        if hue_out is not None:
+            hue_out += (land_h - hue_out) * covered
         band.shared["cover"] = covered
