@@ -1,0 +1,325 @@
+"""Veils: soft colour fields after Rothko, built from many thin translucent glazes.
+
+A ground colour and two or three stacked rectangles (the *fields*). The seed chooses how many
+fields there are, their proportions, margins and gaps (:func:`plan_fields`); the composition's
+key and contrast and the mood's arousal choose their values (:func:`plan_tones`): calm moods
+keep most of the canvas near the key's end and give the opposite value to the smallest field,
+agitated ones set the largest field against the ground. Neighbouring fields lie close in value
+and apart in hue, so that they vibrate.
+
+Each field is painted as ``glazes`` thin layers: layer ``k`` covers a rounded box whose signed
+distance is displaced by noise (the edge breathes), feathered by a noise-varying width and
+mottled, with an opacity so that together they reach ``opacity`` at the field's heart. Early
+glazes are a little larger, brighter and shifted in hue, late ones a little smaller: the spread
+of edge positions makes the edge soft, and the underlayer shows through it as a glow. Glazes
+are composited in linear RGB on a grid of at most :data:`VEIL_ROWS` rows (the fields are soft,
+so nothing is lost), which each band interpolates.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from wiktoria import noise
+from wiktoria.colour.roles import LIGHT_MAX, TwoAxis
+from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid
+from wiktoria.scene.layers import VeilsLayer
+
+__all__ = ["VEIL_ROWS", "Field", "VeilsRenderer", "plan_fields", "plan_tones"]
+
+#: Rows of the grid the glazes are composited on, at most (smaller frames: full resolution).
+VEIL_ROWS = 360
+
+
+@dataclass(frozen=True)
+class Field:
+    """One soft rectangle, in pixels from the top left corner.
+
+    Attributes
+    ----------
+    x0, x1, y0, y1 : float
+        The box's nominal edges (the glazes breathe around them).
+    radius : float
+        Corner rounding, pixels.
+    """
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    radius: float
+
+    @property
+    def area(self) -> float:
+        """Nominal area, square pixels."""
+        return (self.x1 - self.x0) * (self.y1 - self.y0)
+
+
+def _shares(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Proportions of ``n`` fields along the stack (summing to 1)."""
+    if n == 1:
+        return np.array([1.0])
+    if n == 2:
+        first = rng.uniform(0.26, 0.74)
+        return np.array([first, 1.0 - first])
+    shares = rng.dirichlet([2.2] * n)
+    if rng.random() < 0.4:  # one thin band between or beside broad fields
+        thin = int(rng.integers(0, n))
+        band = rng.uniform(0.07, 0.14)
+        rest = rng.dirichlet([3.0] * (n - 1)) * (1 - band)
+        shares = np.insert(rest, thin, band)
+    shares = np.maximum(shares, 0.07)
+    return shares / shares.sum()  # type: ignore[no-any-return]
+
+
+def plan_fields(rng: np.random.Generator, width: int, height: int, blocks: int, margin: float,
+                gap: float, arrangement: str = "seed") -> list[Field]:
+    """Lay out the fields of one painting: count, arrangement, proportions, margins, gaps.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The layout's stream (every choice is drawn from it).
+    width, height : int
+        The frame, pixels.
+    blocks : int
+        Number of fields; 0 lets ``rng`` choose two or three.
+    margin : float
+        Side margin, fraction of the width (jittered); the top and bottom margins are of a
+        similar size in pixels.
+    gap : float
+        Gap between fields, fraction of the height (jittered).
+    arrangement : {'seed', 'stacked', 'columns'}
+        Fields stacked top to bottom, side by side, or (``seed``) mostly stacked, sometimes
+        side by side on a wide frame.
+
+    Returns
+    -------
+    list of Field
+        Top to bottom (or left to right).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fs = plan_fields(np.random.default_rng(1), 1920, 1080, 0, 0.08, 0.045, "stacked")
+    >>> len(fs) in (2, 3), all(a.y1 < b.y0 for a, b in zip(fs, fs[1:]))
+    (True, True)
+    """
+    W, H = float(width), float(height)
+    n = int(blocks) if blocks > 0 else int(rng.choice([2, 3]))
+    columns = rng.random() < 0.18 and W > 1.15 * H
+    if arrangement != "seed":
+        columns = arrangement == "columns"
+    side = margin * W * rng.uniform(0.7, 1.3)
+    top = margin * math.sqrt(W * H) * rng.uniform(0.65, 1.05)
+    bottom = top * rng.uniform(0.9, 1.45)
+    long, across = (W, H) if columns else (H, W)
+    lo, hi = (side, side * rng.uniform(0.85, 1.15)) if columns else (top, bottom)
+    edge = (top, bottom) if columns else (side, side)
+    gaps = [gap * long * rng.uniform(0.6, 1.4) for _ in range(n - 1)]
+    room = long - lo - hi - sum(gaps)
+    shares = _shares(rng, n)
+    fields = []
+    pos = lo
+    for i in range(n):
+        size = room * float(shares[i])
+        # Fields share their width, give or take; now and then one is narrower.
+        narrow = 0.05 if rng.random() < 0.2 else 0.015
+        inset = across * rng.uniform(-0.008, narrow, 2)
+        a0, a1 = edge[0] + inset[0], across - edge[1] - inset[1]
+        radius = H * rng.uniform(0.008, 0.03)
+        box = (pos, pos + size, a0, a1) if columns else (a0, a1, pos, pos + size)
+        fields.append(Field(*box, radius))
+        pos += size + (gaps[i] if i < n - 1 else 0.0)
+    return fields
+
+
+def plan_tones(rng: np.random.Generator, fields: list[Field], width: int, height: int,
+               key: float, arousal: float, light: tuple[float, float]
+               ) -> tuple[tuple[float, float], list[tuple[float, float]]]:
+    """Choose the value and hue field of the ground and of each field.
+
+    The key decides which end of the value scale most of the canvas lies at. The opposite
+    end goes to one field: the smallest in a calm or a light-keyed painting (a thin dark band
+    in a pale one, a glowing band in a dark one), the largest in an agitated dark one (a
+    bright field against a dark ground); in between, the field nearest the light (``light``,
+    fractions of the width and height). The other fields step a little from the ground's
+    value; neighbours alternate their hue field, so they differ in hue more than in value.
+
+    Returns
+    -------
+    ((ground value, ground hue), [(value, hue) per field])
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fs = plan_fields(np.random.default_rng(2), 960, 540, 2, 0.08, 0.045)
+    >>> ground, tones = plan_tones(np.random.default_rng(3), fs, 960, 540, 0.2, 1.0,
+    ...                            (0.6, 0.4))
+    >>> ground[0] < 0.3, max(v for v, _ in tones) > 0.8
+    (True, True)
+    """
+    n = len(fields)
+    u = float(np.clip(arousal, 0.0, 1.0))
+    light_key = key + rng.normal(0.0, 0.07) > 0.5
+    s = -1.0 if light_key else 1.0  # from the key's end towards the other
+    end = rng.uniform(0.9, 1.02) if light_key else rng.uniform(0.02, 0.12) - 0.02 * u
+    far = rng.uniform(0.0, 0.04) if light_key else rng.uniform(0.92, 1.03) - 0.09 * u
+    sizes = np.array([f.area for f in fields])
+    cx = np.array([(f.x0 + f.x1) / 2 / width for f in fields])
+    cy = np.array([(f.y0 + f.y1) / 2 / height for f in fields])
+    if u > 0.62 and not light_key:  # a bright field against a dark ground
+        pick = int(np.argmax(sizes))
+    elif u < 0.38 or light_key:
+        pick = int(np.argmin(sizes))
+    else:
+        pick = int(np.argmin(np.hypot(cx - light[0], cy - light[1])))
+    step = rng.uniform(0.08, 0.13) * (1.0 + 1.4 * u)
+    ground = end
+    hue_g = rng.uniform(0.3, 0.7)
+    sign = rng.choice([-1.0, 1.0])
+    tones = []
+    for i in range(n):
+        hue = float(np.clip(0.5 + sign * rng.uniform(0.3, 0.5), 0.0, 1.0))
+        sign = -sign
+        if i == pick:
+            v = far
+        else:
+            v = end + s * step * rng.uniform(1.0, 1.7)
+        tones.append((float(v), hue))
+    return (float(ground), float(hue_g)), tones
+
+
+def _unit(a: np.ndarray) -> np.ndarray:
+    sd = float(a.std())
+    return ((a - a.mean()) / (sd if sd > 1e-9 else 1.0)).astype(F32)
+
+
+def _round_box(gx: np.ndarray, gy: np.ndarray, f: Field, inset: float) -> np.ndarray:
+    """Signed distance (pixels, negative inside) to ``f`` shrunk by ``inset``, rounded."""
+    cx, cy = (f.x0 + f.x1) / 2, (f.y0 + f.y1) / 2
+    r = min(f.radius, 0.45 * min(f.x1 - f.x0, f.y1 - f.y0))
+    hx = max(1.0, (f.x1 - f.x0) / 2 - inset - r)
+    hy = max(1.0, (f.y1 - f.y0) / 2 - inset - r)
+    qx = (np.abs(gx - F32(cx)) - F32(hx)).reshape(1, -1)
+    qy = (np.abs(gy - F32(cy)) - F32(hy)).reshape(-1, 1)
+    out = np.hypot(np.maximum(qx, 0), np.maximum(qy, 0))
+    out += np.minimum(np.maximum(qx, qy), 0)
+    out -= F32(r)
+    return out
+
+
+class VeilsRenderer(LayerRenderer):
+    """Composites the ground and the fields' glazes on a coarse grid in ``prepare``; each band
+    interpolates it."""
+
+    layer: VeilsLayer
+
+    def prepare(self) -> None:
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+        W, H = fr.width, fr.height
+        u = (fr.mood.arousal + 1) / 2
+        mood_key = zlib.crc32(fr.scene.mood.name.encode())
+        self.fields = plan_fields(self.rng("veils-layout", mood_key), W, H, layer.blocks,
+                                  layer.margin, layer.gap, layer.arrangement)
+        (g_v, g_h), tones = plan_tones(self.rng("veils-tones", mood_key), self.fields, W, H,
+                                       c.key, u, (c.light_x, c.light_y))
+        spread = min(0.75, 0.4 * c.hue + 0.6 * layer.vibration)
+        table = TwoAxis(fr.palette, c.key, c.contrast, spread)
+        # The grid: pixel coordinates of its samples, one beyond each edge.
+        step = max(1.0, H / VEIL_ROWS)
+        w = max(8, math.ceil(W / step) + 2)
+        h = max(8, math.ceil(H / step) + 2)
+        gx = np.linspace(-1.0, W, w).astype(F32)
+        gy = np.linspace(-1.0, H, h).astype(F32)
+        t, period = fr.time(layer.speed)
+        per = (None, None, period)
+        fx = ((gx + 0.5) / H).reshape(1, -1)
+        fy = ((gy + 0.5) / H).reshape(-1, 1)
+
+        def field(purpose: str, freq: float, stretch: float, octaves: int) -> np.ndarray:
+            return _unit(noise.fbm(fx * freq / stretch, fy * freq, t, octaves=octaves,
+                                   seed=self.seed(purpose), period=per))
+
+        freq = layer.frequency
+        edges = [field(f"veils-edge{i}", freq, 1.6, 2) for i in range(2)]
+        edges += [field(f"veils-fringe{i}", 3.0 * freq, 1.3, 3) for i in range(2)]
+        mottle = [field("veils-mottle0", 2.2, 2.0, 3), field("veils-mottle1", 2.2, 2.0, 3),
+                  field("veils-brush0", 9.0, 5.0, 3), field("veils-brush1", 9.0, 5.0, 3)]
+        ground_v = field("veils-ground", 1.3, 1.4, 3)
+        ground_h = field("veils-ground-hue", 1.0, 1.0, 2)
+        # The ground: a stained, quiet colour, lighter in a soft aura around each field.
+        aura = np.zeros((h, w), F32)
+        reach = F32(0.05 * H)
+        for f in self.fields:
+            d = _round_box(gx, gy, f, 0.0)
+            np.maximum(aura, np.exp(-np.maximum(d, 0) / reach), out=aura)
+        gv = F32(g_v) + F32(0.03) * ground_v + F32(0.05 * layer.glow) * aura
+        img = table(np.clip(gv, 0, LIGHT_MAX), F32(g_h) + F32(0.08) * ground_h)
+        # The fields, glaze by glaze.
+        K = layer.glazes
+        amp = F32(layer.breathing * H)
+        soft = layer.softness * H
+        min_w = F32(0.8 * step)
+        spread_px = 2.2 * soft + 0.6 * layer.breathing * H
+        pad = 4.0 * layer.breathing * H + 4.0 * soft + spread_px + 2 * step
+        tex = F32(layer.texture)
+        rng = self.rng("veils-glazes", mood_key)
+        far = int(np.argmax([abs(v - g_v) for v, _ in tones]))
+        for i, (f, (v, hue)) in enumerate(zip(self.fields, tones, strict=True)):
+            # The field that carries the painting's value range covers the ground fully.
+            cover_to = max(layer.opacity, 0.985) if i == far else layer.opacity
+            a0 = 1.0 - (1.0 - min(cover_to, 0.999)) ** (1.0 / K)
+            r0 = int(np.searchsorted(gy, f.y0 - pad))
+            r1 = int(np.searchsorted(gy, f.y1 + pad)) + 1
+            c0 = int(np.searchsorted(gx, f.x0 - pad))
+            c1 = int(np.searchsorted(gx, f.x1 + pad)) + 1
+            sl = (slice(r0, r1), slice(c0, c1))
+            sx, sy = gx[c0:c1], gy[r0:r1]
+            e = [a[sl] for a in edges]
+            m = [a[sl] for a in mottle]
+            common_dir = rng.normal(size=2)
+            common_dir /= np.linalg.norm(common_dir)
+            common = F32(common_dir[0]) * e[0] + F32(common_dir[1]) * e[1]
+            # Glaze colours: the first third is the underlayer (brighter, shifted in hue,
+            # spread wider); then two close colours alternate, each mottled its own way.
+            f_k = np.linspace(0.0, 1.0, K)
+            shift = rng.choice([-1.0, 1.0])
+            if i == far:  # its glazes vary towards its own end of the scale, never back
+                shift = 1.0 if v > 0.5 else -1.0
+            under = np.clip(1.0 - f_k / 0.35, 0, 1)
+            alt = np.arange(K) % 2
+            vk = (v + layer.glow * 0.22 * under + 0.07 * shift * alt * (1 - under)
+                  + rng.normal(0, 0.02, K))
+            hk = (hue + layer.glow * 0.4 * shift * under - 0.3 * shift * alt * (1 - under)
+                  + rng.normal(0, 0.05, K))
+            cols = table(np.clip(vk, 0, LIGHT_MAX).astype(F32)[:, None],
+                         np.clip(hk, 0, 1).astype(F32)[:, None])[:, 0]
+            angles = rng.uniform(0, 2 * np.pi, (K, 4))
+            insets = spread_px * (f_k - 0.25) + rng.normal(0, 0.12 * spread_px + 0.1, K)
+            part = img[sl]
+            for k in range(K):
+                ca, sa = np.cos(angles[k]).astype(F32), np.sin(angles[k]).astype(F32)
+                wob = ca[0] * e[2] + sa[0] * e[3]
+                width = np.maximum(min_w, F32(soft) * (F32(0.4) + F32(0.8) * np.abs(
+                    ca[1] * e[0] - sa[1] * e[3])))
+                d = _round_box(sx, sy, f, float(insets[k]))
+                d += amp * (common + F32(0.25) * wob)
+                cover = np.clip(F32(0.5) - d / (F32(2) * width), 0, 1)
+                cover = cover * cover * (F32(3) - F32(2) * cover)
+                mot = (ca[2] * m[0] + sa[2] * m[1]) + F32(0.6) * (ca[3] * m[2] + sa[3] * m[3])
+                mot = np.clip(F32(1) + tex * F32(1.8) * mot, 0, 3)
+                alpha = (F32(a0) * cover * mot)[..., None]
+                part += (cols[k] - part) * alpha
+        self.grid = ([np.ascontiguousarray(img[..., i]) for i in range(3)], gy, gx)
+        fr.shared["fields"] = self.fields
+
+    def band(self, band: Band) -> None:
+        planes, gy, gx = self.grid
+        for i in range(3):
+            band.rgb[..., i] = interp_grid(planes[i], gy, gx, band.rows, band.cols)
