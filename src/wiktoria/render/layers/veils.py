@@ -165,32 +165,50 @@ def plan_tones(rng: np.random.Generator, fields: list[Field], width: int, height
     """
     n = len(fields)
     u = float(np.clip(arousal, 0.0, 1.0))
-    light_key = key + rng.normal(0.0, 0.07) > 0.5
-    s = -1.0 if light_key else 1.0  # from the key's end towards the other
-    end = rng.uniform(0.9, 1.02) if light_key else rng.uniform(0.02, 0.12) - 0.02 * u
-    far = rng.uniform(0.0, 0.04) if light_key else rng.uniform(0.92, 1.03) - 0.09 * u
     sizes = np.array([f.area for f in fields])
     cx = np.array([(f.x0 + f.x1) / 2 / width for f in fields])
     cy = np.array([(f.y0 + f.y1) / 2 / height for f in fields])
-    if u > 0.62 and not light_key:  # a bright field against a dark ground
-        pick = int(np.argmax(sizes))
-    elif u < 0.38 or light_key:
-        pick = int(np.argmin(sizes))
-    else:
-        pick = int(np.argmin(np.hypot(cx - light[0], cy - light[1])))
+    lit = int(np.argmin(np.hypot(cx - light[0], cy - light[1])))
     step = rng.uniform(0.08, 0.13) * (1.0 + 1.4 * u)
-    ground = end
+    bright = rng.uniform(0.92, 1.01) - 0.15 * u
+    dark = rng.uniform(0.0, 0.05)
+    values = np.zeros(n)
+    if abs(key - 0.5) < 0.13 and rng.random() < 0.6:
+        # A middle key: a mid ground between the field nearest the light and a dark one.
+        ground = rng.uniform(0.38, 0.55)
+        pick = int(np.argmax(sizes)) if u > 0.75 else lit
+        rest = [i for i in range(n) if i != pick]
+        low = rest[int(np.argmin(sizes[rest]))] if u < 0.4 else int(rng.choice(rest))
+        for i in range(n):
+            values[i] = ground + rng.choice([-1, 1]) * step * rng.uniform(0.8, 1.3)
+        values[pick], values[low] = bright, dark
+    else:
+        light_key = key + rng.normal(0.0, 0.07) > 0.5
+        s = -1.0 if light_key else 1.0  # from the key's end towards the other
+        ground = rng.uniform(0.9, 1.02) if light_key else rng.uniform(0.02, 0.12) - 0.02 * u
+        if u > 0.75 and not light_key:  # a bright field against a dark ground
+            pick = int(np.argmax(sizes))
+        elif u < 0.4 or light_key:
+            pick = int(np.argmin(sizes))
+        else:
+            pick = lit
+        for i in range(n):
+            values[i] = ground + s * step * rng.uniform(1.0, 1.7)
+        values[pick] = dark if light_key else bright
     hue_g = rng.uniform(0.3, 0.7)
-    sign = rng.choice([-1.0, 1.0])
     tones = []
     for i in range(n):
-        hue = float(np.clip(0.5 + sign * rng.uniform(0.3, 0.5), 0.0, 1.0))
-        sign = -sign
-        if i == pick:
-            v = far
+        # Fields at an end of the scale take their hue from that end of the ramp; the
+        # others alternate, so that neighbours differ in hue.
+        v = float(values[i])
+        if v > 0.85 or v < 0.1:
+            sign = 1.0 if v > 0.5 else -1.0
         else:
-            v = end + s * step * rng.uniform(1.0, 1.7)
-        tones.append((float(v), hue))
+            sign = (1.0 if values[pick] > 0.5 else -1.0) * (-1.0) ** abs(i - pick)
+        mag = rng.uniform(0.25, 0.45)
+        if sign > 0 and v < 0.85:
+            mag *= 0.5  # a light colour at a darker value is mud
+        tones.append((v, float(np.clip(0.5 + sign * mag, 0.0, 1.0))))
     return (float(ground), float(hue_g)), tones
 
 
@@ -230,96 +248,126 @@ class VeilsRenderer(LayerRenderer):
         (g_v, g_h), tones = plan_tones(self.rng("veils-tones", mood_key), self.fields, W, H,
                                        c.key, u, (c.light_x, c.light_y))
         spread = min(0.75, 0.4 * c.hue + 0.6 * layer.vibration)
-        table = TwoAxis(fr.palette, c.key, c.contrast, spread)
+        self.table = TwoAxis(fr.palette, c.key, c.contrast, spread)
         # The grid: pixel coordinates of its samples, one beyond each edge.
-        step = max(1.0, H / VEIL_ROWS)
-        w = max(8, math.ceil(W / step) + 2)
-        h = max(8, math.ceil(H / step) + 2)
-        gx = np.linspace(-1.0, W, w).astype(F32)
-        gy = np.linspace(-1.0, H, h).astype(F32)
-        t, period = fr.time(layer.speed)
-        per = (None, None, period)
-        fx = ((gx + 0.5) / H).reshape(1, -1)
-        fy = ((gy + 0.5) / H).reshape(-1, 1)
-
-        def field(purpose: str, freq: float, stretch: float, octaves: int) -> np.ndarray:
-            return _unit(noise.fbm(fx * freq / stretch, fy * freq, t, octaves=octaves,
-                                   seed=self.seed(purpose), period=per))
-
+        self.step = max(1.0, H / VEIL_ROWS)
+        gx = np.linspace(-1.0, W, max(8, math.ceil(W / self.step) + 2)).astype(F32)
+        gy = np.linspace(-1.0, H, max(8, math.ceil(H / self.step) + 2)).astype(F32)
+        self.gx, self.gy = gx, gy
         freq = layer.frequency
-        edges = [field(f"veils-edge{i}", freq, 1.6, 2) for i in range(2)]
-        edges += [field(f"veils-fringe{i}", 3.0 * freq, 1.3, 3) for i in range(2)]
-        mottle = [field("veils-mottle0", 2.2, 2.0, 3), field("veils-mottle1", 2.2, 2.0, 3),
-                  field("veils-brush0", 9.0, 5.0, 3), field("veils-brush1", 9.0, 5.0, 3)]
-        ground_v = field("veils-ground", 1.3, 1.4, 3)
-        ground_h = field("veils-ground-hue", 1.0, 1.0, 2)
-        # The ground: a stained, quiet colour, lighter in a soft aura around each field.
-        aura = np.zeros((h, w), F32)
+        # Edges breathe at the layer's speed; the paint inside drifts at half of it.
+        self.edges = [self._noise(f"veils-edge{i}", freq, 1.6, 2, 1.0) for i in range(2)]
+        self.edges += [self._noise(f"veils-fringe{i}", 3.0 * freq, 1.3, 3, 1.0)
+                       for i in range(2)]
+        self.mottle = [self._noise(f"veils-mottle{i}", 2.2, 2.0, 3, 0.5) for i in range(2)]
+        self.mottle += [self._noise(f"veils-brush{i}", 9.0, 5.0, 3, 0.5) for i in range(2)]
+        img = self._ground(g_v, g_h)
+        far = int(np.argmax([abs(v - g_v) for v, _ in tones]))
+        lit = int(np.argmin([math.hypot((f.x0 + f.x1) / 2 / W - c.light_x,
+                                        (f.y0 + f.y1) / 2 / H - c.light_y)
+                             for f in self.fields]))
+        rng = self.rng("veils-glazes", mood_key)
+        for i, (f, (v, hue)) in enumerate(zip(self.fields, tones, strict=True)):
+            self._glaze(img, rng, f, v, hue, far=i == far, lit=i == lit)
+        self.grid = [np.ascontiguousarray(img[..., i]) for i in range(3)]
+        fr.shared["fields"] = self.fields
+
+    def _noise(self, purpose: str, freq: float, stretch: float, octaves: int,
+               pace: float) -> np.ndarray:
+        """A normalised fBm over the grid, ``freq`` cells per height, stretched sideways,
+        evolving at ``pace`` times the layer's speed."""
+        fr = self.frame
+        t, period = fr.time(self.layer.speed * pace)
+        fx = ((self.gx + 0.5) / fr.height).reshape(1, -1)
+        fy = ((self.gy + 0.5) / fr.height).reshape(-1, 1)
+        return _unit(noise.fbm(fx * freq / stretch, fy * freq, t, octaves=octaves,
+                               seed=self.seed(purpose), period=(None, None, period)))
+
+    def _ground(self, value: float, hue: float) -> np.ndarray:
+        """The ground: a stained, quiet colour, a little lighter in an aura round each field."""
+        layer, H = self.layer, self.frame.height
+        gx, gy = self.gx, self.gy
+        aura = np.zeros((len(gy), len(gx)), F32)
         reach = F32(0.05 * H)
         for f in self.fields:
             d = _round_box(gx, gy, f, 0.0)
             np.maximum(aura, np.exp(-np.maximum(d, 0) / reach), out=aura)
-        gv = F32(g_v) + F32(0.03) * ground_v + F32(0.05 * layer.glow) * aura
-        img = table(np.clip(gv, 0, LIGHT_MAX), F32(g_h) + F32(0.08) * ground_h)
-        # The fields, glaze by glaze.
-        K = layer.glazes
+        gv = (F32(value) + F32(0.03) * self._noise("veils-ground", 1.3, 1.4, 3, 0.5)
+              + F32(0.05 * layer.glow) * aura)
+        gh = F32(hue) + F32(0.08) * self._noise("veils-ground-hue", 1.0, 1.0, 2, 0.5)
+        return self.table(np.clip(gv, 0, LIGHT_MAX), gh)
+
+    def _glaze(self, img: np.ndarray, rng: np.random.Generator, f: Field, v: float,
+               hue: float, far: bool, lit: bool) -> None:
+        """Paint one field into ``img`` (the grid's linear RGB), glaze by glaze."""
+        fr, layer = self.frame, self.layer
+        H, K = fr.height, layer.glazes
+        gx, gy = self.gx, self.gy
         amp = F32(layer.breathing * H)
         soft = layer.softness * H
-        min_w = F32(0.8 * step)
+        min_w = F32(0.8 * self.step)
         spread_px = 2.2 * soft + 0.6 * layer.breathing * H
-        pad = 4.0 * layer.breathing * H + 4.0 * soft + spread_px + 2 * step
-        tex = F32(layer.texture)
-        rng = self.rng("veils-glazes", mood_key)
-        far = int(np.argmax([abs(v - g_v) for v, _ in tones]))
-        for i, (f, (v, hue)) in enumerate(zip(self.fields, tones, strict=True)):
-            # The field that carries the painting's value range covers the ground fully.
-            cover_to = max(layer.opacity, 0.985) if i == far else layer.opacity
-            a0 = 1.0 - (1.0 - min(cover_to, 0.999)) ** (1.0 / K)
-            r0 = int(np.searchsorted(gy, f.y0 - pad))
-            r1 = int(np.searchsorted(gy, f.y1 + pad)) + 1
-            c0 = int(np.searchsorted(gx, f.x0 - pad))
-            c1 = int(np.searchsorted(gx, f.x1 + pad)) + 1
-            sl = (slice(r0, r1), slice(c0, c1))
-            sx, sy = gx[c0:c1], gy[r0:r1]
-            e = [a[sl] for a in edges]
-            m = [a[sl] for a in mottle]
-            common_dir = rng.normal(size=2)
-            common_dir /= np.linalg.norm(common_dir)
-            common = F32(common_dir[0]) * e[0] + F32(common_dir[1]) * e[1]
-            # Glaze colours: the first third is the underlayer (brighter, shifted in hue,
-            # spread wider); then two close colours alternate, each mottled its own way.
-            f_k = np.linspace(0.0, 1.0, K)
-            shift = rng.choice([-1.0, 1.0])
-            if i == far:  # its glazes vary towards its own end of the scale, never back
-                shift = 1.0 if v > 0.5 else -1.0
-            under = np.clip(1.0 - f_k / 0.35, 0, 1)
-            alt = np.arange(K) % 2
-            vk = (v + layer.glow * 0.22 * under + 0.07 * shift * alt * (1 - under)
-                  + rng.normal(0, 0.02, K))
-            hk = (hue + layer.glow * 0.4 * shift * under - 0.3 * shift * alt * (1 - under)
-                  + rng.normal(0, 0.05, K))
-            cols = table(np.clip(vk, 0, LIGHT_MAX).astype(F32)[:, None],
-                         np.clip(hk, 0, 1).astype(F32)[:, None])[:, 0]
-            angles = rng.uniform(0, 2 * np.pi, (K, 4))
-            insets = spread_px * (f_k - 0.25) + rng.normal(0, 0.12 * spread_px + 0.1, K)
-            part = img[sl]
-            for k in range(K):
-                ca, sa = np.cos(angles[k]).astype(F32), np.sin(angles[k]).astype(F32)
-                wob = ca[0] * e[2] + sa[0] * e[3]
-                width = np.maximum(min_w, F32(soft) * (F32(0.4) + F32(0.8) * np.abs(
-                    ca[1] * e[0] - sa[1] * e[3])))
-                d = _round_box(sx, sy, f, float(insets[k]))
-                d += amp * (common + F32(0.25) * wob)
-                cover = np.clip(F32(0.5) - d / (F32(2) * width), 0, 1)
-                cover = cover * cover * (F32(3) - F32(2) * cover)
-                mot = (ca[2] * m[0] + sa[2] * m[1]) + F32(0.6) * (ca[3] * m[2] + sa[3] * m[3])
-                mot = np.clip(F32(1) + tex * F32(1.8) * mot, 0, 3)
-                alpha = (F32(a0) * cover * mot)[..., None]
-                part += (cols[k] - part) * alpha
-        self.grid = ([np.ascontiguousarray(img[..., i]) for i in range(3)], gy, gx)
-        fr.shared["fields"] = self.fields
+        pad = 4.0 * layer.breathing * H + 4.0 * soft + spread_px + 2 * self.step
+        tex = layer.texture
+        # The field that carries the painting's value range covers the ground fully.
+        cover_to = min(0.999, max(layer.opacity, 0.985) if far else layer.opacity)
+        r0, r1 = int(np.searchsorted(gy, f.y0 - pad)), int(np.searchsorted(gy, f.y1 + pad)) + 1
+        c0, c1 = int(np.searchsorted(gx, f.x0 - pad)), int(np.searchsorted(gx, f.x1 + pad)) + 1
+        sl = (slice(r0, r1), slice(c0, c1))
+        sx, sy = gx[c0:c1], gy[r0:r1]
+        e = [a[sl] for a in self.edges]
+        m = [a[sl] for a in self.mottle]
+        common_dir = rng.normal(size=2)
+        common_dir /= np.linalg.norm(common_dir)
+        common = F32(common_dir[0]) * e[0] + F32(common_dir[1]) * e[1]
+        # Glaze colours: the first third is the underlayer (brighter, shifted in hue, spread
+        # wider); then two close colours alternate.
+        f_k = np.linspace(0.0, 1.0, K)
+        shift = rng.choice([-1.0, 1.0])
+        if far:  # its glazes vary towards its own end of the scale, never back
+            shift = 1.0 if v > 0.5 else -1.0
+        under = np.clip(1.0 - f_k / 0.35, 0, 1)
+        # The underlayer alone covers the ground as far as ``cover_to`` (a little ground
+        # through a dark glaze turns it to mud); the mottled glazes over it change its
+        # colour, more where they gather.
+        n_under = max(1, int((under > 0).sum()))
+        a_under = 1.0 - (1.0 - cover_to) ** (1.0 / n_under)
+        a_top = 1.0 - 0.06 ** (1.0 / max(1, K - n_under))
+        a_k = np.where(under > 0, a_under, a_top)
+        alt = np.arange(K) % 2
+        vk = (v + layer.glow * 0.22 * under + 0.1 * shift * alt * (1 - under)
+              + rng.normal(0, 0.02, K))
+        turn = -0.18 if far else -0.3  # the far field keeps nearer its end of the ramp
+        hk = (hue + layer.glow * 0.4 * shift * under + turn * shift * alt * (1 - under)
+              + rng.normal(0, 0.05, K))
+        cols = self.table(np.clip(vk, 0, LIGHT_MAX).astype(F32)[:, None],
+                          np.clip(hk, 0, 1).astype(F32)[:, None])[:, 0]
+        if lit:  # the field nearest the light: its underlayer takes the accent
+            acc = min(0.7, 0.4 * fr.composition.accent / 0.03)
+            cols += (fr.roles.linear("accent") - cols) * (
+                F32(acc) * under.astype(F32) ** 1.5)[:, None]
+        angles = rng.uniform(0, 2 * np.pi, (K, 4))
+        # The two alternating colours gather in opposite places: a scumble, not a blend.
+        base = rng.uniform(0, 2 * np.pi, 2)
+        angles[:, 2:] = base + np.pi * alt[:, None] + rng.normal(0, 0.45, (K, 2))
+        insets = spread_px * (f_k - 0.25) + rng.normal(0, 0.12 * spread_px + 0.1, K)
+        cos, sin = np.cos(angles).astype(F32), np.sin(angles).astype(F32)
+        part = img[sl]
+        for k in range(K):
+            ca, sa = cos[k], sin[k]
+            wob = ca[0] * e[2] + sa[0] * e[3]
+            width = np.maximum(min_w, F32(soft) * (F32(0.4) + F32(0.8) * np.abs(
+                ca[1] * e[0] - sa[1] * e[3])))
+            d = _round_box(sx, sy, f, float(insets[k]))
+            d += amp * (common + F32(0.25) * wob)
+            cover = np.clip(F32(0.5) - d / (F32(2) * width), 0, 1)
+            cover = cover * cover * (F32(3) - F32(2) * cover)
+            mot = (ca[2] * m[0] + sa[2] * m[1]) + F32(0.6) * (ca[3] * m[2] + sa[3] * m[3])
+            # The underlayer is laid evenly; the glazes over it are mottled.
+            mot = np.clip(F32(1) + F32(tex * 2.4 * (1 - under[k])) * mot, 0, 3)
+            alpha = np.minimum(F32(a_k[k]) * cover * mot, F32(1))[..., None]
+            part += (cols[k] - part) * alpha
 
     def band(self, band: Band) -> None:
-        planes, gy, gx = self.grid
         for i in range(3):
-            band.rgb[..., i] = interp_grid(planes[i], gy, gx, band.rows, band.cols)
+            band.rgb[..., i] = interp_grid(self.grid[i], self.gy, self.gx, band.rows, band.cols)
