@@ -197,7 +197,7 @@ def _veils(m: Mood) -> VeilsLayer:
         softness=round(0.02 - 0.008 * u, 4),
         breathing=round(0.006 + 0.008 * mo.turbulence * u, 4),
         frequency=round(2.0 + 2.5 * u, 3),
-        margin=round(0.095 - 0.03 * u, 3),
+        margin=round(0.095 - 0.02 * u, 3),
         gap=round(0.05 - 0.015 * u, 3),
         glow=round(0.3 + 0.2 * u, 3),
         texture=round(0.3 + 0.4 * mo.turbulence, 3),

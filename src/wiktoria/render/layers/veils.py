@@ -115,8 +115,8 @@ def plan_fields(rng: np.random.Generator, width: int, height: int, blocks: int, 
     if arrangement != "seed":
         columns = arrangement == "columns"
     side = margin * W * rng.uniform(0.7, 1.3)
-    top = margin * math.sqrt(W * H) * rng.uniform(0.65, 1.05)
-    bottom = top * rng.uniform(0.9, 1.45)
+    top = max(0.06 * H, margin * math.sqrt(W * H) * rng.uniform(0.7, 1.05))
+    bottom = top * rng.uniform(0.9, 1.4)
     long, across = (W, H) if columns else (H, W)
     lo, hi = (side, side * rng.uniform(0.85, 1.15)) if columns else (top, bottom)
     edge = (top, bottom) if columns else (side, side)
@@ -133,7 +133,7 @@ def plan_fields(rng: np.random.Generator, width: int, height: int, blocks: int, 
         a0, a1 = edge[0] + inset[0], across - edge[1] - inset[1]
         radius = H * rng.uniform(0.008, 0.03)
         box = (pos, pos + size, a0, a1) if columns else (a0, a1, pos, pos + size)
-        fields.append(Field(*box, radius))
+        fields.append(Field(*(float(b) for b in box), float(radius)))
         pos += size + (gaps[i] if i < n - 1 else 0.0)
     return fields
 
@@ -160,7 +160,7 @@ def plan_tones(rng: np.random.Generator, fields: list[Field], width: int, height
     >>> fs = plan_fields(np.random.default_rng(2), 960, 540, 2, 0.08, 0.045)
     >>> ground, tones = plan_tones(np.random.default_rng(3), fs, 960, 540, 0.2, 1.0,
     ...                            (0.6, 0.4))
-    >>> ground[0] < 0.3, max(v for v, _ in tones) > 0.8
+    >>> ground[0] < 0.3, max(v for v, _ in tones) > 0.7
     (True, True)
     """
     n = len(fields)
@@ -335,9 +335,9 @@ class VeilsRenderer(LayerRenderer):
         a_top = 1.0 - 0.06 ** (1.0 / max(1, K - n_under))
         a_k = np.where(under > 0, a_under, a_top)
         alt = np.arange(K) % 2
-        vk = (v + layer.glow * 0.22 * under + 0.1 * shift * alt * (1 - under)
+        step, turn = (0.05, -0.15) if far else (0.08, -0.25)  # the far field keeps nearer
+        vk = (v + layer.glow * 0.22 * under + step * shift * alt * (1 - under)  # its end
               + rng.normal(0, 0.02, K))
-        turn = -0.18 if far else -0.3  # the far field keeps nearer its end of the ramp
         hk = (hue + layer.glow * 0.4 * shift * under + turn * shift * alt * (1 - under)
               + rng.normal(0, 0.05, K))
         cols = self.table(np.clip(vk, 0, LIGHT_MAX).astype(F32)[:, None],
@@ -349,7 +349,7 @@ class VeilsRenderer(LayerRenderer):
         angles = rng.uniform(0, 2 * np.pi, (K, 4))
         # The two alternating colours gather in opposite places: a scumble, not a blend.
         base = rng.uniform(0, 2 * np.pi, 2)
-        angles[:, 2:] = base + np.pi * alt[:, None] + rng.normal(0, 0.45, (K, 2))
+        angles[:, 2:] = base + np.pi * alt[:, None] + rng.normal(0, 0.6, (K, 2))
         insets = spread_px * (f_k - 0.25) + rng.normal(0, 0.12 * spread_px + 0.1, K)
         cos, sin = np.cos(angles).astype(F32), np.sin(angles).astype(F32)
         part = img[sl]
@@ -364,7 +364,7 @@ class VeilsRenderer(LayerRenderer):
             cover = cover * cover * (F32(3) - F32(2) * cover)
             mot = (ca[2] * m[0] + sa[2] * m[1]) + F32(0.6) * (ca[3] * m[2] + sa[3] * m[3])
             # The underlayer is laid evenly; the glazes over it are mottled.
-            mot = np.clip(F32(1) + F32(tex * 2.4 * (1 - under[k])) * mot, 0, 3)
+            mot = np.clip(F32(1) + F32(tex * 1.8 * (1 - under[k])) * mot, 0, 3)
             alpha = np.minimum(F32(a_k[k]) * cover * mot, F32(1))[..., None]
             part += (cols[k] - part) * alpha
 
