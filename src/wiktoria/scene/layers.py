@@ -200,8 +200,9 @@ class VeilsLayer(Layer):
 
     type: ClassVar[str] = "veils"
     blocks: int = param(0, 0, 3, "number of fields (0: the seed chooses two or three)")
-    arrangement: str = param("seed", doc="fields stacked, side by side (columns), or as the "
-                             "seed chooses", choices=("seed", "stacked", "columns"))
+    arrangement: str = param("seed", doc="fields stacked, side by side (columns), as windows "
+                             "inside a field (nested), or as the seed and the composition "
+                             "choose", choices=("seed", "stacked", "columns", "nested"))
     glazes: int = param(22, 4, 48, "translucent glazes each field is built from")
     opacity: float = param(0.93, 0.3, 1.0, "how fully the glazes cover the ground at a "
                            "field's heart")

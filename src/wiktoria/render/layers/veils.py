@@ -1,19 +1,26 @@
 """Veils: soft colour fields after Rothko, built from many thin translucent glazes.
 
-A ground colour and two or three stacked rectangles (the *fields*). The seed chooses how many
-fields there are, their proportions, margins and gaps (:func:`plan_fields`); the composition's
-key and contrast and the mood's arousal choose their values (:func:`plan_tones`): calm moods
-keep most of the canvas near the key's end and give the opposite value to the smallest field,
-agitated ones set the largest field against the ground. Neighbouring fields lie close in value
-and apart in hue, so that they vibrate.
+A ground colour and two or three rectangles (the *fields*), stacked, side by side, or as
+windows inside a field (Rothko's Seagram murals). The seed chooses how many fields there are,
+their arrangement, proportions, margins and gaps (:func:`plan_fields`), leaning on the
+composition's layout (a ``low`` layout puts the largest field on top, ``rhythm`` makes three
+near-equal ones, ``enclosure`` nests windows, ``monolith`` lets one dominate) and widening the
+margins with its ``empty`` share. The composition's key and the mood's arousal choose their
+values (:func:`plan_tones`): calm moods keep most of the canvas near the key's end and give the
+opposite value to a small field, agitated ones set a bright field against a dark ground, a
+middle key puts a mid ground between a light field and a dark one. Neighbouring fields lie
+close in value and apart in hue, so that they vibrate; the hue spread is the composition's hue
+and the layer's ``vibration`` together.
 
 Each field is painted as ``glazes`` thin layers: layer ``k`` covers a rounded box whose signed
-distance is displaced by noise (the edge breathes), feathered by a noise-varying width and
-mottled, with an opacity so that together they reach ``opacity`` at the field's heart. Early
-glazes are a little larger, brighter and shifted in hue, late ones a little smaller: the spread
-of edge positions makes the edge soft, and the underlayer shows through it as a glow. Glazes
-are composited in linear RGB on a grid of at most :data:`VEIL_ROWS` rows (the fields are soft,
-so nothing is lost), which each band interpolates.
+distance is displaced by noise (the edge breathes), feathered by a noise-varying width. The
+first third is the underlayer: a little larger, brighter and shifted in hue, evenly laid and
+covering the ground; the rest alternate between two close colours, each mottled where the
+other is not (a scumble). The spread of edge positions makes the edge soft, and the underlayer
+shows round it as a glow; the field nearest the light takes the accent into its underlayer.
+Glazes are composited in linear RGB on a grid of at most :data:`VEIL_ROWS` rows (the fields are
+soft, so nothing is lost), which each band interpolates. The fields are published as
+``fields`` in :attr:`~wiktoria.render.layer.Frame.shared`.
 """
 
 from __future__ import annotations
@@ -59,25 +66,63 @@ class Field:
         return (self.x1 - self.x0) * (self.y1 - self.y0)
 
 
-def _shares(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Proportions of ``n`` fields along the stack (summing to 1)."""
+def _shares(rng: np.random.Generator, n: int, layout: str | None) -> np.ndarray:
+    """Proportions of ``n`` fields along the stack (summing to 1), top to bottom.
+
+    The composition's layout leans them: ``low`` puts the largest field on top (a low
+    horizon under a big sky), ``high`` at the bottom, ``rhythm`` makes them nearly equal,
+    ``monolith`` lets one field dominate.
+    """
     if n == 1:
         return np.array([1.0])
-    if n == 2:
+    if rng.random() < 0.25:
+        layout = None  # the layout leans the proportions, it does not dictate them
+    if layout == "rhythm":
+        shares = rng.dirichlet([14.0] * n)
+    elif layout == "monolith":
+        big = rng.uniform(0.68, 0.82)
+        shares = np.append(big, rng.dirichlet([3.0] * (n - 1)) * (1 - big))
+        shares = np.roll(shares, int(rng.integers(0, n)))
+    elif n == 2:
         first = rng.uniform(0.26, 0.74)
-        return np.array([first, 1.0 - first])
-    shares = rng.dirichlet([2.2] * n)
-    if rng.random() < 0.4:  # one thin band between or beside broad fields
-        thin = int(rng.integers(0, n))
-        band = rng.uniform(0.07, 0.14)
-        rest = rng.dirichlet([3.0] * (n - 1)) * (1 - band)
-        shares = np.insert(rest, thin, band)
+        shares = np.array([first, 1.0 - first])
+    else:
+        shares = rng.dirichlet([2.2] * n)
+        if rng.random() < 0.4:  # one thin band between or beside broad fields
+            thin = int(rng.integers(0, n))
+            band = rng.uniform(0.07, 0.14)
+            rest = rng.dirichlet([3.0] * (n - 1)) * (1 - band)
+            shares = np.insert(rest, thin, band)
+    if layout == "low":
+        shares = np.sort(shares)[::-1]
+    elif layout == "high":
+        shares = np.sort(shares)
     shares = np.maximum(shares, 0.07)
     return shares / shares.sum()  # type: ignore[no-any-return]
 
 
+def _nested(rng: np.random.Generator, outer: Field, n: int, H: float) -> list[Field]:
+    """An outer field and ``n - 1`` windows inside it, side by side (Rothko's Seagram
+    murals)."""
+    w, h = outer.x1 - outer.x0, outer.y1 - outer.y0
+    t = rng.uniform(0.14, 0.24) * min(w, h)
+    ty = t * rng.uniform(0.8, 1.3)
+    x0, x1 = outer.x0 + t, outer.x1 - t
+    y0, y1 = outer.y0 + ty, outer.y1 - ty * rng.uniform(0.8, 1.4)
+    k = max(1, n - 1)
+    gap = t * rng.uniform(0.7, 1.2)
+    span = (x1 - x0 - gap * (k - 1)) / k
+    out = [outer]
+    for j in range(k):
+        a = x0 + j * (span + gap)
+        out.append(Field(float(a), float(a + span), float(y0), float(y1),
+                         float(H * rng.uniform(0.006, 0.02))))
+    return out
+
+
 def plan_fields(rng: np.random.Generator, width: int, height: int, blocks: int, margin: float,
-                gap: float, arrangement: str = "seed") -> list[Field]:
+                gap: float, arrangement: str = "seed", layout: str | None = None,
+                empty: float = 0.4) -> list[Field]:
     """Lay out the fields of one painting: count, arrangement, proportions, margins, gaps.
 
     Parameters
@@ -87,20 +132,24 @@ def plan_fields(rng: np.random.Generator, width: int, height: int, blocks: int, 
     width, height : int
         The frame, pixels.
     blocks : int
-        Number of fields; 0 lets ``rng`` choose two or three.
+        Number of fields; 0 lets ``rng`` choose two or three (three for ``rhythm``).
     margin : float
-        Side margin, fraction of the width (jittered); the top and bottom margins are of a
-        similar size in pixels.
+        Side margin, fraction of the width (jittered, and widened by ``empty``); the top and
+        bottom margins are of a similar size in pixels.
     gap : float
         Gap between fields, fraction of the height (jittered).
-    arrangement : {'seed', 'stacked', 'columns'}
-        Fields stacked top to bottom, side by side, or (``seed``) mostly stacked, sometimes
-        side by side on a wide frame.
+    arrangement : {'seed', 'stacked', 'columns', 'nested'}
+        Fields stacked top to bottom, side by side, or one inside another (windows in a
+        field); ``seed`` chooses, mostly stacked, nested for an ``enclosure``.
+    layout : str, optional
+        The composition's layout, which leans the choices (see :func:`_shares`).
+    empty : float
+        The composition's share of quiet: the emptier, the wider the margins.
 
     Returns
     -------
     list of Field
-        Top to bottom (or left to right).
+        Top to bottom (or left to right; an outer field before its windows).
 
     Examples
     --------
@@ -108,21 +157,42 @@ def plan_fields(rng: np.random.Generator, width: int, height: int, blocks: int, 
     >>> fs = plan_fields(np.random.default_rng(1), 1920, 1080, 0, 0.08, 0.045, "stacked")
     >>> len(fs) in (2, 3), all(a.y1 < b.y0 for a, b in zip(fs, fs[1:]))
     (True, True)
+    >>> outer, window = plan_fields(np.random.default_rng(1), 1920, 1080, 2, 0.08, 0.045,
+    ...                             "nested")
+    >>> outer.x0 < window.x0 < window.x1 < outer.x1
+    True
     """
     W, H = float(width), float(height)
-    n = int(blocks) if blocks > 0 else int(rng.choice([2, 3]))
-    columns = rng.random() < 0.18 and W > 1.15 * H
-    if arrangement != "seed":
-        columns = arrangement == "columns"
+    if blocks > 0:
+        n = int(blocks)
+    else:
+        n = 3 if layout == "rhythm" else int(rng.choice([2, 3]))
+    wide = W > 1.15 * H
+    if arrangement == "seed":
+        pick = rng.random()
+        if layout == "enclosure" and pick < 0.7:
+            arrangement = "nested"
+        elif wide and pick < (0.45 if layout == "rhythm" else 0.15):
+            arrangement = "columns"
+        else:
+            arrangement = "stacked"
+    margin = margin * (0.75 + 0.6 * empty)
     side = margin * W * rng.uniform(0.7, 1.3)
     top = max(0.06 * H, margin * math.sqrt(W * H) * rng.uniform(0.7, 1.05))
     bottom = top * rng.uniform(0.9, 1.4)
+    if arrangement == "nested":
+        outer = Field(side, W - side * rng.uniform(0.85, 1.15), top, H - bottom,
+                      H * rng.uniform(0.008, 0.03))
+        return _nested(rng, outer, n, H)
+    columns = arrangement == "columns"
+    if rng.random() < 0.15:
+        gap *= 0.15  # fields that nearly touch, divided by a soft seam
     long, across = (W, H) if columns else (H, W)
     lo, hi = (side, side * rng.uniform(0.85, 1.15)) if columns else (top, bottom)
     edge = (top, bottom) if columns else (side, side)
     gaps = [gap * long * rng.uniform(0.6, 1.4) for _ in range(n - 1)]
     room = long - lo - hi - sum(gaps)
-    shares = _shares(rng, n)
+    shares = _shares(rng, n, None if columns else layout)
     fields = []
     pos = lo
     for i in range(n):
@@ -178,10 +248,12 @@ def plan_tones(rng: np.random.Generator, fields: list[Field], width: int, height
         ground = rng.uniform(0.38, 0.55)
         pick = int(np.argmax(sizes)) if u > 0.75 else lit
         rest = [i for i in range(n) if i != pick]
-        low = rest[int(np.argmin(sizes[rest]))] if u < 0.4 else int(rng.choice(rest))
         for i in range(n):
             values[i] = ground + rng.choice([-1, 1]) * step * rng.uniform(0.8, 1.3)
-        values[pick], values[low] = bright, dark
+        values[pick] = bright
+        if rest:
+            low = rest[int(np.argmin(sizes[rest]))] if u < 0.4 else int(rng.choice(rest))
+            values[low] = dark
     else:
         light_key = key + rng.normal(0.0, 0.07) > 0.5
         s = -1.0 if light_key else 1.0  # from the key's end towards the other
@@ -190,8 +262,8 @@ def plan_tones(rng: np.random.Generator, fields: list[Field], width: int, height
             pick = int(np.argmax(sizes))
         elif u < 0.4 or light_key:
             pick = int(np.argmin(sizes))
-        else:
-            pick = lit
+        else:  # the field nearest the light, or the smallest
+            pick = lit if rng.random() < 0.5 else int(np.argmin(sizes))
         for i in range(n):
             values[i] = ground + s * step * rng.uniform(1.0, 1.7)
         values[pick] = dark if light_key else bright
@@ -207,7 +279,7 @@ def plan_tones(rng: np.random.Generator, fields: list[Field], width: int, height
             sign = (1.0 if values[pick] > 0.5 else -1.0) * (-1.0) ** abs(i - pick)
         mag = rng.uniform(0.25, 0.45)
         if sign > 0 and v < 0.85:
-            mag *= 0.5  # a light colour at a darker value is mud
+            mag *= 0.3  # a light colour at a darker value is mud
         tones.append((v, float(np.clip(0.5 + sign * mag, 0.0, 1.0))))
     return (float(ground), float(hue_g)), tones
 
@@ -244,7 +316,8 @@ class VeilsRenderer(LayerRenderer):
         u = (fr.mood.arousal + 1) / 2
         mood_key = zlib.crc32(fr.scene.mood.name.encode())
         self.fields = plan_fields(self.rng("veils-layout", mood_key), W, H, layer.blocks,
-                                  layer.margin, layer.gap, layer.arrangement)
+                                  layer.margin, layer.gap, layer.arrangement, c.layout,
+                                  c.empty)
         (g_v, g_h), tones = plan_tones(self.rng("veils-tones", mood_key), self.fields, W, H,
                                        c.key, u, (c.light_x, c.light_y))
         spread = min(0.75, 0.4 * c.hue + 0.6 * layer.vibration)
@@ -343,7 +416,7 @@ class VeilsRenderer(LayerRenderer):
         cols = self.table(np.clip(vk, 0, LIGHT_MAX).astype(F32)[:, None],
                           np.clip(hk, 0, 1).astype(F32)[:, None])[:, 0]
         if lit:  # the field nearest the light: its underlayer takes the accent
-            acc = min(0.7, 0.4 * fr.composition.accent / 0.03)
+            acc = min(0.5, 0.3 * fr.composition.accent / 0.03)
             cols += (fr.roles.linear("accent") - cols) * (
                 F32(acc) * under.astype(F32) ** 1.5)[:, None]
         angles = rng.uniform(0, 2 * np.pi, (K, 4))
