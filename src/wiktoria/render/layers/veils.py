@@ -163,10 +163,7 @@ def plan_fields(rng: np.random.Generator, width: int, height: int, blocks: int, 
     True
     """
     W, H = float(width), float(height)
-    if blocks > 0:
-        n = int(blocks)
-    else:
-        n = 3 if layout == "rhythm" else int(rng.choice([2, 3]))
+    n = int(blocks) or (3 if layout == "rhythm" else int(rng.choice([2, 3])))
     wide = W > 1.15 * H
     if arrangement == "seed":
         pick = rng.random()
@@ -178,8 +175,8 @@ def plan_fields(rng: np.random.Generator, width: int, height: int, blocks: int, 
             arrangement = "stacked"
     margin = margin * (0.75 + 0.6 * empty)
     side = margin * W * rng.uniform(0.7, 1.3)
-    top = max(0.06 * H, margin * math.sqrt(W * H) * rng.uniform(0.7, 1.05))
-    bottom = top * rng.uniform(0.9, 1.4)
+    top = max(0.08 * H, margin * math.sqrt(W * H) * rng.uniform(0.7, 1.05))
+    bottom = max(0.08 * H, top * rng.uniform(0.9, 1.4))
     if arrangement == "nested":
         outer = Field(side, W - side * rng.uniform(0.85, 1.15), top, H - bottom,
                       H * rng.uniform(0.008, 0.03))
