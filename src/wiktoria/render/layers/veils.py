@@ -390,6 +390,10 @@ class VeilsRenderer(LayerRenderer):
         common_dir = rng.normal(size=2)
         common_dir /= np.linalg.norm(common_dir)
         common = F32(common_dir[0]) * e[0] + F32(common_dir[1]) * e[1]
+        # The underlayer's own wander (independent of the common one): its glow round the
+        # field swells and vanishes along the edge instead of drawing an even outline.
+        rim = (F32(0.35 * spread_px) * (F32(common_dir[0]) * e[1] - F32(common_dir[1]) * e[0])
+               - F32(0.1 * spread_px))
         # Glaze colours: the first third is the underlayer (brighter, shifted in hue, spread
         # wider); then two close colours alternate.
         f_k = np.linspace(0.0, 1.0, K)
@@ -406,14 +410,14 @@ class VeilsRenderer(LayerRenderer):
         a_k = np.where(under > 0, a_under, a_top)
         alt = np.arange(K) % 2
         step, turn = (0.05, -0.15) if far else (0.08, -0.25)  # the far field keeps nearer
-        vk = (v + layer.glow * 0.22 * under + step * shift * alt * (1 - under)  # its end
+        vk = (v + layer.glow * 0.16 * under + step * shift * alt * (1 - under)  # its end
               + rng.normal(0, 0.02, K))
-        hk = (hue + layer.glow * 0.4 * shift * under + turn * shift * alt * (1 - under)
+        hk = (hue + layer.glow * 0.3 * shift * under + turn * shift * alt * (1 - under)
               + rng.normal(0, 0.05, K))
         cols = self.table(np.clip(vk, 0, LIGHT_MAX).astype(F32)[:, None],
                           np.clip(hk, 0, 1).astype(F32)[:, None])[:, 0]
         if lit:  # the field nearest the light: its underlayer takes the accent
-            acc = min(0.5, 0.3 * fr.composition.accent / 0.03)
+            acc = min(0.4, 0.22 * fr.composition.accent / 0.03)
             cols += (fr.roles.linear("accent") - cols) * (
                 F32(acc) * under.astype(F32) ** 1.5)[:, None]
         angles = rng.uniform(0, 2 * np.pi, (K, 4))
@@ -430,6 +434,8 @@ class VeilsRenderer(LayerRenderer):
                 ca[1] * e[0] - sa[1] * e[3])))
             d = _round_box(sx, sy, f, float(insets[k]))
             d += amp * (common + F32(0.25) * wob)
+            if under[k] > 0:
+                d += F32(under[k]) * rim
             cover = np.clip(F32(0.5) - d / (F32(2) * width), 0, 1)
             cover = cover * cover * (F32(3) - F32(2) * cover)
             mot = (ca[2] * m[0] + sa[2] * m[1]) + F32(0.6) * (ca[3] * m[2] + sa[3] * m[3])
