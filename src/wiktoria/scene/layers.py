@@ -27,7 +27,7 @@ from typing import ClassVar
 from wiktoria.scene.layer import Layer, param
 
 __all__ = ["BUILTIN_LAYERS", "AirLayer", "GrainLayer", "LandLayer", "LightLayer", "MarbleLayer",
-           "PaperLayer", "SkyLayer", "StrataLayer", "StrokesLayer", "WashLayer"]
+           "PaperLayer", "SkyLayer", "StrataLayer", "StrokesLayer", "VeilsLayer", "WashLayer"]
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,37 @@ class PaperLayer(Layer):
     vignette: float = param(0.25, 0.0, 1.0, "darkening of the corners")
 
 
+@dataclass(frozen=True)
+class VeilsLayer(Layer):
+    """Soft colour fields (Rothko): two or three rectangles stacked on a ground, each built
+    from many thin translucent glazes whose noise-displaced, feathered edges breathe and glow.
+
+    The seed chooses how many fields there are and their proportions; the composition's key
+    and contrast choose their values; neighbouring fields lie close in value and apart in hue,
+    so that they vibrate.
+    """
+
+    type: ClassVar[str] = "veils"
+    blocks: int = param(0, 0, 3, "number of fields (0: the seed chooses two or three)")
+    arrangement: str = param("seed", doc="fields stacked, side by side (columns), as windows "
+                             "inside a field (nested), or as the seed and the composition "
+                             "choose", choices=("seed", "stacked", "columns", "nested"))
+    glazes: int = param(22, 4, 48, "translucent glazes each field is built from")
+    opacity: float = param(0.93, 0.3, 1.0, "how fully the glazes cover the ground at a "
+                           "field's heart")
+    softness: float = param(0.012, 0.0, 0.1, "feather of the edges, fraction of height")
+    breathing: float = param(0.012, 0.0, 0.08, "how far the edges wander, fraction of height")
+    frequency: float = param(5.0, 0.5, 40.0, "edge undulations per canvas height")
+    margin: float = param(0.08, 0.02, 0.2, "outer margin, fraction of width")
+    gap: float = param(0.045, 0.0, 0.15, "gap between fields, fraction of height")
+    glow: float = param(0.35, 0.0, 1.0, "how much the brighter underlayer lights the edges")
+    texture: float = param(0.4, 0.0, 1.0, "mottling of the glazes")
+    vibration: float = param(0.5, 0.0, 1.0, "hue distance between neighbouring fields")
+    speed: float = param(0.15, 0.0, 50.0, "noise cells per second the edges breathe "
+                         "(animations)")
+
+
 BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,
                                             SkyLayer, StrataLayer, StrokesLayer, WashLayer,
-                                            MarbleLayer, GrainLayer)
+                                            MarbleLayer, GrainLayer, VeilsLayer)
 """The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""

@@ -27,6 +27,7 @@ from wiktoria.scene.layers import (
     SkyLayer,
     StrataLayer,
     StrokesLayer,
+    VeilsLayer,
     WashLayer,
 )
 
@@ -187,10 +188,34 @@ def _flow3(m: Mood) -> tuple[Layer, ...]:
     return (air, _strokes(m, clip=0.0, boost=1.6, lift=0.9, ink=2.0), _light(m), _paper(m))
 
 
+def _veils(m: Mood) -> VeilsLayer:
+    u = _u(m)
+    mo = m.motion
+    return VeilsLayer(
+        glazes=int(_clamp(round(26 - 8 * u), 14, 30)),
+        opacity=round(0.96 + 0.03 * u, 3),
+        softness=round(0.02 - 0.008 * u, 4),
+        breathing=round(0.006 + 0.008 * mo.turbulence * u, 4),
+        frequency=round(2.0 + 2.5 * u, 3),
+        margin=round(0.095 - 0.02 * u, 3),
+        gap=round(0.05 - 0.015 * u, 3),
+        glow=round(0.3 + 0.2 * u, 3),
+        texture=round(0.3 + 0.4 * mo.turbulence, 3),
+        vibration=round(0.35 + 0.4 * u, 3),
+        speed=round(1.5 * mo.speed, 4),
+    )
+
+
+def _field(m: Mood) -> tuple[Layer, ...]:
+    paper = replace(_paper(m), tooth=round(_paper(m).tooth * 0.7, 4))
+    return (_veils(m), paper)
+
+
 STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
     "landscape": _landscape3,
     "flow": _flow3,
     "marble": _marble,
+    "field": _field,
 }
 
 #: Layouts each style can paint (None: all of them).

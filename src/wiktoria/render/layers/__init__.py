@@ -14,6 +14,7 @@ from wiktoria.render.layers.paper import PaperRenderer
 from wiktoria.render.layers.sky import SkyRenderer
 from wiktoria.render.layers.strata import StrataRenderer
 from wiktoria.render.layers.strokes import StrokesRenderer
+from wiktoria.render.layers.veils import VeilsRenderer
 from wiktoria.render.layers.wash import WashRenderer
 from wiktoria.scene.layers import (
     AirLayer,
@@ -25,6 +26,7 @@ from wiktoria.scene.layers import (
     SkyLayer,
     StrataLayer,
     StrokesLayer,
+    VeilsLayer,
     WashLayer,
 )
 
@@ -38,12 +40,16 @@ __all__ = [
     "SkyRenderer",
     "StrataRenderer",
     "StrokesRenderer",
+    "VeilsRenderer",
     "WashRenderer",
 ]
 
-for _spec, _renderer in ((AirLayer, AirRenderer), (LandLayer, LandRenderer),
-                         (LightLayer, LightRenderer), (PaperLayer, PaperRenderer),
-                         (SkyLayer, SkyRenderer), (StrataLayer, StrataRenderer),
-                         (StrokesLayer, StrokesRenderer), (WashLayer, WashRenderer),
-                         (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer)):
+#: The layers of version 0.3 first, then those of 0.1 and 0.2 (kept so old scenes paint).
+_BUILTIN = ((AirLayer, AirRenderer), (LandLayer, LandRenderer), (LightLayer, LightRenderer),
+            (PaperLayer, PaperRenderer), (VeilsLayer, VeilsRenderer),
+            (SkyLayer, SkyRenderer), (StrataLayer, StrataRenderer),
+            (StrokesLayer, StrokesRenderer), (WashLayer, WashRenderer),
+            (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer))
+
+for _spec, _renderer in _BUILTIN:
     register_layer(_spec, _renderer)
