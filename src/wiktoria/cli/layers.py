@@ -10,7 +10,11 @@ __all__ = ["layers_group"]
 
 
 def _origin(spec: type) -> str:
+    from wiktoria.scene.layers import LEGACY_LAYERS
+
     module = spec.__module__
+    if spec in LEGACY_LAYERS:
+        return "0.2 scenes"
     return "built-in" if module.startswith("wiktoria.") else module.split(".")[0]
 
 
@@ -32,7 +36,7 @@ def layers_group(ctx: click.Context) -> None:
     \b
     Examples:
       wiktoria layers
-      wiktoria layers show strata
+      wiktoria layers show land
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -42,6 +46,10 @@ def layers_group(ctx: click.Context) -> None:
     for name, spec in layer_types().items():
         rows.append([name, _origin(spec), str(len(spec.params())), spec.summary()])
     click.echo(_table(rows))
+    click.echo("")
+    click.echo("Layers from '0.2 scenes' paint the scenes written before version 0.3. The "
+               "composition (layout, light, value key) is shown by: wiktoria layers show "
+               "composition")
 
 
 def _complete_type(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
@@ -58,12 +66,13 @@ def layers_show_cmd(layer_type: str) -> None:
 
     \b
     Examples:
-      wiktoria layers show strata
-      wiktoria layers show strokes
+      wiktoria layers show land
+      wiktoria layers show composition
     """
     from wiktoria.scene import layer_class
+    from wiktoria.scene.composition import Composition
 
-    spec = layer_class(layer_type)
+    spec = Composition if layer_type == "composition" else layer_class(layer_type)
     click.echo(f"{spec.type} ({_origin(spec)}): {spec.summary()}")
     click.echo("")
     rows = [["parameter", "type", "range", "default", "meaning"]]
@@ -73,6 +82,10 @@ def layers_show_cmd(layer_type: str) -> None:
         rows.append([info.name, info.kind, info.range, default, info.doc])
     click.echo(_table(rows))
     click.echo("")
+    if spec is Composition:
+        click.echo("Set one with --set composition.PARAM=VALUE (paint, animate, frames); a new "
+                   "layout is planned afresh from the seed, then the other values apply.")
+        return
     click.echo(f"Set one with --set {spec.type}.PARAM=VALUE (paint, animate, frames); a scene "
                f"with several {spec.type} layers names them {spec.type}[0].PARAM, "
                f"{spec.type}[1].PARAM, ...")

@@ -26,8 +26,21 @@ from typing import ClassVar
 
 from wiktoria.scene.layer import Layer, param
 
-__all__ = ["BUILTIN_LAYERS", "AirLayer", "GrainLayer", "LandLayer", "LightLayer", "MarbleLayer",
-           "PaperLayer", "SkyLayer", "StrataLayer", "StrokesLayer", "VeilsLayer", "WashLayer"]
+__all__ = [
+    "BUILTIN_LAYERS",
+    "LEGACY_LAYERS",
+    "AirLayer",
+    "GrainLayer",
+    "LandLayer",
+    "LightLayer",
+    "MarbleLayer",
+    "PaperLayer",
+    "SkyLayer",
+    "StrataLayer",
+    "StrokesLayer",
+    "VeilsLayer",
+    "WashLayer",
+]
 
 
 @dataclass(frozen=True)
@@ -222,3 +235,7 @@ BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, Pape
                                             SkyLayer, StrataLayer, StrokesLayer, WashLayer,
                                             MarbleLayer, GrainLayer, VeilsLayer)
 """The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""
+
+LEGACY_LAYERS: tuple[type[Layer], ...] = (SkyLayer, StrataLayer, WashLayer, MarbleLayer,
+                                           GrainLayer)
+"""Layers that only scenes written before version 0.3 use (kept, unchanged, so they paint)."""
