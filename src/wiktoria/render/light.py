@@ -57,6 +57,8 @@ class Light:
     vertical : bool
     width : float
         Half-width of the seam's bright core, pixels.
+    in_front : bool
+        The seam splits the land (it is painted over it) rather than lying behind it.
     """
 
     kind: str
@@ -69,6 +71,7 @@ class Light:
     seam_hi: int = 0
     vertical: bool = True
     width: float = 1.5
+    in_front: bool = False
 
     def distance(self, rows: np.ndarray, width: int, exact: bool = False) -> np.ndarray:
         """Distance in pixels from every pixel of ``rows`` (all ``width`` columns) to the
@@ -209,7 +212,7 @@ def light_of(frame: Frame) -> Light:
             lo = int(max(0, min(H - 2, y - radius)))  # down through the land to the bottom
             path = _seam(frame, H - lo, 0.05 * H, 0.35, seed)
             light.seam, light.seam_lo, light.seam_hi = path - path[0] + F32(x), lo, H
-            light.vertical = True
+            light.vertical = light.in_front = True
         elif c.layout == "enclosure":  # a crack of light down the slot
             lo = int(max(0, min(H - 2, y - 1.5 * radius)))
             hi = int(min(H, max(lo + 2, y + 1.5 * radius)))
@@ -224,6 +227,6 @@ def light_of(frame: Frame) -> Light:
             mid = (hi - lo) // 2
             light.seam, light.seam_lo, light.seam_hi = path - path[mid] + F32(y), lo, hi
             light.vertical = False
-        light.width = max(1.0, 0.009 * H)
+        light.width = max(1.0, 0.0045 * H)
     frame.shared["light"] = light
     return light

@@ -55,7 +55,7 @@ class AirRenderer(LayerRenderer):
                                    octaves=layer.octaves, seed=self.seed("air"),
                                    period=(None, None, period), return_offsets=True)
         cloud = _normalised(value)
-        hue = (F32(0.5) + F32(0.5) * np.tanh(F32(0.9) * _normalised(qx - F32(0.6) * qy)))
+        hue = (F32(0.5) + F32(0.5) * np.tanh(F32(0.6) * _normalised(qx - F32(0.6) * qy)))
         light = light_of(fr)
         dist = light.distance_at(gy + 0.5, gx + 0.5)
         broad = light.falloff(dist, 5.0)
@@ -87,7 +87,7 @@ class AirRenderer(LayerRenderer):
         norm = np.hypot(ldx, ldy) + F32(1e-6)
         lit = _normalised(-(dx * ldx + dy * ldy) / norm)
         amp = F32(layer.clouds) * busy
-        v = v + amp * (F32(0.16) * cloud + F32(0.06) * lit * (F32(0.3) + broad))
+        v = v + amp * (F32(0.16) * cloud + F32(0.035) * lit * (F32(0.3) + broad))
         # The air stays below the light's own value, so a disc or a seam reads against it.
         self.field = (np.clip(v, 0.0, 1.06).astype(F32), hue.astype(F32), gy, gx)
         fr.shared["air"] = self.field

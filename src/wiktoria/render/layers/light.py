@@ -29,8 +29,7 @@ class LightRenderer(LayerRenderer):
         rows, buf = band.rows, band.rgb
         dist = light.distance(rows, W)
         cover = band.shared.get("cover")
-        in_land = light.seam is not None and light.kind == "rift" and light.vertical
-        hidden = (np.zeros_like(dist) if cover is None or in_land else cover)
+        hidden = np.zeros_like(dist) if cover is None or light.in_front else cover
         if light.seam is None:
             disc = {"sun": 0.45, "moon": 0.5, "glow": 0.0}.get(light.kind, 0.0) * light.radius
             core = np.clip(F32(disc) - dist + F32(0.5), 0, 1) if disc > 0 else None
