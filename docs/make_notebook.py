@@ -56,7 +56,23 @@ print(calm.description)
 wiktoria.paint(calm, size=(480, 270), seed=7, style="flow")"""),
     ("code", """\
 dusk = wiktoria.blend("seething", "serene", 0.3)
-wiktoria.paint(dusk, size=(480, 270), seed=7, strata__count=6)"""),
+wiktoria.paint(dusk, size=(480, 270), seed=7, land__roughness=1.2)"""),
+    ("md", """\
+## Composition, light and styles
+
+Before any texture, a planner chooses the composition from the seed and the mood: the layout
+(low or high horizon, tilted, valley, monolith, enclosure, vortex, rhythm), the focal point, the
+light (sun, moon, rift, glow, lightning) and the value key. It is part of the scene, and every
+value can be set with `composition__param=value`."""),
+    ("code", """\
+p = wiktoria.paint("haunting", size=(480, 270), seed=4)
+print(p.scene.composition.layout, p.scene.composition.light)
+wiktoria.paint("haunting", size=(480, 270), seed=4, composition__layout="valley",
+               composition__light="moon")"""),
+    ("code", """\
+wiktoria.paint("writhing", size=(480, 270), seed=2, style="storm")"""),
+    ("code", """\
+wiktoria.paint("melancholy", size=(480, 270), seed=3, style="field")"""),
     ("md", """\
 ## A seamless loop
 
@@ -71,7 +87,7 @@ loop"""),
 
 A layer is a spec (a frozen dataclass of parameters with ranges and meanings) and a renderer
 (here a function that paints one band of rows in linear light). `wiktoria.register_layer`
-registers both, as it registers the built-in sky, strata and strokes. The scene then holds the
+registers both, as it registers the built-in air, land and light. The scene then holds the
 new layer beside the built-in ones, its PNG reproduces it, and a loop animates it."""),
     ("code", """\
 from dataclasses import dataclass, replace

@@ -17,9 +17,20 @@ def test_layers_lists_every_registered_type() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["type", "from", "parameters", "what", "it", "paints"]
-    listed = [line.split()[0] for line in lines[1:]]
+    table = lines[1:lines.index("")]
+    listed = [line.split()[0] for line in table]
     assert listed == list(layer_types())
-    assert re.search(r"^strata +built-in +12 +Stacked ridgelines", result.output, re.M)
+    assert re.search(r"^land +built-in +9 +The land: ", result.output, re.M)
+    assert re.search(r"^strata +0.2 scenes +12 +Stacked ridgelines", result.output, re.M)
+    assert "wiktoria layers show composition" in result.output
+
+
+def test_layers_show_composition() -> None:
+    result = CliRunner().invoke(cli, ["layers", "show", "composition"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^layout +str +one of low, high, tilted, valley, monolith, enclosure, "
+                     r"vortex, rhythm +low", result.output, re.M)
+    assert "--set composition.PARAM=VALUE" in result.output
 
 
 def test_layers_show_prints_every_parameter() -> None:
