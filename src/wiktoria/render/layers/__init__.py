@@ -6,11 +6,12 @@ the same call a user's own layer makes, in the order ``wiktoria layers`` lists t
 
 from wiktoria.render.layer import register_layer
 from wiktoria.render.layers.air import AirRenderer
+from wiktoria.render.layers.grain import GrainRenderer
 from wiktoria.render.layers.land import LandRenderer
 from wiktoria.render.layers.light import LightRenderer
-from wiktoria.render.layers.paper import PaperRenderer
-from wiktoria.render.layers.grain import GrainRenderer
+from wiktoria.render.layers.lines import LinesRenderer
 from wiktoria.render.layers.marble import MarbleRenderer
+from wiktoria.render.layers.paper import PaperRenderer
 from wiktoria.render.layers.sky import SkyRenderer
 from wiktoria.render.layers.strata import StrataRenderer
 from wiktoria.render.layers.strokes import StrokesRenderer
@@ -20,20 +21,33 @@ from wiktoria.scene.layers import (
     GrainLayer,
     LandLayer,
     LightLayer,
-    PaperLayer,
+    LinesLayer,
     MarbleLayer,
+    PaperLayer,
     SkyLayer,
     StrataLayer,
     StrokesLayer,
     WashLayer,
 )
 
-__all__ = ["AirRenderer", "GrainRenderer", "LandRenderer", "LightRenderer", "PaperRenderer", "MarbleRenderer", "SkyRenderer", "StrataRenderer",
-           "StrokesRenderer", "WashRenderer"]
+__all__ = [
+    "AirRenderer",
+    "GrainRenderer",
+    "LandRenderer",
+    "LightRenderer",
+    "LinesRenderer",
+    "MarbleRenderer",
+    "PaperRenderer",
+    "SkyRenderer",
+    "StrataRenderer",
+    "StrokesRenderer",
+    "WashRenderer",
+]
 
 for _spec, _renderer in ((AirLayer, AirRenderer), (LandLayer, LandRenderer),
                          (LightLayer, LightRenderer), (PaperLayer, PaperRenderer),
                          (SkyLayer, SkyRenderer), (StrataLayer, StrataRenderer),
                          (StrokesLayer, StrokesRenderer), (WashLayer, WashRenderer),
-                         (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer)):
+                         (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer),
+                         (LinesLayer, LinesRenderer)):
     register_layer(_spec, _renderer)
