@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["MIN_SAMPLES", "horizons", "remove_dust", "visible_runs"]
@@ -93,8 +95,8 @@ def remove_dust(ys: np.ndarray, min_samples: int = MIN_SAMPLES) -> np.ndarray:
     return out
 
 
-def visible_runs(ys: np.ndarray, xs: np.ndarray, min_samples: int = MIN_SAMPLES
-                 ) -> list[np.ndarray]:
+def visible_runs(ys: np.ndarray, xs: np.ndarray, min_samples: int = MIN_SAMPLES,
+                 with_lines: bool = False) -> Any:
     """The visible parts of occluding lines as polylines (for a plotter).
 
     A run of visible samples is extended at each end to where the line crosses the horizon
@@ -108,11 +110,15 @@ def visible_runs(ys: np.ndarray, xs: np.ndarray, min_samples: int = MIN_SAMPLES
     xs : ndarray, shape (N,)
         Increasing x of the samples.
     min_samples : int
+    with_lines : bool
+        Also return the index of the line each run belongs to.
 
     Returns
     -------
     list of ndarray of float32, shape (n, 2)
         ``(x, y)`` vertices, nearest line first, left to right.
+    ndarray of int
+        With ``with_lines``: each run's line.
 
     Examples
     --------
@@ -132,7 +138,7 @@ def visible_runs(ys: np.ndarray, xs: np.ndarray, min_samples: int = MIN_SAMPLES
     keep = (ends - starts) >= min_samples
     ks, starts, ends = ks[keep], starts[keep], ends[keep]
     if len(ks) == 0:
-        return []
+        return ([], ks) if with_lines else []
     lens = ends - starts
     # Interior vertices of all runs at once, then a crossing vertex before and after each.
     run = np.repeat(np.arange(len(ks)), lens)
@@ -162,4 +168,5 @@ def visible_runs(ys: np.ndarray, xs: np.ndarray, min_samples: int = MIN_SAMPLES
     out[body_at] = body
     last = first + total - 1
     out[last[rok]] = np.stack([rx[rok], ry[rok]], axis=1)
-    return np.split(out.astype(np.float32), np.cumsum(total)[:-1])
+    runs = np.split(out.astype(np.float32), np.cumsum(total)[:-1])
+    return (runs, ks) if with_lines else runs
