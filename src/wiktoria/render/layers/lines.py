@@ -110,8 +110,18 @@ class LinesRenderer(LayerRenderer):
         lay = c.layout
         extra: np.ndarray = np.zeros((1, 1))
         if lay == "high":
+            # Ranges behind ranges at uneven depths, the nearest heaviest, each higher on
+            # one side; the lines climb over them.
             env = 0.55 + 0.45 * _gauss(u, fx, 0.3)
-            extra = 0.2 * big * (0.5 + 0.5 * rough)
+            rng = self.rng("lines-ranges")
+            n = max(2, c.ranges)
+            depths = np.sort(rng.uniform(0.05, 0.95, n))
+            extra = np.zeros((len(s), u.shape[1]))
+            for sd in depths:  # a few ranges, whole-array each
+                lean = smoothstep(u if rng.random() < 0.5 else 1.0 - u, -0.2, 1.2)
+                ridge = (0.35 + 0.65 * lean) * (0.75 + 0.25 * rough)
+                rise = smoothstep(s, sd - 0.05, sd) * (1.0 - smoothstep(s, sd, sd + 0.14))
+                extra = np.maximum(extra, big * (0.25 + 0.5 * sd) * ridge * rise)
         elif lay == "valley":
             w = max(0.05, 0.7 * c.scale)
             flank = 1.0 - np.exp(-((np.abs(u - fx) / w) ** 1.6))
@@ -237,7 +247,7 @@ class LinesRenderer(LayerRenderer):
             v = v + glow * F32(0.6) * tight * (haze - v)
             # The land under the ink is a wash that deepens towards the front, pale on the
             # slopes that face the light and deep on the others.
-            near_fill = F32(0.4 - 0.35 * c.contrast - 0.8 * max(0.0, c.key - 0.7))
+            near_fill = F32(0.4 - 0.35 * c.contrast - 1.0 * max(0.0, c.key - 0.7))
             tone = near_fill * (F32(1) - (F32(0.15) + F32(0.5) * shade) * (F32(1) - lit_s))
             fill = F32(self.sky_hi) + (tone - F32(self.sky_hi)) * s**F32(1.4)
             fill = fill + F32(0.2) * broad * lit_s
@@ -322,9 +332,17 @@ class LinesRenderer(LayerRenderer):
             return core, halo.astype(F32)
         d = light.distance(rows, W, exact=True)
         # A tear across the sky stays thin (a wide one reads as a tube); its halo is broad.
-        thin = F32(1.0 if light.vertical else 0.4)
-        core = np.clip(light.core_width(rows, W) * thin - d + F32(0.5), 0, 1)
-        halo = np.exp(-d / F32((3.0 if light.vertical else 1.5) * light.width + 1.0))
+        if light.vertical:
+            core = np.clip(light.core_width(rows, W) - d + F32(0.5), 0, 1)
+            halo = np.exp(-d / F32(1.5 * light.width + 1.0))
+            return core.astype(F32), halo.astype(F32)
+        # A tear across the sky: thin, fading out towards both ends (a wide, blunt one reads
+        # as a tube).
+        n = max(1, light.seam_hi - light.seam_lo)
+        t = 1.0 - np.abs(np.arange(W) + 0.5 - (light.seam_lo + light.seam_hi) / 2) / (n / 2)
+        taper = smoothstep(np.clip(t, 0, 1), 0.0, 0.8).astype(F32).reshape(1, -1)
+        core = np.clip(F32(0.45) * light.core_width(rows, W) - d + F32(0.5), 0, 1) * taper
+        halo = np.exp(-d / F32(1.2 * light.width + 1.0)) * np.sqrt(taper)
         return core.astype(F32), halo.astype(F32)
 
     def _sky(self, rows: np.ndarray) -> np.ndarray:
