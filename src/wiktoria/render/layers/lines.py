@@ -48,7 +48,28 @@ def _gauss(u: np.ndarray, centre: float, width: float) -> np.ndarray:
 
 class LinesRenderer(LayerRenderer):
     """Lays out the lines (the occluded geometry, published as ``lines``), colours each line
-    along its length, then paints the bands (publishing the land's ``cover``)."""
+    along its length, then paints the bands (publishing the land's ``cover``).
+
+    Attributes
+    ----------
+    ys : ndarray of float64, shape (count, OVERSAMPLE * width + 1)
+        After :meth:`layout`: each line's y at ``xs``, nearest line first, dust pressed down.
+    xs : ndarray of float64
+        The sample x, pixel coordinates: the pixels' edges and centres.
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> from wiktoria.render.layer import Frame
+    >>> scene = wiktoria.paint("seething", size=(96, 54), seed=2, style="lines").scene
+    >>> r = LinesRenderer(scene.layers[0], Frame(scene, scene.mood, 96, 54, scene.seed))
+    >>> r.layout()
+    >>> r.ys.shape == (scene.layers[0].count, 2 * 96 + 1)
+    True
+    >>> visible = r.ys < horizons(r.ys)
+    >>> bool(visible[0].all()), bool(visible.mean() < 1.0)  # the nearest hides others
+    (True, True)
+    """
 
     layer: LinesLayer
 
