@@ -236,7 +236,9 @@ class LinesRenderer(LayerRenderer):
         lit = F32(0.5) + F32(0.5) * np.tanh(F32(2.5) * facing)
         # The same for the land under each line, from its slope smoothed over ~2 % of the
         # width (column-to-column slopes would streak the fills).
-        sl = _box_rows(yc, max(3, W // 50))
+        sl = yc
+        for _ in range(3):  # three boxes: nearly a Gaussian, so the slope has no kinks
+            sl = _box_rows(sl, max(3, W // 80))
         sl = np.gradient(sl, axis=1).astype(F32)
         fac_s = (sl * (-dx) + dy) / (np.sqrt(F32(1) + sl * sl) * (np.hypot(dx, dy) + F32(1e-3)))
         lit_s = F32(0.5) + F32(0.5) * np.tanh(F32(3.0) * fac_s)
@@ -354,8 +356,9 @@ class LinesRenderer(LayerRenderer):
         d = light.distance(rows, W, exact=True)
         # A tear across the sky stays thin (a wide one reads as a tube); its halo is broad.
         if light.vertical:
+            # The halo from the seam smoothed: the exact, jagged one would streak row by row.
             core = np.clip(light.core_width(rows, W) - d + F32(0.5), 0, 1)
-            halo = np.exp(-d / F32(1.5 * light.width + 1.0))
+            halo = np.exp(-light.distance(rows, W) / F32(2.0 * light.width + 1.0))
             return core.astype(F32), halo.astype(F32)
         # A tear across the sky: thin, fading out towards both ends (a wide, blunt one reads
         # as a tube).
