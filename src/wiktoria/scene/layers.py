@@ -33,6 +33,7 @@ __all__ = [
     "GrainLayer",
     "LandLayer",
     "LightLayer",
+    "LinesLayer",
     "MarbleLayer",
     "PaperLayer",
     "SkyLayer",
@@ -231,9 +232,34 @@ class VeilsLayer(Layer):
                          "(animations)")
 
 
+@dataclass(frozen=True)
+class LinesLayer(Layer):
+    """Horizontal lines displaced by a terrain and hiding one another, near to far (the Joy
+    Division cover, Meridian): the composition shapes the terrain, the light brightens the
+    lines near it and shades the slopes turned from it, far lines fade into the haze.
+
+    On a dark ground the lines are light; in a high key they are ink on a pale ground.
+    """
+
+    type: ClassVar[str] = "lines"
+    count: int = param(80, 4, 400, "number of lines")
+    relief: float = param(0.12, 0.0, 1.0, "height of the terrain's peaks, fraction of height")
+    frequency: float = param(4.0, 0.5, 40.0, "features of the terrain across the width")
+    octaves: int = param(4, 1, 8, "octaves of the terrain")
+    sharpness: float = param(0.4, 0.0, 1.0, "0 rolling hills .. 1 spiky pulses")
+    coherence: float = param(6.0, 0.5, 100.0, "lines one feature of the terrain spans in depth")
+    perspective: float = param(0.5, 0.0, 1.0, "how much the lines crowd towards the horizon")
+    width: float = param(1.5, 0.3, 8.0, "width of the nearest line, pixels at 1080 lines")
+    fog: float = param(0.5, 0.0, 1.0, "how far the farthest lines fade into the haze")
+    glow: float = param(0.5, 0.0, 1.0, "brightening of the lines near the light")
+    shade: float = param(0.4, 0.0, 1.0, "darkening of the slopes turned from the light")
+    speed: float = param(0.2, 0.0, 50.0, "noise cells per second the terrain breathes")
+
+
 BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,
                                             SkyLayer, StrataLayer, StrokesLayer, WashLayer,
-                                            MarbleLayer, GrainLayer, VeilsLayer)
+                                            MarbleLayer, GrainLayer, VeilsLayer,
+                                            LinesLayer)
 """The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""
 
 LEGACY_LAYERS: tuple[type[Layer], ...] = (SkyLayer, StrataLayer, WashLayer, MarbleLayer,

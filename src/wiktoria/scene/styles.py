@@ -22,6 +22,7 @@ from wiktoria.scene.layers import (
     GrainLayer,
     LandLayer,
     LightLayer,
+    LinesLayer,
     MarbleLayer,
     PaperLayer,
     SkyLayer,
@@ -209,6 +210,25 @@ def _veils(m: Mood) -> VeilsLayer:
 def _field(m: Mood) -> tuple[Layer, ...]:
     paper = replace(_paper(m), tooth=round(_paper(m).tooth * 0.7, 4))
     return (_veils(m), paper)
+def _lines(m: Mood) -> tuple[Layer, ...]:
+    u = _u(m)
+    mo = m.motion
+    lines = LinesLayer(
+        count=int(_clamp(round(60 + 60 * u), 60, 120)),
+        relief=round(0.09 + 0.1 * u + 0.03 * mo.turbulence, 3),
+        frequency=round(2.8 + 3.0 * u, 3),
+        octaves=int(_clamp(round(mo.octaves), 2, 6)),
+        sharpness=round(_clamp(0.05 + 0.9 * mo.turbulence * u, 0.0, 1.0), 3),
+        coherence=round(3.0 + 14.0 * (1 - u), 3),
+        perspective=round(_clamp(0.35 + 0.35 * max(-m.valence, 0.0) - 0.2 * u + 0.15, 0, 1), 3),
+        width=round(1.2 + 0.8 * (1 - u), 3),
+        fog=round(0.7 - 0.35 * u, 3),
+        glow=round(0.45 + 0.3 * u, 3),
+        shade=round(0.3 + 0.3 * max(-m.valence, 0.0), 3),
+        speed=round(0.8 * mo.speed, 4),
+    )
+    paper = replace(_paper(m), tooth=round(0.015 + 0.015 * (1 - u), 4))
+    return (lines, paper)
 
 
 STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
@@ -216,10 +236,13 @@ STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
     "flow": _flow3,
     "marble": _marble,
     "field": _field,
+    "lines": _lines,
 }
 
 #: Layouts each style can paint (None: all of them).
-_STYLE_LAYOUTS: dict[str, tuple[str, ...] | None] = {}
+_STYLE_LAYOUTS: dict[str, tuple[str, ...] | None] = {
+    "lines": ("low", "high", "valley", "tilted", "rhythm", "monolith"),
+}
 
 
 def style_layouts(style: str) -> tuple[str, ...] | None:

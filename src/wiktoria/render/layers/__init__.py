@@ -9,6 +9,7 @@ from wiktoria.render.layers.air import AirRenderer
 from wiktoria.render.layers.grain import GrainRenderer
 from wiktoria.render.layers.land import LandRenderer
 from wiktoria.render.layers.light import LightRenderer
+from wiktoria.render.layers.lines import LinesRenderer
 from wiktoria.render.layers.marble import MarbleRenderer
 from wiktoria.render.layers.paper import PaperRenderer
 from wiktoria.render.layers.sky import SkyRenderer
@@ -21,6 +22,7 @@ from wiktoria.scene.layers import (
     GrainLayer,
     LandLayer,
     LightLayer,
+    LinesLayer,
     MarbleLayer,
     PaperLayer,
     SkyLayer,
@@ -35,6 +37,7 @@ __all__ = [
     "GrainRenderer",
     "LandRenderer",
     "LightRenderer",
+    "LinesRenderer",
     "MarbleRenderer",
     "PaperRenderer",
     "SkyRenderer",
@@ -47,6 +50,7 @@ __all__ = [
 #: The layers of version 0.3 first, then those of 0.1 and 0.2 (kept so old scenes paint).
 _BUILTIN = ((AirLayer, AirRenderer), (LandLayer, LandRenderer), (LightLayer, LightRenderer),
             (PaperLayer, PaperRenderer), (VeilsLayer, VeilsRenderer),
+            (LinesLayer, LinesRenderer),
             (SkyLayer, SkyRenderer), (StrataLayer, StrataRenderer),
             (StrokesLayer, StrokesRenderer), (WashLayer, WashRenderer),
             (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer))
