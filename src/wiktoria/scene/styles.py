@@ -27,6 +27,7 @@ from wiktoria.scene.layers import (
     SkyLayer,
     StrataLayer,
     StrokesLayer,
+    VortexLayer,
     WashLayer,
 )
 
@@ -187,14 +188,40 @@ def _flow3(m: Mood) -> tuple[Layer, ...]:
     return (air, _strokes(m, clip=0.0, boost=1.6, lift=0.9, ink=2.0), _light(m), _paper(m))
 
 
+def _storm(m: Mood) -> tuple[Layer, ...]:
+    """A vortex of mist and light over calm, low ground."""
+    u = _u(m)
+    mo = m.motion
+    vortex = VortexLayer(
+        core=round(0.07 + 0.05 * (1 - u), 3),
+        twist=round(0.9 + 1.2 * u, 3),
+        arms=int(_clamp(round(1.4 + 2.2 * u), 1, 4)),
+        streaks=int(_clamp(round(7 + 10 * u), 4, 40)),
+        texture=round(0.35 + 0.55 * u, 3),
+        mist=round(0.3 + 0.5 * (1 - u), 3),
+        turbulence=round(0.45 + 0.95 * mo.turbulence, 3),
+        frequency=round(1.2 + 1.2 * u, 3),
+        glow=round(0.75 + 0.2 * u, 3),
+        darkness=round(0.32 + 0.3 * max(-m.valence, 0.0) + 0.3 * u, 3),
+        squash=round(1.3 + 0.5 * u, 3),
+        speed=round(3.0 * mo.speed, 4),
+        spin=round(0.05 + 0.6 * mo.speed, 4),
+    )
+    land = replace(_land(m), roughness=round(0.25 + 0.1 * u, 3), speed=round(0.3 * mo.speed, 4))
+    return (vortex, land, _light(m), _paper(m))
+
+
 STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
     "landscape": _landscape3,
     "flow": _flow3,
     "marble": _marble,
+    "storm": _storm,
 }
 
 #: Layouts each style can paint (None: all of them).
-_STYLE_LAYOUTS: dict[str, tuple[str, ...] | None] = {}
+_STYLE_LAYOUTS: dict[str, tuple[str, ...] | None] = {
+    "storm": ("low", "tilted", "monolith"),
+}
 
 
 def style_layouts(style: str) -> tuple[str, ...] | None:

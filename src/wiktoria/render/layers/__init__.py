@@ -14,6 +14,7 @@ from wiktoria.render.layers.marble import MarbleRenderer
 from wiktoria.render.layers.sky import SkyRenderer
 from wiktoria.render.layers.strata import StrataRenderer
 from wiktoria.render.layers.strokes import StrokesRenderer
+from wiktoria.render.layers.vortex import VortexRenderer
 from wiktoria.render.layers.wash import WashRenderer
 from wiktoria.scene.layers import (
     AirLayer,
@@ -25,15 +26,17 @@ from wiktoria.scene.layers import (
     SkyLayer,
     StrataLayer,
     StrokesLayer,
+    VortexLayer,
     WashLayer,
 )
 
 __all__ = ["AirRenderer", "GrainRenderer", "LandRenderer", "LightRenderer", "PaperRenderer", "MarbleRenderer", "SkyRenderer", "StrataRenderer",
-           "StrokesRenderer", "WashRenderer"]
+           "StrokesRenderer", "VortexRenderer", "WashRenderer"]
 
 for _spec, _renderer in ((AirLayer, AirRenderer), (LandLayer, LandRenderer),
                          (LightLayer, LightRenderer), (PaperLayer, PaperRenderer),
                          (SkyLayer, SkyRenderer), (StrataLayer, StrataRenderer),
                          (StrokesLayer, StrokesRenderer), (WashLayer, WashRenderer),
-                         (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer)):
+                         (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer),
+                         (VortexLayer, VortexRenderer)):
     register_layer(_spec, _renderer)
