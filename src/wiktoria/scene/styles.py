@@ -193,7 +193,7 @@ def _storm(m: Mood) -> tuple[Layer, ...]:
     u = _u(m)
     mo = m.motion
     vortex = VortexLayer(
-        core=round(0.07 + 0.05 * (1 - u), 3),
+        core=round(0.09 + 0.04 * (1 - u), 3),
         twist=round(0.9 + 1.2 * u, 3),
         arms=int(_clamp(round(1.4 + 2.2 * u), 1, 4)),
         streaks=int(_clamp(round(7 + 10 * u), 4, 40)),
@@ -202,13 +202,15 @@ def _storm(m: Mood) -> tuple[Layer, ...]:
         turbulence=round(0.45 + 0.95 * mo.turbulence, 3),
         frequency=round(1.2 + 1.2 * u, 3),
         glow=round(0.75 + 0.2 * u, 3),
-        darkness=round(0.32 + 0.3 * max(-m.valence, 0.0) + 0.3 * u, 3),
+        darkness=round(0.4 + 0.25 * max(-m.valence, 0.0) + 0.25 * u, 3),
         squash=round(1.3 + 0.5 * u, 3),
         speed=round(3.0 * mo.speed, 4),
         spin=round(0.05 + 0.6 * mo.speed, 4),
     )
     land = replace(_land(m), roughness=round(0.25 + 0.1 * u, 3), speed=round(0.3 * mo.speed, 4))
-    return (vortex, land, _light(m), _paper(m))
+    # The vortex paints its own glow: the light adds its source and a little bloom.
+    light = replace(_light(m), bloom=round(0.08 + 0.14 * u, 3))
+    return (vortex, land, light, _paper(m))
 
 
 STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {

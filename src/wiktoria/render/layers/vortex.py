@@ -111,7 +111,11 @@ class VortexRenderer(LayerRenderer):
         self.phase = (-layer.arms * (self.toward + float(self._winding(np.float32(0.6 * reach))))
                       + float(rng.normal(0.0, 0.35)))
         self.spill = self.toward + float(rng.normal(0.0, 0.5))
-        self.lopsided = float(rng.uniform(0.2, 0.6))
+        self.lopsided = float(rng.uniform(0.25, 0.75))
+        self.arm_gain = float(rng.uniform(0.35, 1.2))
+        # Beyond its reach the storm settles into quiet mist (far in an empty composition).
+        self.reach = self.rc * (3.0 + 12.0 * (1.0 - fr.composition.empty)) * float(
+            rng.uniform(0.8, 1.25))
         self.far = float(max(math.hypot(x - self.cx, y - self.cy)
                              for x in (0, W) for y in (0, H))) / self.sq
 
@@ -160,10 +164,12 @@ class VortexRenderer(LayerRenderer):
         w_r = beta * F32(0.5) * noise.fbm(u * f + F32(3.7), v * f - F32(1.3), t, octaves=3,
                                            seed=self.seed("v-wr"), period=per)
         swirl = phi + self._winding(r) + w_phi
-        ts, per_s = fr.time(layer.spin)
-        self.loop_phase = 0.0 if per_s is None else ts / per_s
-        self.arm_speed = 0.0 if per_s is None else TAU * per_s / layer.arms  # rad per loop
-        arm_turn = F32(TAU * ts / layer.arms)
+        # The turn: a whole number of arm spacings per loop (none for a slow, short loop).
+        loop = fr.scene.loop
+        self.loop_phase = 0.0 if loop is None else loop.phase
+        spacings = 0 if loop is None else round(layer.spin * loop.duration)
+        self.arm_speed = TAU * spacings / layer.arms  # radians per loop
+        arm_turn = F32(self.arm_speed * self.loop_phase)
         lr = np.log1p(r / rc)
         # Broad arms of light, broken by a slow field so no two are alike.
         nm = max(2, layer.streaks // 5)
@@ -179,22 +185,26 @@ class VortexRenderer(LayerRenderer):
         # Light: the core, its halo (spilling further on one side), the arms it feeds.
         eye = smoothstep(r, 0.5 * self.rc, 2.5 * self.rc)
         lop = F32(1) + F32(self.lopsided) * eye * np.cos(phi - F32(self.spill * self.sense))
-        core = np.exp(-(r / (F32(1.4) * rc)) ** 2)
-        halo = lop / (F32(1) + (r / (F32(3.5) * rc * lop)) ** 2)
+        core = np.exp(-(r / (F32(1.5) * rc)) ** 3)  # an opening of light, flat-topped
+        r_light = np.hypot(u / F32(1.3), v * F32(1.3))  # the light spreads along the diagonal
+        halo = lop / (F32(1) + (r_light / (F32(3.5) * rc * lop)) ** 2)
         wide = F32(1) / (F32(1) + (r / F32(0.5 * H)) ** 2)
         rim = smoothstep(r, 1.5 * self.rc, max(3.0 * self.rc, 0.8 * self.far))
+        quiet = smoothstep(r, self.reach, 2.2 * self.reach)
+        busy = F32(1) - F32(0.7) * quiet
         g = F32(layer.glow)
+        arm_dev = F32(self.arm_gain) * (arms - F32(0.5)) * eye * busy
         value = (F32(0.08) + F32(0.22) * wide
-                 + g * F32(0.5) * halo * (F32(1) - F32(0.55) * eye + F32(1.0) * eye * arms)
-                 + F32(0.3) * wide * eye * (arms - F32(0.5))
-                 + F32(0.14 * layer.turbulence) * cloud * (F32(0.3) + F32(0.7) * rim))
+                 + g * F32(0.5) * halo * (F32(1) - F32(0.05) * eye + arm_dev)
+                 + F32(0.3) * wide * arm_dev
+                 + F32(0.14 * layer.turbulence) * cloud * (F32(0.3) + F32(0.7) * rim) * busy)
         dark = F32(layer.darkness) * rim * (F32(0.65) + F32(0.35) * np.tanh(cloud))
         value = value * (F32(1) - dark)
         # Veils of mist drawn over it, lit by the core; thickest in the composition's quiet
         # share.
         cut = float(np.quantile(slow, min(0.9, 0.3 + 0.5 * c.empty)))
         veil = smoothstep(slow - F32(0.4) * cloud, cut - 0.7, cut + 0.7)
-        veil = veil * F32(0.75 * layer.mist) * eye
+        veil = np.maximum(veil, F32(0.6) * quiet) * F32(0.75 * layer.mist) * eye
         mist_v = F32(0.2) + F32(0.55) * halo + F32(0.15) * wide
         value = value + (mist_v - value) * veil
         value = value + g * F32(0.7) * core
@@ -210,9 +220,9 @@ class VortexRenderer(LayerRenderer):
                                       octaves=2, seed=self.seed("v-patch"),
                                       period=(nm * 2, None, period)))
         patch = smoothstep(patch, -0.5, 0.9)
-        gain = (F32(layer.texture) * eye * (F32(0.05) + F32(0.14) * halo)
+        gain = (F32(layer.texture) * eye * (F32(0.035) + F32(0.16) * halo)
                 * (F32(0.15) + F32(0.85) * patch) * (F32(1) - F32(0.5) * dark)
-                * (F32(1) - F32(0.6) * veil))
+                * (F32(1) - F32(0.6) * veil) * busy)
         self.fields = tuple(x.astype(F32) for x in (value, hue, gain))
         self.grid = (gy, gx)
         self.streaks = self._streak_grid(w_phi, w_r, gy, gx)
@@ -264,9 +274,10 @@ class VortexRenderer(LayerRenderer):
                 wk = np.where(lr2 > top, F32(1), wk)
             weights.append(wk)
         norm = np.sqrt(sum(wk * wk for wk in weights) + F32(1e-6))
-        # Regenerations per loop: the streaks travel at most ~3 streak widths per life.
+        # Regenerations per loop: the streaks travel at most ~3 streak widths per life (a
+        # storm that does not turn keeps one generation, which writhes with the turbulence).
         lives = max(2, math.ceil(self.arm_speed * n / (3.0 * TAU)))
-        p = self.loop_phase * lives
+        p = self.loop_phase * lives if self.arm_speed > 0 else 0.0
         out = np.zeros(r.shape, F32)
         total = 0.0
         for i in (0, 1):
@@ -274,7 +285,7 @@ class VortexRenderer(LayerRenderer):
             wgt = 1.0 - abs(2.0 * age - 1.0)
             if wgt <= 0.0:
                 continue
-            gen = int(math.floor(p + 0.5 * i)) % lives
+            gen = math.floor(p + 0.5 * i) % lives
             turn = self._omega(r) * F32((age - 0.5) * self.arm_speed / lives)
             x = (base - turn) * F32(n / TAU)
             acc = np.zeros(r.shape, F32)
@@ -301,7 +312,7 @@ class VortexRenderer(LayerRenderer):
         # Filaments: bright streaks of spray on the mist, and fewer, deeper dark ones.
         lit = np.maximum(s - F32(0.2), 0) * F32(1.5) - np.maximum(-s - F32(0.7), 0)
         V = np.clip(value + gain * lit, 0.0, 1.5)
-        Hf = np.clip(hue + F32(0.3) * np.tanh(s) * gain, 0.0, 1.0)
+        Hf = np.clip(hue + F32(0.12) * np.tanh(s) * gain, 0.0, 1.0)
         col = fr.colour(V, Hf)
         # The accent: bright streak crests in the ring round the core.
         c = fr.composition
