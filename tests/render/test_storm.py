@@ -127,4 +127,4 @@ def test_overrides_reach_the_vortex() -> None:
     p = paint("serene", size=(W, H), seed=1, style="storm", vortex__arms=5, vortex__twist=0.0)
     vortex = p.scene.layers[0]
     assert isinstance(vortex, VortexLayer) and vortex.arms == 5 and vortex.twist == 0.0
-    assert VortexRenderer.__doc__ and streak_scale(1080) == 0.5
+    assert VortexRenderer.__doc__ and streak_scale(1080) == 0.4

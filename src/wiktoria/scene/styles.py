@@ -207,7 +207,10 @@ def _storm(m: Mood) -> tuple[Layer, ...]:
         speed=round(3.0 * mo.speed, 4),
         spin=round(0.05 + 0.6 * mo.speed, 4),
     )
-    land = replace(_land(m), roughness=round(0.25 + 0.1 * u, 3), speed=round(0.3 * mo.speed, 4))
+    # Calm ground: low, smooth outlines, soft relief and faint rims, so the ranges do not
+    # step like stairs under the weather.
+    land = replace(_land(m), roughness=round(0.25 + 0.1 * u, 3), relief=round(0.15 + 0.1 * u, 3),
+                   rim=round(0.15 + 0.15 * u, 3), speed=round(0.3 * mo.speed, 4))
     # The vortex paints its own glow: the light adds its source and a little bloom.
     light = replace(_light(m), bloom=round(0.08 + 0.14 * u, 3))
     return (vortex, land, light, _paper(m))

@@ -14,7 +14,7 @@ calm in the eye and grows towards the periphery. From those coordinates come
 * the hue, from a field of its own wound with the arms (two colour axes).
 
 The smooth fields are computed once at :data:`VORTEX_SCALE` of the resolution and the streaks
-at up to half of it (:func:`streak_scale`), then interpolated per band. In a loop the arms turn
+at down to 0.4 of it (:func:`streak_scale`), then interpolated per band. In a loop the arms turn
 rigidly (a whole number of arm spacings per loop) and the streaks are advected by the vortex's
 angular velocity in two phases half a life apart (Neyret's advected textures): each is
 regenerated when its weight is zero and they are blended without loss of contrast, so the
@@ -42,15 +42,15 @@ _CHUNK = 96  # rows of the streak grid computed at once (bounds the temporaries)
 
 
 def streak_scale(height: int) -> float:
-    """Fraction of the resolution the streaks are computed at: full up to 540 rows, then
-    falling to a half (streaks are a few dozen pixels wide at 1080 rows).
+    """Fraction of the resolution the streaks are computed at: full up to 432 rows, then
+    falling to 0.4 (streaks are a few dozen pixels wide at 1080 rows).
 
     Examples
     --------
     >>> streak_scale(270), streak_scale(1080), streak_scale(4320)
-    (1.0, 0.5, 0.5)
+    (1.0, 0.4, 0.4)
     """
-    return float(min(1.0, max(0.5, 540.0 / max(1, height))))
+    return float(min(1.0, max(0.4, 432.0 / max(1, height))))
 
 
 def _normalised(a: np.ndarray) -> np.ndarray:
@@ -100,7 +100,7 @@ class VortexRenderer(LayerRenderer):
         tilt = slope * float(rng.uniform(0.35, 0.8))
         self.cos, self.sin = math.cos(tilt), math.sin(tilt)
         size = fr.composition.light_size
-        self.rc = max(1.5, layer.core * H * (0.9 + min(size, 0.4)) * float(rng.uniform(0.8, 1.2)))
+        self.rc = max(1.5, layer.core * H * (0.9 + min(size, 0.4)) * float(rng.uniform(0.75, 1.35)))
         # Towards the middle of the frame in the vortex's own angle, and how far that is.
         _, _, r0, phi0 = self._polar_at(np.array([[0.5 * H]]), np.array([[0.5 * W]]))
         self.toward = float(phi0[0, 0]) if float(r0[0, 0]) > self.rc else float(
