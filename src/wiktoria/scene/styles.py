@@ -195,7 +195,7 @@ def _storm(m: Mood) -> tuple[Layer, ...]:
     vortex = VortexLayer(
         core=round(0.09 + 0.04 * (1 - u), 3),
         twist=round(0.9 + 1.2 * u, 3),
-        arms=int(_clamp(round(1.4 + 2.2 * u), 1, 4)),
+        arms=int(_clamp(1 + 2.4 * u + 1.5 * max(m.valence, 0.0) * u, 1, 5)),  # calm: a sweep
         streaks=int(_clamp(round(7 + 10 * u), 4, 40)),
         texture=round(0.35 + 0.55 * u, 3),
         mist=round(0.3 + 0.5 * (1 - u), 3),

@@ -112,7 +112,7 @@ class VortexRenderer(LayerRenderer):
                       + float(rng.normal(0.0, 0.35)))
         self.spill = self.toward + float(rng.normal(0.0, 0.5))
         self.lopsided = float(rng.uniform(0.25, 0.75))
-        self.arm_gain = float(rng.uniform(0.35, 1.2))
+        self.arm_gain = float(rng.uniform(0.5, 1.25))
         # Beyond its reach the storm settles into quiet mist (far in an empty composition).
         self.reach = self.rc * (3.0 + 12.0 * (1.0 - fr.composition.empty)) * float(
             rng.uniform(0.8, 1.25))
@@ -185,7 +185,7 @@ class VortexRenderer(LayerRenderer):
         # Light: the core, its halo (spilling further on one side), the arms it feeds.
         eye = smoothstep(r, 0.5 * self.rc, 2.5 * self.rc)
         lop = F32(1) + F32(self.lopsided) * eye * np.cos(phi - F32(self.spill * self.sense))
-        core = np.exp(-(r / (F32(1.5) * rc)) ** 3)  # an opening of light, flat-topped
+        core = np.exp(-(r / (F32(1.6) * rc)) ** 3)  # an opening of light, flat-topped
         r_light = np.hypot(u / F32(1.3), v * F32(1.3))  # the light spreads along the diagonal
         halo = lop / (F32(1) + (r_light / (F32(3.5) * rc * lop)) ** 2)
         wide = F32(1) / (F32(1) + (r / F32(0.5 * H)) ** 2)
@@ -195,8 +195,8 @@ class VortexRenderer(LayerRenderer):
         g = F32(layer.glow)
         arm_dev = F32(self.arm_gain) * (arms - F32(0.5)) * eye * busy
         value = (F32(0.08) + F32(0.22) * wide
-                 + g * F32(0.5) * halo * (F32(1) - F32(0.05) * eye + arm_dev)
-                 + F32(0.3) * wide * arm_dev
+                 + g * F32(0.5) * halo * (F32(1) - F32(0.05) * eye + F32(1.6) * arm_dev)
+                 + F32(0.45) * wide * arm_dev
                  + F32(0.14 * layer.turbulence) * cloud * (F32(0.3) + F32(0.7) * rim) * busy)
         dark = F32(layer.darkness) * rim * (F32(0.65) + F32(0.35) * np.tanh(cloud))
         value = value * (F32(1) - dark)
@@ -207,7 +207,12 @@ class VortexRenderer(LayerRenderer):
         veil = np.maximum(veil, F32(0.6) * quiet) * F32(0.75 * layer.mist) * eye
         mist_v = F32(0.2) + F32(0.55) * halo + F32(0.15) * wide
         value = value + (mist_v - value) * veil
-        value = value + g * F32(0.7) * core
+        # Only the core is light itself: the lit mist and arms bend under a knee at 0.7.
+        knee = F32(0.7)
+        value = np.where(value > knee, knee + F32(0.25) * np.tanh((value - knee) / F32(0.25)),
+                         value)
+        surface = value
+        value = value + g * F32(0.85) * core
         # Hue: its own field wound with the arms, shifted towards the light's.
         hn = max(2, layer.arms + 1)
         hue_f = noise.fbm(swirl * F32(hn / TAU), lr * F32(0.8), t, octaves=2,
@@ -222,16 +227,18 @@ class VortexRenderer(LayerRenderer):
         patch = smoothstep(patch, -0.5, 0.9)
         gain = (F32(layer.texture) * eye * (F32(0.035) + F32(0.16) * halo)
                 * (F32(0.15) + F32(0.85) * patch) * (F32(1) - F32(0.5) * dark)
+                * (F32(0.6) + F32(0.8) * arms)
                 * (F32(1) - F32(0.6) * veil) * busy)
         self.fields = tuple(x.astype(F32) for x in (value, hue, gain))
         self.grid = (gy, gx)
         self.streaks = self._streak_grid(w_phi, w_r, gy, gx)
-        # The haze along the horizon (for the land's depth fog), smoothed.
+        # The haze along the horizon (for the land's depth fog), smoothed: the lit mist, not
+        # the core, which is light itself and would turn the fog into a second sun.
         hz_rows = np.array([c.horizon * H - 0.5])
         cols = np.arange(W)
         fr.shared["haze"] = tuple(
-            smooth_row(interp_grid(fld, gy, gx, hz_rows, cols)[0], max(3, W // 8))
-            for fld in self.fields[:2])
+            smooth_row(interp_grid(fld.astype(F32), gy, gx, hz_rows, cols)[0], max(3, W // 8))
+            for fld in (surface, hue))
 
     # ------------------------------------------------------------------ streaks
     def _streak_grid(self, w_phi: np.ndarray, w_r: np.ndarray, gy: np.ndarray,
@@ -319,7 +326,7 @@ class VortexRenderer(LayerRenderer):
         if c.accent > 0:
             _, _, r, _ = self._polar_at((rows + 0.5).reshape(-1, 1), (cols + 0.5).reshape(1, -1))
             ring = np.exp(-((r - F32(2.0 * self.rc)) / F32(1.2 * self.rc)) ** 2)
-            a = smoothstep(s, 1.0, 2.2) * ring * F32(min(0.7, 0.6 * c.accent / 0.03))
+            a = smoothstep(s, 0.6, 2.4) * ring * F32(min(0.55, 0.5 * c.accent / 0.03))
             col += (fr.roles.linear("accent") - col) * a[..., None]
         op = F32(layer.opacity)
         below_v, below_h = band.shared.get("value"), band.shared.get("hue")
