@@ -36,7 +36,7 @@ from wiktoria.scene.layers import VortexLayer
 __all__ = ["VORTEX_SCALE", "VortexRenderer", "streak_scale"]
 
 #: The smooth fields of the vortex are computed at this fraction of the resolution.
-VORTEX_SCALE = 0.3
+VORTEX_SCALE = 0.25
 TAU = 2.0 * math.pi
 _CHUNK = 96  # rows of the streak grid computed at once (bounds the temporaries)
 
