@@ -199,7 +199,8 @@ class VortexLayer(Layer):
 
     type: ClassVar[str] = "vortex"
     core: float = param(0.09, 0.02, 0.4, "radius of the calm, luminous core, fraction of height")
-    twist: float = param(1.6, 0.0, 6.0, "winding of the spiral: radians per e-fold of radius")
+    twist: float = param(1.6, 0.0, 6.0, "winding of the spiral, radians per e-fold of radius "
+                         "(pitch atan(1/twist))")
     arms: int = param(2, 1, 6, "broad arms of light wound around the core")
     streaks: int = param(12, 2, 64, "streaks of mist around the core (their width follows)")
     texture: float = param(0.6, 0.0, 1.0, "strength of the streaks of mist")
@@ -212,7 +213,8 @@ class VortexLayer(Layer):
     opacity: float = param(1.0, 0.0, 1.0, "opacity over the layers below")
     speed: float = param(0.3, 0.0, 50.0, "noise cells per second the turbulence evolves "
                          "(animations)")
-    spin: float = param(0.1, 0.0, 10.0, "arm spacings per second the vortex turns (animations)")
+    spin: float = param(0.1, 0.0, 10.0, "arm spacings per second the vortex turns (animations; "
+                        "whole spacings per loop)")
 
 
 BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,

@@ -169,6 +169,7 @@ class VortexRenderer(LayerRenderer):
         self.loop_phase = 0.0 if loop is None else loop.phase
         spacings = 0 if loop is None else round(layer.spin * loop.duration)
         self.arm_speed = TAU * spacings / layer.arms  # radians per loop
+        self.max_lives = 2 if loop is None else max(2, loop.frames // 4)  # never strobe
         arm_turn = F32(self.arm_speed * self.loop_phase)
         lr = np.log1p(r / rc)
         # Broad arms of light, broken by a slow field so no two are alike.
@@ -283,7 +284,7 @@ class VortexRenderer(LayerRenderer):
         norm = np.sqrt(sum(wk * wk for wk in weights) + F32(1e-6))
         # Regenerations per loop: the streaks travel at most ~3 streak widths per life (a
         # storm that does not turn keeps one generation, which writhes with the turbulence).
-        lives = max(2, math.ceil(self.arm_speed * n / (3.0 * TAU)))
+        lives = max(2, min(self.max_lives, math.ceil(self.arm_speed * n / (3.0 * TAU))))
         p = self.loop_phase * lives if self.arm_speed > 0 else 0.0
         out = np.zeros(r.shape, F32)
         total = 0.0
