@@ -153,7 +153,6 @@ class VortexRenderer(LayerRenderer):
         gx, gy = _grid(W, VORTEX_SCALE), _grid(H, VORTEX_SCALE)
         u, v, r, phi = self._polar_at((gy + 0.5).reshape(-1, 1), (gx + 0.5).reshape(1, -1))
         t, period = fr.time(layer.speed)
-        self.t, self.period = t, period
         per = (None, None, period)
         rc = F32(self.rc)
         # Turbulence: calm in the eye, full beyond two core radii.
@@ -185,7 +184,7 @@ class VortexRenderer(LayerRenderer):
                                       seed=self.seed("v-cloud"), period=per))
         # Light: the core, its halo (spilling further on one side), the arms it feeds.
         eye = smoothstep(r, 0.5 * self.rc, 2.5 * self.rc)
-        lop = F32(1) + F32(self.lopsided) * eye * np.cos(phi - F32(self.spill * self.sense))
+        lop = F32(1) + F32(self.lopsided) * eye * np.cos(phi - F32(self.spill))
         core = np.exp(-(r / (F32(1.6) * rc)) ** 3)  # an opening of light, flat-topped
         r_light = np.hypot(u / F32(1.3), v * F32(1.3))  # the light spreads along the diagonal
         halo = lop / (F32(1) + (r_light / (F32(3.5) * rc * lop)) ** 2)
