@@ -229,7 +229,9 @@ class VortexRenderer(LayerRenderer):
                 * (F32(0.15) + F32(0.85) * patch) * (F32(1) - F32(0.5) * dark)
                 * (F32(0.6) + F32(0.8) * arms)
                 * (F32(1) - F32(0.6) * veil) * busy)
-        self.fields = tuple(x.astype(F32) for x in (value, hue, gain))
+        # Where the accent may touch: a ring round the core.
+        ring = np.exp(-((r - F32(2.0 * self.rc)) / F32(1.2 * self.rc)) ** 2)
+        self.fields = tuple(x.astype(F32) for x in (value, hue, gain, ring))
         self.grid = (gy, gx)
         self.streaks = self._streak_grid(w_phi, w_r, gy, gx)
         # The haze along the horizon (for the land's depth fog), smoothed: the lit mist, not
@@ -313,7 +315,7 @@ class VortexRenderer(LayerRenderer):
         fr, layer = self.frame, self.layer
         rows, cols = band.rows, band.cols
         gy, gx = self.grid
-        value, hue, gain = (interp_grid(f, gy, gx, rows, cols) for f in self.fields)
+        value, hue, gain, ring = (interp_grid(f, gy, gx, rows, cols) for f in self.fields)
         grid, sy, sx = self.streaks
         s = interp_grid(grid, sy, sx, rows, cols)
         # Filaments: bright streaks of spray on the mist, and fewer, deeper dark ones.
@@ -324,8 +326,6 @@ class VortexRenderer(LayerRenderer):
         # The accent: bright streak crests in the ring round the core.
         c = fr.composition
         if c.accent > 0:
-            _, _, r, _ = self._polar_at((rows + 0.5).reshape(-1, 1), (cols + 0.5).reshape(1, -1))
-            ring = np.exp(-((r - F32(2.0 * self.rc)) / F32(1.2 * self.rc)) ** 2)
             a = smoothstep(s, 0.6, 2.4) * ring * F32(min(0.55, 0.5 * c.accent / 0.03))
             col += (fr.roles.linear("accent") - col) * a[..., None]
         op = F32(layer.opacity)
