@@ -40,6 +40,7 @@ __all__ = [
     "StrataLayer",
     "StrokesLayer",
     "VeilsLayer",
+    "VortexLayer",
     "WashLayer",
 ]
 
@@ -256,10 +257,39 @@ class LinesLayer(Layer):
     speed: float = param(0.2, 0.0, 50.0, "noise cells per second the terrain breathes")
 
 
+@dataclass(frozen=True)
+class VortexLayer(Layer):
+    """A storm: a vortex of mist and light wound around a luminous core at the composition's
+    light, elliptical and tilted along a diagonal, with spiral arms and streaks of mist, a
+    calm eye and a darker, writhing periphery (Turner's *Snow Storm*).
+
+    Value peaks at the core; hue comes from a separate field wound with the arms.
+    """
+
+    type: ClassVar[str] = "vortex"
+    core: float = param(0.09, 0.02, 0.4, "radius of the calm, luminous core, fraction of height")
+    twist: float = param(1.6, 0.0, 6.0, "winding of the spiral, radians per e-fold of radius "
+                         "(pitch atan(1/twist))")
+    arms: int = param(2, 1, 6, "broad arms of light wound around the core")
+    streaks: int = param(12, 2, 64, "streaks of mist around the core (their width follows)")
+    texture: float = param(0.6, 0.0, 1.0, "strength of the streaks of mist")
+    mist: float = param(0.5, 0.0, 1.0, "thickness of the veils of mist drawn over the storm")
+    turbulence: float = param(0.5, 0.0, 1.5, "writhing of the periphery (the eye stays calm)")
+    frequency: float = param(1.6, 0.2, 20.0, "turbulence cells per canvas height")
+    glow: float = param(0.8, 0.0, 1.5, "brightness of the core and of the arms it feeds")
+    darkness: float = param(0.5, 0.0, 1.0, "darkening of the periphery")
+    squash: float = param(1.5, 1.0, 3.0, "elongation of the vortex along its diagonal")
+    opacity: float = param(1.0, 0.0, 1.0, "opacity over the layers below")
+    speed: float = param(0.3, 0.0, 50.0, "noise cells per second the turbulence evolves "
+                         "(animations)")
+    spin: float = param(0.1, 0.0, 10.0, "arm spacings per second the vortex turns (animations; "
+                        "whole spacings per loop)")
+
+
 BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,
-                                            SkyLayer, StrataLayer, StrokesLayer, WashLayer,
-                                            MarbleLayer, GrainLayer, VeilsLayer,
-                                            LinesLayer)
+                                            VortexLayer, VeilsLayer, LinesLayer, StrokesLayer,
+                                            SkyLayer, StrataLayer, WashLayer, MarbleLayer,
+                                            GrainLayer)
 """The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""
 
 LEGACY_LAYERS: tuple[type[Layer], ...] = (SkyLayer, StrataLayer, WashLayer, MarbleLayer,

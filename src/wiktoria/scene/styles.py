@@ -29,6 +29,7 @@ from wiktoria.scene.layers import (
     StrataLayer,
     StrokesLayer,
     VeilsLayer,
+    VortexLayer,
     WashLayer,
 )
 
@@ -210,6 +211,8 @@ def _veils(m: Mood) -> VeilsLayer:
 def _field(m: Mood) -> tuple[Layer, ...]:
     paper = replace(_paper(m), tooth=round(_paper(m).tooth * 0.7, 4))
     return (_veils(m), paper)
+
+
 def _lines(m: Mood) -> tuple[Layer, ...]:
     u = _u(m)
     mo = m.motion
@@ -231,17 +234,47 @@ def _lines(m: Mood) -> tuple[Layer, ...]:
     return (lines, paper)
 
 
+def _storm(m: Mood) -> tuple[Layer, ...]:
+    """A vortex of mist and light over calm, low ground."""
+    u = _u(m)
+    mo = m.motion
+    vortex = VortexLayer(
+        core=round(0.09 + 0.04 * (1 - u), 3),
+        twist=round(0.9 + 1.2 * u, 3),
+        arms=int(_clamp(1 + 2.4 * u + 1.5 * max(m.valence, 0.0) * u, 1, 5)),  # calm: a sweep
+        streaks=int(_clamp(round(7 + 10 * u), 4, 40)),
+        texture=round(0.35 + 0.55 * u, 3),
+        mist=round(0.3 + 0.5 * (1 - u), 3),
+        turbulence=round(0.45 + 0.95 * mo.turbulence, 3),
+        frequency=round(1.2 + 1.2 * u, 3),
+        glow=round(0.75 + 0.2 * u, 3),
+        darkness=round(0.4 + 0.25 * max(-m.valence, 0.0) + 0.25 * u, 3),
+        squash=round(1.3 + 0.5 * u, 3),
+        speed=round(3.0 * mo.speed, 4),
+        spin=round(0.05 + 0.6 * mo.speed, 4),
+    )
+    # Calm ground: low, smooth outlines, soft relief and faint rims, so the ranges do not
+    # step like stairs under the weather.
+    land = replace(_land(m), roughness=round(0.25 + 0.1 * u, 3), relief=round(0.15 + 0.1 * u, 3),
+                   rim=round(0.15 + 0.15 * u, 3), speed=round(0.3 * mo.speed, 4))
+    # The vortex paints its own glow: the light adds its source and a little bloom.
+    light = replace(_light(m), bloom=round(0.08 + 0.14 * u, 3))
+    return (vortex, land, light, _paper(m))
+
+
 STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
     "landscape": _landscape3,
-    "flow": _flow3,
-    "marble": _marble,
+    "storm": _storm,
     "field": _field,
     "lines": _lines,
+    "marble": _marble,
+    "flow": _flow3,
 }
 
 #: Layouts each style can paint (None: all of them).
 _STYLE_LAYOUTS: dict[str, tuple[str, ...] | None] = {
     "lines": ("low", "high", "valley", "tilted", "rhythm", "monolith"),
+    "storm": ("low", "tilted", "monolith"),
 }
 
 

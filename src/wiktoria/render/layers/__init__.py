@@ -16,6 +16,7 @@ from wiktoria.render.layers.sky import SkyRenderer
 from wiktoria.render.layers.strata import StrataRenderer
 from wiktoria.render.layers.strokes import StrokesRenderer
 from wiktoria.render.layers.veils import VeilsRenderer
+from wiktoria.render.layers.vortex import VortexRenderer
 from wiktoria.render.layers.wash import WashRenderer
 from wiktoria.scene.layers import (
     AirLayer,
@@ -29,6 +30,7 @@ from wiktoria.scene.layers import (
     StrataLayer,
     StrokesLayer,
     VeilsLayer,
+    VortexLayer,
     WashLayer,
 )
 
@@ -44,15 +46,16 @@ __all__ = [
     "StrataRenderer",
     "StrokesRenderer",
     "VeilsRenderer",
+    "VortexRenderer",
     "WashRenderer",
 ]
 
 #: The layers of version 0.3 first, then those of 0.1 and 0.2 (kept so old scenes paint).
 _BUILTIN = ((AirLayer, AirRenderer), (LandLayer, LandRenderer), (LightLayer, LightRenderer),
-            (PaperLayer, PaperRenderer), (VeilsLayer, VeilsRenderer),
-            (LinesLayer, LinesRenderer),
-            (SkyLayer, SkyRenderer), (StrataLayer, StrataRenderer),
-            (StrokesLayer, StrokesRenderer), (WashLayer, WashRenderer),
+            (PaperLayer, PaperRenderer), (VortexLayer, VortexRenderer),
+            (VeilsLayer, VeilsRenderer), (LinesLayer, LinesRenderer),
+            (StrokesLayer, StrokesRenderer), (SkyLayer, SkyRenderer),
+            (StrataLayer, StrataRenderer), (WashLayer, WashRenderer),
             (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer))
 
 for _spec, _renderer in _BUILTIN:
