@@ -56,5 +56,5 @@ def test_layers_in_a_real_process() -> None:
     proc = subprocess.run([sys.executable, "-m", "wiktoria", "layers", "show", "grain"],
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("grain (built-in): Film grain")
+    assert proc.stdout.startswith("grain (0.2 scenes): Film grain")
 

@@ -9,6 +9,7 @@ import pytest
 import wiktoria
 from wiktoria.colour import srgb_to_oklab
 from wiktoria.moods import all_moods
+from wiktoria.scene.styles import LEGACY_STYLES, STYLES
 
 MOODS = [m.name for m in all_moods()]
 AGITATED = ("seething", "electric", "euphoric", "dancing")
@@ -107,7 +108,7 @@ def test_pale_paintings_show_paper_not_sensor_noise(mood: str) -> None:
 def test_new_scenes_use_the_new_layers_and_old_ones_still_paint() -> None:
     p = wiktoria.paint("serene", size=(64, 36), seed=1)
     assert [x.type for x in p.scene.layers] == ["air", "land", "light", "paper"]
-    legacy = wiktoria.scene.styles.LEGACY_STYLES["landscape"](p.scene.mood)
+    legacy = LEGACY_STYLES["landscape"](p.scene.mood)
     old = wiktoria.Scene(p.scene.canvas, p.scene.mood, "landscape", legacy)
     assert np.asarray(wiktoria.paint_scene(old)).shape == (36, 64, 3)
 
@@ -116,3 +117,14 @@ def test_painting_is_deterministic() -> None:
     a = wiktoria.paint("electric", size=(128, 72), seed=11).png_bytes()
     b = wiktoria.paint("electric", size=(128, 72), seed=11).png_bytes()
     assert a == b
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+@pytest.mark.parametrize("size", [(1, 1), (2, 1), (1, 3), (7, 5)])
+def test_tiny_canvases_paint_every_style_and_layout(style: str, size: tuple[int, int]) -> None:
+    from wiktoria.moods.prior import LAYOUTS
+
+    for layout in LAYOUTS:
+        p = wiktoria.paint("seething", size=size, seed=1, style=style,
+                           composition__layout=layout)
+        assert np.asarray(p).shape == (size[1], size[0], 3)

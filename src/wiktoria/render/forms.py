@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wiktoria import noise
+from wiktoria.render.layer import gradient
 
 if TYPE_CHECKING:
     from wiktoria.render.layer import Frame
@@ -105,13 +106,13 @@ class Form:
             across = self.kind in ("bottom", "top")  # the outline runs across the frame
             if across:
                 o = self.outline.reshape(1, -1)
-                slope = np.gradient(self.outline).astype(F32).reshape(1, -1)
+                slope = gradient(self.outline).astype(F32).reshape(1, -1)
                 so, smooth = self._smoothed()
                 pos = r
             else:
                 idx = np.clip(rows, 0, len(self.outline) - 1)
                 o = self.outline[idx].reshape(-1, 1)
-                slope = np.gradient(self.outline).astype(F32)[idx].reshape(-1, 1)
+                slope = gradient(self.outline).astype(F32)[idx].reshape(-1, 1)
                 so_all, smooth_all = self._smoothed()
                 so, smooth = so_all[0, idx].reshape(-1, 1), smooth_all[0, idx].reshape(-1, 1)
                 pos = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
@@ -151,7 +152,7 @@ def _smoothed(outline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pad = np.pad(outline.astype(np.float64), k, mode="edge")
     box = np.ones(k) / k
     sm = np.convolve(np.convolve(pad, box, mode="same"), box, mode="same")[k:-k]
-    return sm.astype(F32).reshape(1, -1), np.gradient(sm).astype(F32).reshape(1, -1)
+    return sm.astype(F32).reshape(1, -1), gradient(sm).astype(F32).reshape(1, -1)
 
 
 def _profile(x: np.ndarray, seed: int, octaves: int, t: float, period: int | None,

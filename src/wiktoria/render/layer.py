@@ -362,6 +362,15 @@ def renderer_for(layer: Layer) -> type[LayerRenderer]:
     return found
 
 
+def gradient(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``np.gradient`` along one axis, and zeros where that axis is too short for one (a
+    painting one pixel wide or tall)."""
+    a = np.asarray(a)
+    if a.shape[axis] < 2:
+        return np.zeros(a.shape, dtype=np.result_type(a.dtype, np.float32))
+    return np.gradient(a, axis=axis)
+
+
 def smoothstep(a: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Hermite smoothstep of ``a`` from ``lo`` to ``hi``."""
     t = np.clip((a - lo) / (hi - lo), 0, 1)

@@ -15,7 +15,7 @@ import numpy as np
 from wiktoria import noise
 from wiktoria.colour.roles import LIGHT_MAX
 from wiktoria.render.forms import Form, forms_for
-from wiktoria.render.layer import F32, Band, LayerRenderer, smoothstep
+from wiktoria.render.layer import F32, Band, LayerRenderer, gradient, smoothstep
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LandLayer
 
@@ -98,7 +98,7 @@ class LandRenderer(LayerRenderer):
             tex = ca * ta + sa * tb
             tdy = (tex[2:] - tex[:-2]) * F32(0.5)
             tex = tex[1:-1]
-            tdx = np.gradient(tex, axis=1)
+            tdx = gradient(tex, axis=1)
             # Slopes: a rounded shoulder under the outline, plus the relief texture.
             shoulder = F32(1.2) * np.exp(-inside / dome)
             scale = F32(H / 5.0 * 0.02 * (0.5 + layer.relief))

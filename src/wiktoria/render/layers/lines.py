@@ -28,7 +28,7 @@ import numpy as np
 
 from wiktoria import noise
 from wiktoria.colour.roles import LIGHT_MAX
-from wiktoria.render.layer import F32, Band, Frame, LayerRenderer, smoothstep
+from wiktoria.render.layer import F32, Band, Frame, LayerRenderer, gradient, smoothstep
 from wiktoria.render.layers.occlusion import MIN_SAMPLES, horizons, remove_dust, visible_runs
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LinesLayer
@@ -239,7 +239,7 @@ class LinesRenderer(LayerRenderer):
         sl = yc
         for _ in range(3):  # three boxes: nearly a Gaussian, so the slope has no kinks
             sl = _box_rows(sl, max(3, W // 80))
-        sl = np.gradient(sl, axis=1).astype(F32)
+        sl = gradient(sl, axis=1).astype(F32)
         fac_s = (sl * (-dx) + dy) / (np.sqrt(F32(1) + sl * sl) * (np.hypot(dx, dy) + F32(1e-3)))
         lit_s = F32(0.5) + F32(0.5) * np.tanh(F32(3.0) * fac_s)
         t, period = fr.time(layer.speed)
