@@ -140,5 +140,9 @@ def test_gallery_script_renders_both_files(tmp_path: Path) -> None:
     script = EXAMPLES.parent / "docs" / "gallery.py"
     _run(script, ["-o", str(tmp_path / "gallery"), "--size", "32x18", "--frames", "3"],
          tmp_path, _env(tmp_path))
-    _check_image(tmp_path / "gallery" / "moods.png", 7 * 36 + 4, 2 * 42 + 4, 1)
+    _check_image(tmp_path / "gallery" / "moods.png", 7 * 36 + 4, 2 * (20 + 2 * 22) + 4, 1)
+    from wiktoria.scene.styles import STYLES
+
+    _check_image(tmp_path / "gallery" / "styles.png", 70 + 4 * 36 + 4,
+                 20 + len(STYLES) * 22 + 4, 1)
     _check_image(tmp_path / "gallery" / "loop.gif", 32, 18, 3)

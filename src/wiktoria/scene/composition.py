@@ -168,7 +168,7 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
         fy, scale = horizon - u(0.02, 0.06), u(0.08, 0.3)
         tilt = float(r.normal(0, 0.06))
     elif layout == "monolith":
-        horizon, ranges = u(0.66, 0.88), int(r.integers(1, 3))
+        horizon, ranges = u(0.56, 0.88), int(r.integers(1, 3))
         # The emptier the mood, the smaller and farther the form.
         near = u(0.15, 0.55) * (1.5 - pr.empty)
         scale = u(0.04, 0.14) * (1.4 - pr.empty)
@@ -190,8 +190,8 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
         lx, ly = fx + rl.normal(0, 0.03), horizon - ul(0.03, 0.3)
     elif layout == "monolith":
         # Backlight: the light sits behind and beside the form, so its edges glow.
-        lx = fx + rl.choice([-1, 1]) * ul(0.08, 0.2)
-        ly = fy - ul(0.05, 0.2)
+        lx = fx + rl.choice([-1, 1]) * ul(0.08, 0.3)
+        ly = fy - ul(0.05, 0.35)
     elif light == "rift" and layout == "high":
         lx, ly = fx, horizon + ul(0.15, 0.35)  # the rift splits the land
     else:

@@ -164,7 +164,9 @@ def _land(m: Mood) -> LandLayer:
         rim=round(0.45 + 0.4 * u, 3),
         shade=round(0.4 + 0.3 * max(-m.valence, 0.0) + 0.2 * u, 3),
         fog=round(0.75 - 0.3 * u, 3),
-        tone=round(_clamp(0.08 + 0.1 * max(m.valence, 0.0), 0.0, 0.3), 3),
+        # A high key lifts the land too: a pale painting is pale all through.
+        tone=round(_clamp(0.06 + 0.05 * max(m.valence, 0.0) + 0.3 * m.prior.key**2, 0.0, 0.5),
+                   3),
         speed=round(0.6 * mo.speed, 4),
     )
 

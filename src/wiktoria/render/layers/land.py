@@ -74,7 +74,8 @@ class LandRenderer(LayerRenderer):
         # The fog glows towards the light, and across the land below it (aerial perspective).
         cols = np.arange(W, dtype=F32).reshape(1, -1)
         azimuth = np.exp(-(((cols - F32(light.x)) / F32(0.35 * W)) ** 2))
-        haze_v = haze_v + F32(0.35) * broad + F32(0.2) * azimuth
+        # Fog is lit air, never light itself: it stays below the value of a lit surface.
+        haze_v = np.minimum(haze_v + F32(0.35) * broad + F32(0.2) * azimuth, F32(0.97))
         ta, tb = self._textures(rows)
         value = band.shared.get("value")
         hue_out = band.shared.get("hue")
@@ -110,6 +111,8 @@ class LandRenderer(LayerRenderer):
             v = tone * (F32(1) + F32(layer.relief) * F32(0.9) * tex)
             v = v * (F32(1) - F32(layer.shade) * F32(0.7) * (F32(1) - lit))
             v = v + F32(0.45) * lit * broad * (F32(0.4) + F32(0.6) * depth)
+            # A pool of light on the land below the light, shadow away from it.
+            v = v * (F32(0.7) + F32(0.6) * azimuth * lit)
             # The rim: the outline's edge where it faces the light, strongest near it.
             facing = np.clip(-(gx * ldx + gy * ldy), 0, 1)
             rim = np.exp(-np.maximum(d, 0) / rim_w) * facing * (F32(0.25) + F32(0.75) * broad)
