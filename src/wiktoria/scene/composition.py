@@ -153,7 +153,7 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
     scale = u(0.15, 0.3)
     near = u(0.1, 0.25)
     if layout == "low":
-        horizon, ranges, near = u(0.62, 0.8), int(r.integers(2, 4)), u(0.04, 0.16)
+        horizon, ranges, near = u(0.62, 0.8), int(r.integers(2, 4)), u(0.08, 0.26)
         fy = u(0.22, 0.4)
     elif layout == "high":
         horizon, ranges, near = u(0.16, 0.32), int(r.integers(4, 8)), u(0.35, 0.6)
