@@ -38,9 +38,14 @@ class LightRenderer(LayerRenderer):
                     + F32(0.45) * light.falloff(dist, 2.5))
         else:
             exact = light.distance(rows, W, exact=True)
-            core = np.clip(light.core_width(rows, W) - exact + F32(0.5), 0, 1)
-            dist = np.minimum(dist, exact + F32(2.0 * light.width))
-            halo = (F32(0.6) * np.exp(-dist / F32(5.0 * light.width + 1.0))
+            width = light.core_width(rows, W)
+            core = np.clip(width - exact + F32(0.5), 0, 1)
+            # A tight glow hugs the jagged core; the wide halo below follows the smoothed
+            # path (the jagged one, row by row, would streak it).
+            core = np.maximum(core, F32(0.55) * np.exp(-exact / (F32(1.5) * width + F32(0.5))))
+            # A rift burns: its heat spreads wider than a bolt's flash.
+            spread = 14.0 if light.kind == "rift" else 5.0
+            halo = (F32(0.6) * np.exp(-dist / F32(spread * light.width + 1.0))
                     + F32(0.4) * light.falloff(dist, 1.0))
         glow_col = fr.roles.linear("light")
         bloom = F32(layer.bloom * layer.intensity) * halo * (F32(1) - F32(0.6) * hidden)
