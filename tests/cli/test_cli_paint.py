@@ -69,8 +69,8 @@ def test_paint_set_scene_dump_and_reproduce(tmp_path: Path,
     (["paint", "--size", "16385x10"], "got 16385x10"),
     (["paint", "--size", "big"], "'big' is not WIDTHxHEIGHT"),
     (["paint", "--size", "-4x10"], "is not WIDTHxHEIGHT"),
-    (["paint", "--style", "cubist"], "unknown style 'cubist'; valid styles: landscape, flow, "
-                                     "marble"),
+    (["paint", "--style", "cubist"], "unknown style 'cubist'; valid styles: landscape, storm, "
+                                     "field, lines, marble, flow"),
     (["paint", "--mood", "seethng"], "did you mean 'seething'"),
     (["paint", "--set", "land.octavs=3"], "unknown land parameter 'octavs'"),
     (["paint", "--set", "clouds.count=3"], "unknown layer 'clouds'"),
