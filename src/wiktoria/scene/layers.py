@@ -27,7 +27,7 @@ from typing import ClassVar
 from wiktoria.scene.layer import Layer, param
 
 __all__ = ["BUILTIN_LAYERS", "AirLayer", "GrainLayer", "LandLayer", "LightLayer", "MarbleLayer",
-           "PaperLayer", "SkyLayer", "StrataLayer", "StrokesLayer", "WashLayer"]
+           "PaperLayer", "SkyLayer", "StoneLayer", "StrataLayer", "StrokesLayer", "WashLayer"]
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,32 @@ class PaperLayer(Layer):
     vignette: float = param(0.25, 0.0, 1.0, "darkening of the corners")
 
 
+@dataclass(frozen=True)
+class StoneLayer(Layer):
+    """Polished stone: a two-level domain warp (Quilez) whose final field sets the value and
+    whose intermediate fields set the hue, crossed by continuous networks of veins of varying
+    width, with relief and a polished sheen from the composition's light."""
+
+    type: ClassVar[str] = "stone"
+    frequency: float = param(1.2, 0.05, 40.0, "noise cells per canvas height")
+    octaves: int = param(5, 1, 8, "octaves of each fBm")
+    warp: float = param(2.0, 0.0, 8.0, "domain-warp strength, noise cells")
+    depth: int = param(2, 1, 3, "levels of domain warp")
+    stretch: float = param(1.6, 1.0, 4.0, "elongation of the stone's grain along its bedding")
+    spread: float = param(0.6, 0.0, 1.0, "how far the warped field moves the value")
+    tone: float = param(0.5, 0.0, 1.0, "middle value of the stone")
+    veins: float = param(0.7, 0.0, 1.0, "opacity of the veins")
+    count: float = param(4.0, 0.5, 40.0, "main veins across the height of the stone")
+    vein_width: float = param(2.5, 0.3, 20.0, "half-width of the main veins, pixels at 1080 lines")
+    vein_tone: float = param(0.5, -1.0, 1.0, "veins darker (< 0) or lighter (> 0) than the stone")
+    network: float = param(0.5, 0.0, 1.0, "density of the finer veins that join the main ones")
+    relief: float = param(0.3, 0.0, 1.0, "relief shading of the field, lit from the light")
+    sheen: float = param(0.5, 0.0, 1.0, "polished glow where the light falls on the stone")
+    speed: float = param(0.5, 0.0, 50.0, "noise cells per second the stone evolves (animations)")
+
+
 BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,
+                                            StoneLayer,
                                             SkyLayer, StrataLayer, StrokesLayer, WashLayer,
                                             MarbleLayer, GrainLayer)
 """The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""

@@ -12,6 +12,7 @@ from wiktoria.render.layers.paper import PaperRenderer
 from wiktoria.render.layers.grain import GrainRenderer
 from wiktoria.render.layers.marble import MarbleRenderer
 from wiktoria.render.layers.sky import SkyRenderer
+from wiktoria.render.layers.stone import StoneRenderer
 from wiktoria.render.layers.strata import StrataRenderer
 from wiktoria.render.layers.strokes import StrokesRenderer
 from wiktoria.render.layers.wash import WashRenderer
@@ -23,17 +24,20 @@ from wiktoria.scene.layers import (
     PaperLayer,
     MarbleLayer,
     SkyLayer,
+    StoneLayer,
     StrataLayer,
     StrokesLayer,
     WashLayer,
 )
 
 __all__ = ["AirRenderer", "GrainRenderer", "LandRenderer", "LightRenderer", "PaperRenderer", "MarbleRenderer", "SkyRenderer", "StrataRenderer",
+           "StoneRenderer",
            "StrokesRenderer", "WashRenderer"]
 
 for _spec, _renderer in ((AirLayer, AirRenderer), (LandLayer, LandRenderer),
                          (LightLayer, LightRenderer), (PaperLayer, PaperRenderer),
                          (SkyLayer, SkyRenderer), (StrataLayer, StrataRenderer),
                          (StrokesLayer, StrokesRenderer), (WashLayer, WashRenderer),
-                         (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer)):
+                         (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer),
+                         (StoneLayer, StoneRenderer)):
     register_layer(_spec, _renderer)

@@ -1,0 +1,338 @@
+"""Stone: polished marble from a multi-level domain warp, with continuous networks of veins,
+lit by the composition's light.
+
+The smooth fields are computed once, at half resolution, in :meth:`StoneRenderer.prepare`:
+
+* the warp (Quilez): ``q = fbm(p)``, ``r = fbm(p + k q)``, ``f = fbm(p + k r)`` (two fields each
+  for ``q`` and ``r``, one level more or less with ``depth``), in coordinates turned to the
+  stone's bedding and stretched along it (swirled round the core for a vortex);
+* the **value** from the final field ``f``, with a little cloud from ``|q|``, relief shading
+  from the gradient of ``f`` lit from the light's direction, and the polished sheen: a broad
+  glow and a soft reflection of the source where the composition puts the light;
+* the **hue** from the intermediate fields ``q`` and ``r`` (two colour axes, through
+  :meth:`~wiktoria.render.layer.Frame.colour`);
+* slow masks: where the finer veins run, how wide the veins swell, the quiet share.
+
+The veins are drawn band by band at full resolution. Each family of veins is the zero set of a
+noise field sampled in the warped coordinates: a zero set never breaks off, so veins are
+continuous curves that fold with the stone, and the families (broad main veins, a finer network
+crossing them, hairlines) meet in junctions. A pixel's distance to a vein is ``|g| / |grad g|``,
+which gives anti-aliased veins of an exact width in pixels, swollen and thinned along their
+length by a slow field. Near the light the main veins take the accent colour; a rift or a bolt
+of lightning is a luminous fissure through the stone.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from wiktoria import noise
+from wiktoria.colour.roles import LIGHT_MAX
+from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid, smoothstep
+from wiktoria.render.light import light_of
+from wiktoria.scene.layers import StoneLayer
+
+__all__ = ["STONE_SCALE", "StoneRenderer"]
+
+#: The smooth fields are computed at this fraction of the resolution, then interpolated.
+STONE_SCALE = 0.5
+
+#: The vein families: half-width (relative to the main veins'), opacity, how soft they may
+#: be, how rare strong ones are (the exponent of their strength), the share of the phase's
+#: bands that carry no vein, and whether the network mask thins them.
+_FAMILIES = ((1.0, 1.0, 1.0, 1.3, 0.3, False), (0.5, 0.7, 0.5, 1.5, 0.4, True),
+             (0.3, 0.55, 0.2, 2.5, 0.55, True))
+
+
+def _normalised(a: np.ndarray) -> np.ndarray:
+    sd = float(a.std())
+    return ((a - a.mean()) / (sd if sd > 1e-9 else 1.0)).astype(F32)
+
+
+class StoneRenderer(LayerRenderer):
+    """Prepares the stone's smooth fields at half resolution; each band interpolates them,
+    draws the veins at full resolution and colours the result in two axes.
+
+    Examples
+    --------
+    >>> import wiktoria
+    >>> im = wiktoria.paint("serene", size=(96, 54), seed=1, style="marble")
+    >>> [layer.type for layer in im.scene.layers][0]
+    'stone'
+    """
+
+    layer: StoneLayer
+
+    def _coords(self, gy: np.ndarray, gx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Noise coordinates of the grid: turned to the bedding, stretched along it, swirled
+        round the core in a vortex."""
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+        W, H = fr.width, fr.height
+        rng = self.rng("stone-bedding")
+        X = (gx + 0.5).reshape(1, -1) - 0.5 * W
+        Y = (gy + 0.5).reshape(-1, 1) - 0.5 * H
+        X, Y = np.broadcast_arrays(X, Y)
+        if c.layout == "vortex":
+            cx, cy = c.focus_x * W - 0.5 * W, c.focus_y * H - 0.5 * H
+            dx, dy = X - cx, Y - cy
+            rad = np.hypot(dx, dy)
+            r0 = max(4.0, 2.5 * c.scale * H)
+            twist = float(rng.choice([-1.0, 1.0])) * float(rng.uniform(2.5, 4.0))
+            a = twist * r0 / (rad + r0)
+            ca, sa = np.cos(a), np.sin(a)
+            X, Y = cx + ca * dx - sa * dy, cy + sa * dx + ca * dy
+            angle = float(rng.uniform(0, math.pi))
+        elif c.layout == "tilted":
+            angle = math.atan(c.tilt) + float(rng.normal(0, 0.08))
+        elif c.layout in ("monolith", "enclosure"):
+            angle = float(rng.uniform(0, math.pi))
+        else:
+            angle = float(rng.normal(0, 0.3))
+        ca, sa = math.cos(angle), math.sin(angle)
+        s = layer.frequency / H
+        u = (ca * X + sa * Y) * (s / layer.stretch)
+        v = (-sa * X + ca * Y) * s
+        off = rng.uniform(-50, 50, 2)
+        return u + off[0], v + off[1]
+
+    def _shape(self, gy: np.ndarray, gx: np.ndarray, qx: np.ndarray, qy: np.ndarray,
+               py: np.ndarray, ry: np.ndarray) -> np.ndarray:
+        """The composition's big shape in the stone, -1 dark .. 1 light, its edges warped by
+        ``q``: a dark lower mass under a horizon (a landscape stone), a dark inclusion in a
+        pale void (monolith), dark walls round a pale opening (enclosure), spiral arms round a
+        pale core (vortex), or bands (rhythm)."""
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+        W, H = fr.width, fr.height
+        amp = H * (0.012 + 0.008 * min(layer.warp, 4.0))
+        qx, qy = _normalised(qx), _normalised(qy)
+        X = (gx + 0.5).reshape(1, -1) + F32(amp) * qx
+        Y = (gy + 0.5).reshape(-1, 1) + F32(amp) * qy
+        fx, fy = c.focus_x * W, c.focus_y * H
+        if c.layout == "monolith":
+            R = max(0.16, 2.6 * c.scale) * H
+            X = X + F32(2.5 * amp) * qy
+            Y = Y - F32(2.5 * amp) * qx
+            r = np.hypot((X - fx) / 0.8, (Y - fy) / 1.2) / R
+            return (F32(0.3) - F32(1.1) * (F32(1) + np.tanh((F32(1) - r) / F32(0.12)))
+                    * F32(0.5)).astype(F32)
+        if c.layout == "enclosure":
+            R = (0.25 + 1.5 * c.scale) * H
+            r = np.hypot((X - fx) / 1.3, Y - fy) / R
+            return (F32(1) - F32(2) * smoothstep(r, 0.5, 1.6)).astype(F32)
+        if c.layout == "vortex":
+            r0 = max(4.0, c.scale * H)
+            rad = np.hypot(X - fx, Y - fy)
+            ang = np.arctan2(Y - fy, X - fx)
+            arms = np.cos(2 * ang + F32(2.5) * np.log1p(rad / r0))
+            core = np.exp(-((rad / (2.5 * r0)) ** 2))
+            return (F32(0.8) * arms * (F32(1) - core) + core).astype(F32)
+        if c.layout == "rhythm":
+            cells = max(0.15, 2.5 * c.scale) * layer.frequency
+            beat = F32(2 * math.pi / cells) * (py + F32(0.35 * layer.warp) * ry)
+            return np.tanh(F32(1.8) * np.cos(beat + F32(0.7) * np.sin(F32(0.43) * beat))
+                           ).astype(F32)
+        line = c.horizon * H + c.tilt * H * ((gx + 0.5) / W - 0.5)
+        if c.layout == "valley":
+            side = (gx + 0.5) / W - c.focus_x
+            line = line - 0.3 * H * (1 - np.exp(-((side / max(0.05, c.scale)) ** 2)))
+        return -np.tanh((Y - line.reshape(1, -1)) / F32(0.08 * H)).astype(F32)
+
+    def prepare(self) -> None:
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+        W, H = fr.width, fr.height
+        w = max(8, math.ceil(W * STONE_SCALE) + 2)
+        h = max(8, math.ceil(H * STONE_SCALE) + 2)
+        gx = np.linspace(-1.0, W, w)
+        gy = np.linspace(-1.0, H, h)
+        px, py = self._coords(gy, gx)
+        t, period = fr.time(layer.speed)
+        per = (None, None, period)
+        k = F32(layer.warp)
+
+        def fbm(x: np.ndarray, y: np.ndarray, name: str, octaves: int = layer.octaves
+                ) -> np.ndarray:
+            return noise.fbm(x, y, t, octaves=octaves, seed=self.seed(name), period=per)
+
+        # The warp: q, then r = fbm(p + k q) (and one more level at depth 3), f = fbm(p + k r).
+        qx, qy = fbm(px, py, "stone-qx"), fbm(px, py, "stone-qy")
+        rx, ry = qx, qy
+        for level in range(1, layer.depth):
+            wx, wy = px + k * rx, py + k * ry
+            rx, ry = fbm(wx, wy, f"stone-rx{level}"), fbm(wx, wy, f"stone-ry{level}")
+        vx, vy = px + k * rx, py + k * ry
+        f = _normalised(fbm(vx, vy, "stone-f"))
+        fold = _normalised(np.hypot(qx, qy))
+        light = light_of(fr)
+        dist = light.distance_at(gy + 0.5, gx + 0.5)
+        broad = light.falloff(dist, 4.0)
+        tight = light.falloff(dist, 1.2)
+        # The quiet share of the stone: calmer value, fewer veins.
+        quiet_f = fbm(px * 0.3 + 3.1, py * 0.3 - 1.7, "stone-quiet", 2)
+        cut = float(np.quantile(quiet_f, min(0.95, c.empty)))
+        busy = F32(0.2) + F32(0.8) * smoothstep(quiet_f, cut - 0.1, cut + 0.1)
+        busy = np.maximum(busy, tight)
+        # Value: broad masses of light and dark (slightly warped), the final field's clouds
+        # over them, calmer in the quiet share.
+        mass = np.tanh(F32(0.8) * _normalised(fbm(px * 0.3 + 0.25 * k * qx,
+                                                   py * 0.3 + 0.25 * k * qy, "stone-mass", 3)))
+        shape = self._shape(gy, gx, qx, qy, py, ry)
+        spread = F32(0.5 * layer.spread)
+        value = (F32(layer.tone) + spread * (F32(0.55) * shape + F32(0.4) * mass)
+                 + spread * F32(0.25) * (F32(0.5) + F32(0.5) * busy) * np.tanh(F32(0.9) * f)
+                 + F32(0.03) * np.tanh(fold))
+        # Relief: the final field as a height, lit from the light's direction.
+        dfy, dfx = np.gradient(f)
+        ldx = F32(light.x) - gx.reshape(1, -1).astype(F32)
+        ldy = F32(light.y) - gy.reshape(-1, 1).astype(F32)
+        norm = np.hypot(ldx, ldy) + F32(1e-6)
+        lit = np.tanh(F32(1.2) * _normalised(-(dfx * ldx + dfy * ldy) / norm))
+        value = value + F32(0.14 * layer.relief) * lit * (F32(0.6) + F32(0.8) * broad)
+        # The polished sheen: a broad glow, and the source's soft reflection broken by relief.
+        sheen = F32(layer.sheen)
+        value = value + (F32(1) - value) * sheen * (F32(0.35) * broad + F32(0.3) * tight)
+        if light.seam is None:
+            spot = np.exp(-(dist / F32(max(2.0, 1.6 * light.radius))) ** 2)
+            value = value + sheen * F32(0.35) * spot * (F32(0.8) + F32(0.2) * lit)
+        # Hue from the intermediate fields, not from the value.
+        hue = F32(0.5) + F32(0.4) * np.tanh(F32(0.9) * _normalised(qx - F32(0.7) * ry))
+        # The veins' phases: bands across the bedding folded by the warp and crinkled by the
+        # final field (Perlin's marble, in Quilez's warp), and a sparser family across them.
+        s = layer.stretch
+        crease = _normalised(noise.turbulence(vx * 1.5 + 5.5, vy * 1.5 - 3.3, t, octaves=4,
+                                              seed=self.seed("stone-crease"), period=per))
+        rough = F32(0.08 + 0.04 * layer.warp)
+        beta = float(self.rng("stone-cross").uniform(0.7, 1.2)) * float(
+            self.rng("stone-cross-side").choice([-1.0, 1.0]))
+        cb, sb = math.cos(beta), math.sin(beta)
+        n0 = layer.count / layer.frequency
+        phases = (np.pi * (n0 * vy + 0.25 * f + rough * crease),
+                  np.pi * (0.35 * n0 * (s * vx * sb + vy * cb) + 0.3 * f + rough * crease),
+                  np.pi * (2.0 * n0 * (vy - 0.15 * s * vx) + 0.25 * f + 1.5 * rough * crease))
+        # Slow masks: where the finer veins run, and how wide the veins swell.
+        net = fbm(px * 0.45 - 7.3, py * 0.45 + 2.2, "stone-network", 3)
+        fx_, fy_ = c.focus_x * W, c.focus_y * H
+        near_focus = np.exp(-(((gx.reshape(1, -1) - fx_) ** 2 + (gy.reshape(-1, 1) - fy_) ** 2)
+                              / (0.35 * H) ** 2)).astype(F32)
+        net = _normalised(net) + F32(1.2) * near_focus
+        ncut = float(np.quantile(net, 1.0 - min(0.98, max(0.02, layer.network))))
+        network = smoothstep(net, ncut - 0.6, ncut + 0.6) * busy
+        swell = fbm(vx * 2.0 + 13.1, vy * 2.0 - 4.4, "stone-swell", 2)
+        swell = np.clip(F32(0.5) + F32(1.8) * swell, 0, 1)
+        fade = fbm(vx * 0.6 - 2.9, vy * 0.6 + 8.1, "stone-fade", 3)
+        fade = F32(0.7) + F32(0.3) * smoothstep(fade, -0.25, 0.3)
+        self.grid = (gy, gx)
+        step_x, step_y = float(gx[1] - gx[0]), float(gy[1] - gy[0])
+        fields = {"value": np.clip(value, 0, LIGHT_MAX), "hue": hue, "network": network,
+                  "swell": swell, "fade": fade, "busy": busy, "near": tight}
+        for i, ph in enumerate(phases):
+            dpy, dpx = np.gradient(ph)
+            fields[f"phase{i}"] = ph
+            fields[f"slope{i}"] = np.hypot(dpx / step_x, dpy / step_y)
+        self.fields = {name: np.ascontiguousarray(a, dtype=F32) for name, a in fields.items()}
+
+    def _at(self, name: str, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        gy, gx = self.grid
+        return interp_grid(self.fields[name], gy, gx, rows, cols)
+
+    def _veins(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coverage of all the veins and of the main ones over ``rows``, anti-aliased."""
+        fr, layer = self.frame, self.layer
+        W, H = fr.width, fr.height
+        cols = np.arange(W)
+        swell = self._at("swell", rows, cols)
+        fade = self._at("fade", rows, cols)
+        network = self._at("network", rows, cols)
+        busy = self._at("busy", rows, cols)
+        px = F32(H / 1080)
+        clear = np.ones((len(rows), W), F32)
+        main = clear
+        salt = self.seed("stone-veins") & 0xFFFF
+        for i, (wid, alpha, softness, power, present, netted) in enumerate(_FAMILIES):
+            if netted and layer.network <= 0:
+                continue
+            ph = self._at(f"phase{i}", rows, cols) * F32(1 / math.pi)
+            slope = np.maximum(self._at(f"slope{i}", rows, cols) * F32(1 / math.pi), F32(1e-6))
+            n = np.floor(ph + F32(0.5))
+            off = ph - n
+            d = np.abs(off) / slope  # pixels to the nearest vein of this family
+            strength, size, soft = _hash(n, salt + 97 * i)
+            # Veins are irregularly spaced: many bands of the phase carry none.
+            strength = smoothstep(strength, present, present + 0.12) * (
+                F32(0.45) + F32(0.55) * size ** F32(power))
+            soft = soft * F32(softness)
+            half = F32(layer.vein_width * wid) * px * (F32(0.3) + F32(1.5) * size) * (
+                F32(0.2) + swell)
+            # A crisp vein, or a soft one (a blurred band), and the colour each bleeds into the
+            # stone on one side. A crisp vein is never drawn thinner than a pixel across, so a
+            # thin one stays one unbroken line (a little fainter).
+            line = np.maximum(half, F32(0.8))
+            crisp = np.clip(line - d + F32(0.5), 0, 1) * np.sqrt(np.clip(half / line, 0.25, 1))
+            blur = np.exp(-((d / (half * (F32(1) + F32(6) * soft) + px)) ** 2))
+            a = crisp + (blur - crisp) * soft
+            bleed = np.exp(-d / (F32(6) * half + F32(3) * px)) * np.where(off > 0, F32(0.35),
+                                                                          F32(0.09))
+            a = np.maximum(a, bleed)
+            # Where the warp packs veins closer than they are wide they merge into a tone.
+            dense = smoothstep(F32(1) / slope, 2.0 * half + 1.0, 5.0 * half + 2.0)
+            mean = np.minimum(F32(1), (F32(2) * half + px) * slope) * F32(0.5)
+            a = (a * dense + mean * (F32(1) - dense)) * strength
+            mask = network * fade if netted else fade
+            a = a * F32(alpha * layer.veins) * mask
+            clear *= F32(1) - a
+            if i == 0:
+                main = a
+        return F32(1) - clear, main
+
+    def band(self, band: Band) -> None:
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+        W = fr.width
+        rows, cols = band.rows, band.cols
+        V = self._at("value", rows, cols)
+        Hf = self._at("hue", rows, cols)
+        near = self._at("near", rows, cols)
+        veins, main = self._veins(rows)
+        tone = F32(layer.vein_tone)
+        if tone >= 0:
+            target = V + tone * (F32(1.0) + F32(0.3) * near - V)
+        else:
+            target = V * (F32(1) + tone)
+        V = V + (target - V) * veins
+        Hf = Hf + (F32(1) - Hf - Hf) * veins * F32(0.6)
+        light = light_of(fr)
+        if light.seam is not None:  # a rift or a bolt: a luminous fissure through the stone
+            dist = light.distance(rows, W, exact=True)
+            core = np.clip(light.core_width(rows, W) - dist + F32(0.5), 0, 1)
+            glow = np.exp(-light.distance(rows, W) / F32(5.0 * light.width + 1.0))
+            V = V + F32(0.5) * glow * (F32(1.2) - V) * F32(layer.sheen + 0.3)
+            V = V + (F32(1.4) - V) * core
+        col = fr.colour(np.clip(V, 0, LIGHT_MAX), Hf)
+        gain = F32(c.accent / 0.03)
+        if gain > 0:
+            a = np.clip((near - F32(0.35)) * F32(2.0), 0, 1) * main * gain
+            a = np.minimum(a * F32(0.8), F32(0.85))[..., None]
+            col += (fr.roles.linear("accent") - col) * a
+        band.rgb[...] = col
+        band.shared["value"] = V
+        band.shared["hue"] = Hf
+
+
+def _hash(n: np.ndarray, salt: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three numbers in [0, 1) for each vein index ``n`` (an integer hash, the same on every
+    machine): the vein's strength, its width and its softness."""
+    x = (n.astype(np.int64).astype(np.uint64) * np.uint64(2654435761) + np.uint64(salt))
+    x &= np.uint64(0xFFFFFFFF)
+    x ^= x >> np.uint64(15)
+    x = (x * np.uint64(2246822519)) & np.uint64(0xFFFFFFFF)
+    x ^= x >> np.uint64(13)
+    y = (x * np.uint64(3266489917)) & np.uint64(0xFFFFFFFF)
+    y ^= y >> np.uint64(16)
+    scale = F32(1 / 65536)
+    return ((x & np.uint64(0xFFFF)).astype(F32) * scale,
+            (x >> np.uint64(16)).astype(F32) * scale,
+            (y & np.uint64(0xFFFF)).astype(F32) * scale)
