@@ -159,11 +159,13 @@ class StoneRenderer(LayerRenderer):
             return noise.fbm(x, y, t, octaves=octaves, seed=self.seed(name), period=per)
 
         # The warp: q, then r = fbm(p + k q) (and one more level at depth 3), f = fbm(p + k r).
-        qx, qy = fbm(px, py, "stone-qx"), fbm(px, py, "stone-qy")
+        # The warp's own fields need fewer octaves than the final one (which carries detail).
+        wo = max(2, layer.octaves - 2)
+        qx, qy = fbm(px, py, "stone-qx", wo), fbm(px, py, "stone-qy", wo)
         rx, ry = qx, qy
         for level in range(1, layer.depth):
             wx, wy = px + k * rx, py + k * ry
-            rx, ry = fbm(wx, wy, f"stone-rx{level}"), fbm(wx, wy, f"stone-ry{level}")
+            rx, ry = fbm(wx, wy, f"stone-rx{level}", wo), fbm(wx, wy, f"stone-ry{level}", wo)
         vx, vy = px + k * rx, py + k * ry
         f = _normalised(fbm(vx, vy, "stone-f"))
         fold = _normalised(np.hypot(qx, qy))
@@ -181,9 +183,8 @@ class StoneRenderer(LayerRenderer):
         mass = np.tanh(F32(0.8) * _normalised(fbm(px * 0.3 + 0.25 * k * qx,
                                                    py * 0.3 + 0.25 * k * qy, "stone-mass", 3)))
         shape = self._shape(gy, gx, qx, qy, py, ry)
-        spread = F32(0.5 * layer.spread)
-        value = (F32(layer.tone) + spread * (F32(0.55) * shape + F32(0.4) * mass)
-                 + spread * F32(0.25) * (F32(0.5) + F32(0.5) * busy) * np.tanh(F32(0.9) * f)
+        value = (F32(0.55) * shape + F32(0.4) * mass
+                 + F32(0.25) * (F32(0.5) + F32(0.5) * busy) * np.tanh(F32(0.9) * f)
                  + F32(0.03) * np.tanh(fold))
         # Relief: the final field as a height, lit from the light's direction.
         dfy, dfx = np.gradient(f)
@@ -191,11 +192,17 @@ class StoneRenderer(LayerRenderer):
         ldy = F32(light.y) - gy.reshape(-1, 1).astype(F32)
         norm = np.hypot(ldx, ldy) + F32(1e-6)
         lit = np.tanh(F32(1.2) * _normalised(-(dfx * ldx + dfy * ldy) / norm))
-        value = value + F32(0.14 * layer.relief) * lit * (F32(0.6) + F32(0.8) * broad)
-        # The polished sheen: a broad glow, and the source's soft reflection broken by relief.
+        value = value + F32(0.3 * layer.relief) * lit * (F32(0.6) + F32(0.8) * broad)
+        # The polished sheen: the stone glows broadly where the light falls.
         sheen = F32(layer.sheen)
-        value = value + (F32(1) - value) * sheen * (F32(0.35) * broad + F32(0.3) * tight)
-        if light.seam is None:
+        value = value + sheen * (F32(0.7) * broad + F32(0.6) * tight)
+        # The value range is a decision: the lit stone's 2nd to 98th percentiles span
+        # ``spread`` round ``tone`` (the source's reflection and the veins reach beyond).
+        lo, hi = (float(v) for v in np.quantile(value, [0.02, 0.98]))
+        span = layer.spread
+        centre = min(max(layer.tone, 0.5 * span), 1.02 - 0.5 * span)
+        value = F32(centre) + (value - F32(0.5 * (lo + hi))) * F32(span / max(hi - lo, 1e-3))
+        if light.seam is None:  # the source's soft reflection, broken by the relief
             spot = np.exp(-(dist / F32(max(2.0, 1.6 * light.radius))) ** 2)
             value = value + sheen * F32(0.35) * spot * (F32(0.8) + F32(0.2) * lit)
         # Hue from the intermediate fields, not from the value.
@@ -228,7 +235,7 @@ class StoneRenderer(LayerRenderer):
         self.grid = (gy, gx)
         step_x, step_y = float(gx[1] - gx[0]), float(gy[1] - gy[0])
         fields = {"value": np.clip(value, 0, LIGHT_MAX), "hue": hue, "network": network,
-                  "swell": swell, "fade": fade, "busy": busy, "near": tight}
+                  "swell": swell, "fade": fade, "near": tight}
         for i, ph in enumerate(phases):
             dpy, dpx = np.gradient(ph)
             fields[f"phase{i}"] = ph
@@ -239,6 +246,32 @@ class StoneRenderer(LayerRenderer):
         gy, gx = self.grid
         return interp_grid(self.fields[name], gy, gx, rows, cols)
 
+    @staticmethod
+    def _vein(off: np.ndarray, inv: np.ndarray, idx: np.ndarray, table: tuple[np.ndarray, ...],
+              base: np.ndarray, px: np.float32) -> np.ndarray:
+        """Coverage of one vein of a family at signed phase offset ``off`` from it (``inv``:
+        pixels per unit of phase): the vein's strength, width and softness are entry ``idx``
+        of ``table`` (``px``: pixels per pixel at 1080 lines)."""
+        strength, size, soft = (np.take(t, idx) for t in table)
+        half = base * (F32(0.3) + F32(1.5) * size)
+        sd = off * inv  # signed distance in pixels
+        d = np.abs(sd)
+        # A crisp vein, or a soft one (a blurred band), and the colour it bleeds into the
+        # stone, mostly on one side. A crisp vein is never drawn thinner than a pixel across,
+        # so a thin one stays one unbroken line (a little fainter).
+        crisp = np.clip(np.maximum(half, F32(1)) - d + F32(0.5), 0, 1)
+        crisp *= np.sqrt(np.clip(half, 0.25, 1))
+        blur = np.exp(-np.square(d / (half * (F32(1) + F32(6) * soft) + F32(0.5) * px)))
+        blur -= crisp
+        blur *= soft
+        blur += crisp
+        side = F32(0.22) + F32(0.13) * np.clip(sd / (half + F32(1)), -1, 1)
+        bleed = np.exp(-d / (F32(6) * half + F32(2) * px))
+        bleed *= side
+        np.maximum(blur, bleed, out=blur)
+        blur *= strength
+        return blur
+
     def _veins(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Coverage of all the veins and of the main ones over ``rows``, anti-aliased."""
         fr, layer = self.frame, self.layer
@@ -247,7 +280,6 @@ class StoneRenderer(LayerRenderer):
         swell = self._at("swell", rows, cols)
         fade = self._at("fade", rows, cols)
         network = self._at("network", rows, cols)
-        busy = self._at("busy", rows, cols)
         px = F32(H / 1080)
         clear = np.ones((len(rows), W), F32)
         main = clear
@@ -257,30 +289,25 @@ class StoneRenderer(LayerRenderer):
                 continue
             ph = self._at(f"phase{i}", rows, cols) * F32(1 / math.pi)
             slope = np.maximum(self._at(f"slope{i}", rows, cols) * F32(1 / math.pi), F32(1e-6))
-            n = np.floor(ph + F32(0.5))
-            off = ph - n
-            d = np.abs(off) / slope  # pixels to the nearest vein of this family
-            strength, size, soft = _hash(n, salt + 97 * i)
-            # Veins are irregularly spaced: many bands of the phase carry none.
-            strength = smoothstep(strength, present, present + 0.12) * (
-                F32(0.45) + F32(0.55) * size ** F32(power))
-            soft = soft * F32(softness)
-            half = F32(layer.vein_width * wid) * px * (F32(0.3) + F32(1.5) * size) * (
-                F32(0.2) + swell)
-            # A crisp vein, or a soft one (a blurred band), and the colour each bleeds into the
-            # stone on one side. A crisp vein is never drawn thinner than a pixel across, so a
-            # thin one stays one unbroken line (a little fainter).
-            line = np.maximum(half, F32(0.8))
-            crisp = np.clip(line - d + F32(0.5), 0, 1) * np.sqrt(np.clip(half / line, 0.25, 1))
-            blur = np.exp(-((d / (half * (F32(1) + F32(6) * soft) + px)) ** 2))
-            a = crisp + (blur - crisp) * soft
-            bleed = np.exp(-d / (F32(6) * half + F32(3) * px)) * np.where(off > 0, F32(0.35),
-                                                                          F32(0.09))
-            a = np.maximum(a, bleed)
+            inv = F32(1) / slope
+            base = F32(layer.vein_width * wid) * px * (F32(0.2) + swell)
+            # Each pixel lies between two veins of the family; it takes the stronger of the
+            # two (so nothing jumps where the nearest vein changes). The veins' own numbers
+            # come from a table over the few veins in the band.
+            below = np.floor(ph)
+            first = int(below.min())
+            idx = (below - F32(first)).astype(np.intp)
+            table = _table(first, int(below.max()) + 2 - first, salt + 97 * i, present, power,
+                           softness)
+            off = ph - below
+            a = self._vein(off, inv, idx, table, base, px)
+            off -= F32(1)
+            np.maximum(a, self._vein(off, inv, idx + 1, table, base, px), out=a)
             # Where the warp packs veins closer than they are wide they merge into a tone.
-            dense = smoothstep(F32(1) / slope, 2.0 * half + 1.0, 5.0 * half + 2.0)
-            mean = np.minimum(F32(1), (F32(2) * half + px) * slope) * F32(0.5)
-            a = (a * dense + mean * (F32(1) - dense)) * strength
+            fam = base * F32(1.05)
+            dense = smoothstep(inv, 2.0 * fam + 1.0, 5.0 * fam + 2.0)
+            mean = np.minimum(F32(1), (F32(2) * fam + px) * slope) * F32(0.3)
+            a = a * dense + mean * (F32(1) - dense)
             mask = network * fade if netted else fade
             a = a * F32(alpha * layer.veins) * mask
             clear *= F32(1) - a
@@ -298,19 +325,20 @@ class StoneRenderer(LayerRenderer):
         near = self._at("near", rows, cols)
         veins, main = self._veins(rows)
         tone = F32(layer.vein_tone)
-        if tone >= 0:
-            target = V + tone * (F32(1.0) + F32(0.3) * near - V)
-        else:
-            target = V * (F32(1) + tone)
+        # Light veins rise towards the light's value (brighter near it), dark ones fall.
+        target = V + tone * (F32(1.0) + F32(0.3) * near - V) if tone >= 0 else V * (F32(1) + tone)
         V = V + (target - V) * veins
         Hf = Hf + (F32(1) - Hf - Hf) * veins * F32(0.6)
         light = light_of(fr)
         if light.seam is not None:  # a rift or a bolt: a luminous fissure through the stone
             dist = light.distance(rows, W, exact=True)
-            core = np.clip(light.core_width(rows, W) - dist + F32(0.5), 0, 1)
-            glow = np.exp(-light.distance(rows, W) / F32(5.0 * light.width + 1.0))
-            V = V + F32(0.5) * glow * (F32(1.2) - V) * F32(layer.sheen + 0.3)
-            V = V + (F32(1.4) - V) * core
+            width = light.core_width(rows, W) * F32(0.4 if light.kind == "rift" else 1.0)
+            core = np.clip(width - dist + F32(0.5), 0, 1)
+            inner = np.exp(-dist / (F32(1.5) * width + F32(1.0)))
+            outer = np.exp(-light.distance(rows, W) / F32(6.0 * light.width + 2.0))
+            V = V + (F32(1.25) - V) * (F32(0.6) * inner + F32(0.35) * outer * F32(
+                min(1.0, layer.sheen + 0.3)))
+            V = V + (F32(1.45) - V) * core
         col = fr.colour(np.clip(V, 0, LIGHT_MAX), Hf)
         gain = F32(c.accent / 0.03)
         if gain > 0:
@@ -320,6 +348,17 @@ class StoneRenderer(LayerRenderer):
         band.rgb[...] = col
         band.shared["value"] = V
         band.shared["hue"] = Hf
+
+
+def _table(first: int, count: int, salt: int, present: float, power: float,
+           softness: float) -> tuple[np.ndarray, ...]:
+    """Strength, width and softness of the veins ``first .. first + count - 1`` of a family,
+    three arrays of ``count``. Many bands of the phase carry no vein, so veins are irregularly
+    spaced."""
+    strength, size, soft = _hash(np.arange(first, first + count), salt)
+    strength = smoothstep(strength, present, present + 0.12) * (
+        F32(0.45) + F32(0.55) * size ** F32(power))
+    return strength.astype(F32), size, (soft * F32(softness)).astype(F32)
 
 
 def _hash(n: np.ndarray, salt: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
