@@ -200,7 +200,7 @@ class StoneLayer(Layer):
     warp: float = param(2.0, 0.0, 8.0, "domain-warp strength, noise cells")
     depth: int = param(2, 1, 3, "levels of domain warp")
     stretch: float = param(1.6, 1.0, 4.0, "elongation of the stone's grain along its bedding")
-    spread: float = param(0.6, 0.0, 1.0, "how far the warped field moves the value")
+    spread: float = param(0.9, 0.0, 1.5, "value range of the stone (2nd to 98th percentile)")
     tone: float = param(0.5, 0.0, 1.0, "middle value of the stone")
     veins: float = param(0.7, 0.0, 1.0, "opacity of the veins")
     count: float = param(4.0, 0.5, 40.0, "main veins across the height of the stone")

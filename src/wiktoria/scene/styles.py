@@ -203,7 +203,7 @@ def _marble3(m: Mood) -> tuple[Layer, ...]:
         warp=round(0.9 + 1.3 * mo.warp, 3),
         depth=2,
         stretch=round(1.1 + 0.9 * (1 - u), 3),
-        spread=round(0.85 + 0.1 * u, 3),
+        spread=round(1.0 + 0.05 * u, 3),
         tone=round(_clamp(0.5 + 0.22 * m.valence - 0.12 * u, 0.15, 0.85), 3),
         veins=round(0.75 + 0.2 * mo.turbulence, 3),
         count=round(2.5 + 3.0 * u, 3),
@@ -212,7 +212,7 @@ def _marble3(m: Mood) -> tuple[Layer, ...]:
         network=round(0.25 + 0.65 * mo.turbulence, 3),
         relief=round(0.05 + 0.2 * u, 3),
         sheen=round(0.45 + 0.3 * (1 - u), 3),
-        speed=round(3.0 * mo.speed, 4),
+        speed=round(1.2 * mo.speed, 4),
     )
     return (stone, replace(_paper(m), tooth=0.02))
 

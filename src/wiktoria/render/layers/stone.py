@@ -193,15 +193,22 @@ class StoneRenderer(LayerRenderer):
         norm = np.hypot(ldx, ldy) + F32(1e-6)
         lit = np.tanh(F32(1.2) * _normalised(-(dfx * ldx + dfy * ldy) / norm))
         value = value + F32(0.3 * layer.relief) * lit * (F32(0.6) + F32(0.8) * broad)
+        # The value range is a decision: the lit stone spans about ``spread`` (two deviations
+        # either side) round ``tone`` (the source's reflection and the veins reach beyond).
+        # The stone's own structure is measured in its deviations (which hardly move from
+        # frame to frame of a loop) and the light, which stands still, added in those units,
+        # so nothing pulses.
+        value = (value - F32(value.mean())) / F32(max(float(value.std()), 1e-3))
         # The polished sheen: the stone glows broadly where the light falls.
-        sheen = F32(layer.sheen)
-        value = value + sheen * (F32(0.7) * broad + F32(0.6) * tight)
-        # The value range is a decision: the lit stone's 2nd to 98th percentiles span
-        # ``spread`` round ``tone`` (the source's reflection and the veins reach beyond).
-        lo, hi = (float(v) for v in np.quantile(value, [0.02, 0.98]))
-        span = layer.spread
+        glow = F32(layer.sheen) * (F32(1.4) * broad + F32(1.2) * tight)
+        glow -= F32(glow.mean())
+        # A composition of low contrast gets a wider value range, so its lightness still
+        # spans enough.
+        span = layer.spread * min(1.3, max(1.0, 0.5 / c.contrast))
         centre = min(max(layer.tone, 0.5 * span), 1.02 - 0.5 * span)
-        value = F32(centre) + (value - F32(0.5 * (lo + hi))) * F32(span / max(hi - lo, 1e-3))
+        scale = span / (3.6 * math.sqrt(1.0 + float(glow.var())))
+        value = F32(centre) + (value + glow) * F32(scale)
+        sheen = F32(layer.sheen)
         if light.seam is None:  # the source's soft reflection, broken by the relief
             spot = np.exp(-(dist / F32(max(2.0, 1.6 * light.radius))) ** 2)
             value = value + sheen * F32(0.35) * spot * (F32(0.8) + F32(0.2) * lit)
