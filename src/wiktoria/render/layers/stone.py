@@ -42,8 +42,8 @@ STONE_SCALE = 0.5
 #: The vein families: half-width (relative to the main veins'), opacity, how soft they may
 #: be, how rare strong ones are (the exponent of their strength), the share of the phase's
 #: bands that carry no vein, and whether the network mask thins them.
-_FAMILIES = ((1.0, 1.0, 1.0, 1.3, 0.3, False), (0.5, 0.7, 0.5, 1.5, 0.4, True),
-             (0.3, 0.55, 0.2, 2.5, 0.55, True))
+_FAMILIES = ((1.0, 1.0, 1.0, 1.3, 0.3, False), (0.5, 0.7, 0.1, 1.5, 0.4, True),
+             (0.3, 0.55, 0.0, 2.5, 0.55, True))
 
 
 def _normalised(a: np.ndarray) -> np.ndarray:
@@ -176,7 +176,7 @@ class StoneRenderer(LayerRenderer):
         # The quiet share of the stone: calmer value, fewer veins.
         quiet_f = fbm(px * 0.3 + 3.1, py * 0.3 - 1.7, "stone-quiet", 2)
         cut = float(np.quantile(quiet_f, min(0.95, c.empty)))
-        busy = F32(0.2) + F32(0.8) * smoothstep(quiet_f, cut - 0.1, cut + 0.1)
+        busy = F32(0.2) + F32(0.8) * smoothstep(quiet_f, cut - 0.15, cut + 0.15)
         busy = np.maximum(busy, tight)
         # Value: broad masses of light and dark (slightly warped), the final field's clouds
         # over them, calmer in the quiet share.
@@ -208,6 +208,10 @@ class StoneRenderer(LayerRenderer):
         centre = min(max(layer.tone, 0.5 * span), 1.02 - 0.5 * span)
         scale = span / (3.6 * math.sqrt(1.0 + float(glow.var())))
         value = F32(centre) + (value + glow) * F32(scale)
+        # The brightest stone rolls off softly below the light's own values, keeping its veins.
+        top = F32(0.9)
+        value = np.where(value > top, top + F32(0.1) * np.tanh((value - top) / F32(0.1)),
+                         value)
         sheen = F32(layer.sheen)
         if light.seam is None:  # the source's soft reflection, broken by the relief
             spot = np.exp(-(dist / F32(max(2.0, 1.6 * light.radius))) ** 2)
@@ -238,7 +242,8 @@ class StoneRenderer(LayerRenderer):
         swell = fbm(vx * 2.0 + 13.1, vy * 2.0 - 4.4, "stone-swell", 2)
         swell = np.clip(F32(0.5) + F32(1.8) * swell, 0, 1)
         fade = fbm(vx * 0.6 - 2.9, vy * 0.6 + 8.1, "stone-fade", 3)
-        fade = F32(0.7) + F32(0.3) * smoothstep(fade, -0.25, 0.3)
+        # (Veins run on into the quiet share, fainter: it makes the busy share read.)
+        fade = (F32(0.7) + F32(0.3) * smoothstep(fade, -0.25, 0.3)) * (F32(0.4) + F32(0.6) * busy)
         self.grid = (gy, gx)
         step_x, step_y = float(gx[1] - gx[0]), float(gy[1] - gy[0])
         fields = {"value": np.clip(value, 0, LIGHT_MAX), "hue": hue, "network": network,
@@ -247,6 +252,9 @@ class StoneRenderer(LayerRenderer):
             dpy, dpx = np.gradient(ph)
             fields[f"phase{i}"] = ph
             fields[f"slope{i}"] = np.hypot(dpx / step_x, dpy / step_y)
+        # Typical slopes of the phases: where a phase is much flatter (a fold's turning line)
+        # the distance to its vein is ill-defined and the vein would smear, so it fades.
+        self.typical = [float(np.median(fields[f"slope{i}"])) / math.pi for i in range(len(phases))]
         self.fields = {name: np.ascontiguousarray(a, dtype=F32) for name, a in fields.items()}
 
     def _at(self, name: str, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -315,6 +323,7 @@ class StoneRenderer(LayerRenderer):
             dense = smoothstep(inv, 2.0 * fam + 1.0, 5.0 * fam + 2.0)
             mean = np.minimum(F32(1), (F32(2) * fam + px) * slope) * F32(0.3)
             a = a * dense + mean * (F32(1) - dense)
+            a *= smoothstep(slope, 0.08 * self.typical[i], 0.3 * self.typical[i])
             mask = network * fade if netted else fade
             a = a * F32(alpha * layer.veins) * mask
             clear *= F32(1) - a
