@@ -6,20 +6,29 @@ The smooth fields are computed once, at half resolution, in :meth:`StoneRenderer
 * the warp (Quilez): ``q = fbm(p)``, ``r = fbm(p + k q)``, ``f = fbm(p + k r)`` (two fields each
   for ``q`` and ``r``, one level more or less with ``depth``), in coordinates turned to the
   stone's bedding and stretched along it (swirled round the core for a vortex);
-* the **value** from the final field ``f``, with a little cloud from ``|q|``, relief shading
-  from the gradient of ``f`` lit from the light's direction, and the polished sheen: a broad
-  glow and a soft reflection of the source where the composition puts the light;
+* the **value**: the composition's big shape in the stone (a dark mass under a horizon, a dark
+  inclusion, walls round an opening, spiral arms, bands), broad masses, the final field ``f``'s
+  clouds, relief shading from the gradient of ``f`` lit from the light's direction, and the
+  polished sheen where the composition puts the light; its range is set by ``spread`` round
+  ``tone`` (measured in the stone's deviations, so a loop does not pulse), and the source's
+  soft reflection rises above it;
 * the **hue** from the intermediate fields ``q`` and ``r`` (two colour axes, through
   :meth:`~wiktoria.render.layer.Frame.colour`);
-* slow masks: where the finer veins run, how wide the veins swell, the quiet share.
+* the veins' **phases**, Perlin's marble in Quilez's warp: bands across the bedding, folded by
+  the warp and creased by turbulence (the main veins), a sparser family across them and a
+  finer one along them; and slow masks (where the finer veins run, how wide the veins swell,
+  where they fade, the quiet share).
 
-The veins are drawn band by band at full resolution. Each family of veins is the zero set of a
-noise field sampled in the warped coordinates: a zero set never breaks off, so veins are
-continuous curves that fold with the stone, and the families (broad main veins, a finer network
-crossing them, hairlines) meet in junctions. A pixel's distance to a vein is ``|g| / |grad g|``,
-which gives anti-aliased veins of an exact width in pixels, swollen and thinned along their
-length by a slow field. Near the light the main veins take the accent colour; a rift or a bolt
-of lightning is a luminous fissure through the stone.
+The veins are drawn band by band at full resolution. A vein is an isoline of its family's
+phase (where it crosses a whole number), so it never breaks off: veins are continuous curves
+that fold with the stone, bunch, merge into a tone where the warp packs them, and meet the
+other families in junctions. Many bands carry no vein (each band's strength, width and
+softness come from an integer hash), so veins are irregularly spaced. A pixel's distance to a
+vein is its phase offset over the phase's slope, which gives anti-aliased veins of an exact
+width in pixels (never under a pixel, so a thin vein stays unbroken), crisp or soft, bleeding
+into the stone on one side, swollen and thinned along their length by a slow field. Near the
+light the main veins take the accent colour; a rift or a bolt of lightning is a luminous
+fissure through the stone.
 """
 
 from __future__ import annotations
@@ -99,7 +108,7 @@ class StoneRenderer(LayerRenderer):
         return u + off[0], v + off[1]
 
     def _shape(self, gy: np.ndarray, gx: np.ndarray, qx: np.ndarray, qy: np.ndarray,
-               py: np.ndarray, ry: np.ndarray) -> np.ndarray:
+               py: np.ndarray, ry: np.ndarray, f: np.ndarray) -> np.ndarray:
         """The composition's big shape in the stone, -1 dark .. 1 light, its edges warped by
         ``q``: a dark lower mass under a horizon (a landscape stone), a dark inclusion in a
         pale void (monolith), dark walls round a pale opening (enclosure), spiral arms round a
@@ -114,10 +123,10 @@ class StoneRenderer(LayerRenderer):
         fx, fy = c.focus_x * W, c.focus_y * H
         if c.layout == "monolith":
             R = max(0.16, 2.6 * c.scale) * H
-            X = X + F32(2.5 * amp) * qy
-            Y = Y - F32(2.5 * amp) * qx
-            r = np.hypot((X - fx) / 0.8, (Y - fy) / 1.2) / R
-            return (F32(0.3) - F32(1.1) * (F32(1) + np.tanh((F32(1) - r) / F32(0.12)))
+            X = X + F32(4.0 * amp) * qy
+            Y = Y - F32(4.0 * amp) * qx
+            r = np.hypot((X - fx) / 0.8, (Y - fy) / 1.2) / R + F32(0.06) * f  # a rough rim
+            return (F32(0.3) - F32(0.6) * (F32(1) + np.tanh((F32(1) - r) / F32(0.12)))
                     * F32(0.5)).astype(F32)
         if c.layout == "enclosure":
             R = (0.25 + 1.5 * c.scale) * H
@@ -182,9 +191,10 @@ class StoneRenderer(LayerRenderer):
         # over them, calmer in the quiet share.
         mass = np.tanh(F32(0.8) * _normalised(fbm(px * 0.3 + 0.25 * k * qx,
                                                    py * 0.3 + 0.25 * k * qy, "stone-mass", 3)))
-        shape = self._shape(gy, gx, qx, qy, py, ry)
-        value = (F32(0.55) * shape + F32(0.4) * mass
-                 + F32(0.25) * (F32(0.5) + F32(0.5) * busy) * np.tanh(F32(0.9) * f)
+        shape = self._shape(gy, gx, qx, qy, py, ry, f)
+        # (The dark masses of the shape are rock with texture of their own, not flat shadow.)
+        texture = F32(0.25) * (F32(0.5) + F32(0.5) * busy) + F32(0.25) * np.clip(-shape, 0, 1)
+        value = (F32(0.55) * shape + F32(0.4) * mass + texture * np.tanh(F32(0.9) * f)
                  + F32(0.03) * np.tanh(fold))
         # Relief: the final field as a height, lit from the light's direction.
         dfy, dfx = np.gradient(f)
@@ -208,10 +218,12 @@ class StoneRenderer(LayerRenderer):
         centre = min(max(layer.tone, 0.5 * span), 1.02 - 0.5 * span)
         scale = span / (3.6 * math.sqrt(1.0 + float(glow.var())))
         value = F32(centre) + (value + glow) * F32(scale)
-        # The brightest stone rolls off softly below the light's own values, keeping its veins.
-        top = F32(0.9)
+        # The brightest stone rolls off softly below the light's own values and the darkest
+        # above black, each keeping its texture and veins.
+        top, low = F32(0.9), F32(0.1)
         value = np.where(value > top, top + F32(0.1) * np.tanh((value - top) / F32(0.1)),
                          value)
+        value = np.where(value < low, low * np.exp((np.minimum(value, low) - low) / low), value)
         sheen = F32(layer.sheen)
         if light.seam is None:  # the source's soft reflection, broken by the relief
             spot = np.exp(-(dist / F32(max(2.0, 1.6 * light.radius))) ** 2)
@@ -243,7 +255,7 @@ class StoneRenderer(LayerRenderer):
         swell = np.clip(F32(0.5) + F32(1.8) * swell, 0, 1)
         fade = fbm(vx * 0.6 - 2.9, vy * 0.6 + 8.1, "stone-fade", 3)
         # (Veins run on into the quiet share, fainter: it makes the busy share read.)
-        fade = (F32(0.7) + F32(0.3) * smoothstep(fade, -0.25, 0.3)) * (F32(0.4) + F32(0.6) * busy)
+        fade = (F32(0.7) + F32(0.3) * smoothstep(fade, -0.25, 0.3)) * (F32(0.6) + F32(0.4) * busy)
         self.grid = (gy, gx)
         step_x, step_y = float(gx[1] - gx[0]), float(gy[1] - gy[0])
         fields = {"value": np.clip(value, 0, LIGHT_MAX), "hue": hue, "network": network,
@@ -321,9 +333,9 @@ class StoneRenderer(LayerRenderer):
             # Where the warp packs veins closer than they are wide they merge into a tone.
             fam = base * F32(1.05)
             dense = smoothstep(inv, 2.0 * fam + 1.0, 5.0 * fam + 2.0)
-            mean = np.minimum(F32(1), (F32(2) * fam + px) * slope) * F32(0.3)
+            mean = np.minimum(F32(1), (F32(2) * fam + px) * slope) * F32(0.45)
             a = a * dense + mean * (F32(1) - dense)
-            a *= smoothstep(slope, 0.08 * self.typical[i], 0.3 * self.typical[i])
+            a *= smoothstep(slope, 0.04 * self.typical[i], 0.15 * self.typical[i])
             mask = network * fade if netted else fade
             a = a * F32(alpha * layer.veins) * mask
             clear *= F32(1) - a
