@@ -141,7 +141,8 @@ def test_default_filename_never_overwrites(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"style": "cubist"}, "unknown style 'cubist'; valid styles: landscape, storm, field, lines, marble, flow"),
+    ({"style": "cubist"}, "unknown style 'cubist'; valid styles: landscape, storm, field, "
+                          "lines, marble, flow"),
     ({"size": (0, 5)}, "size must be 1 to 16384 pixels per side"),
     ({"size": (16385, 5)}, "size must be 1 to 16384"),
     ({"seed": -3}, "seed must be an integer from 0 to 2\\*\\*63-1, got -3"),

@@ -28,7 +28,7 @@ from wiktoria.scene import (
     check_size,
     layer_types,
 )
-from wiktoria.scene.styles import STYLES, layers_for
+from wiktoria.scene.styles import LEGACY_STYLES, STYLES
 
 MOODS = wiktoria.moods()
 
@@ -135,7 +135,7 @@ def test_a_scene_never_names_a_mood_file(tmp_path: Path) -> None:
 
 
 def test_version_0_1_scene_text_still_loads() -> None:
-    marble, grain = layers_for(wiktoria.mood("serene"), "marble")
+    marble, grain = LEGACY_STYLES["marble"](wiktoria.mood("serene"))
     text = ("wiktoria = '0.1.0'\nmood = 'serene'\nstyle = 'marble'\n"
             "[canvas]\nwidth = 8\nheight = 8\nseed = 1\n"
             "[loop]\nframes = 4\nfps = 8.0\nframe = 0\nto = 'seething'\npingpong = true\n"
@@ -150,7 +150,8 @@ def test_version_0_1_scene_text_still_loads() -> None:
     # The target layers are the style's defaults for the target, with this scene's changes.
     assert scene.loop.to_layers is not None
     assert scene.loop.to_layers[0].veins == 0.3
-    assert scene.loop.to_layers[0].warp == layers_for(wiktoria.mood("seething"), "marble")[0].warp
+    legacy = LEGACY_STYLES["marble"](wiktoria.mood("seething"))
+    assert scene.loop.to_layers[0].warp == legacy[0].warp
 
 
 def test_every_parameter_is_dumped_with_its_range_and_meaning() -> None:

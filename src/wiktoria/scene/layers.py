@@ -37,6 +37,7 @@ __all__ = [
     "MarbleLayer",
     "PaperLayer",
     "SkyLayer",
+    "StoneLayer",
     "StrataLayer",
     "StrokesLayer",
     "VeilsLayer",
@@ -286,10 +287,34 @@ class VortexLayer(Layer):
                         "whole spacings per loop)")
 
 
+@dataclass(frozen=True)
+class StoneLayer(Layer):
+    """Polished stone: a two-level domain warp (Quilez) whose final field sets the value and
+    whose intermediate fields set the hue, crossed by continuous networks of veins of varying
+    width, with relief and a polished sheen from the composition's light."""
+
+    type: ClassVar[str] = "stone"
+    frequency: float = param(1.2, 0.05, 40.0, "noise cells per canvas height")
+    octaves: int = param(5, 1, 8, "octaves of each fBm")
+    warp: float = param(2.0, 0.0, 8.0, "domain-warp strength, noise cells")
+    depth: int = param(2, 1, 3, "levels of domain warp")
+    stretch: float = param(1.6, 1.0, 4.0, "elongation of the stone's grain along its bedding")
+    spread: float = param(0.9, 0.0, 1.5, "value range of the stone (2nd to 98th percentile)")
+    tone: float = param(0.5, 0.0, 1.0, "middle value of the stone")
+    veins: float = param(0.7, 0.0, 1.0, "opacity of the veins")
+    count: float = param(4.0, 0.5, 40.0, "main veins across the height of the stone")
+    vein_width: float = param(2.5, 0.3, 20.0, "half-width of the main veins, pixels at 1080 lines")
+    vein_tone: float = param(0.5, -1.0, 1.0, "veins darker (< 0) or lighter (> 0) than the stone")
+    network: float = param(0.5, 0.0, 1.0, "density of the finer veins that join the main ones")
+    relief: float = param(0.3, 0.0, 1.0, "relief shading of the field, lit from the light")
+    sheen: float = param(0.5, 0.0, 1.0, "polished glow where the light falls on the stone")
+    speed: float = param(0.5, 0.0, 50.0, "noise cells per second the stone evolves (animations)")
+
+
 BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,
-                                            VortexLayer, VeilsLayer, LinesLayer, StrokesLayer,
-                                            SkyLayer, StrataLayer, WashLayer, MarbleLayer,
-                                            GrainLayer)
+                                            VortexLayer, VeilsLayer, LinesLayer, StoneLayer,
+                                            StrokesLayer, SkyLayer, StrataLayer, WashLayer,
+                                            MarbleLayer, GrainLayer)
 """The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""
 
 LEGACY_LAYERS: tuple[type[Layer], ...] = (SkyLayer, StrataLayer, WashLayer, MarbleLayer,

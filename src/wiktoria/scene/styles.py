@@ -26,6 +26,7 @@ from wiktoria.scene.layers import (
     MarbleLayer,
     PaperLayer,
     SkyLayer,
+    StoneLayer,
     StrataLayer,
     StrokesLayer,
     VeilsLayer,
@@ -188,8 +189,37 @@ def _landscape3(m: Mood) -> tuple[Layer, ...]:
 
 
 def _flow3(m: Mood) -> tuple[Layer, ...]:
-    air = replace(_air(m), clouds=0.15, glow=0.45)
-    return (air, _strokes(m, clip=0.0, boost=1.6, lift=0.9, ink=2.0), _light(m), _paper(m))
+    # The strokes paint ramp colours over the lit air (which publishes no ramp position), so
+    # the air carries the value range (a darker top, a wide glow round the light) and the
+    # strokes, sparse enough to show it between them (a low tone-mapping gain), contrast with
+    # it: light strokes over the air of a low-key mood, dark ones over a high-key one.
+    air = replace(_air(m), clouds=0.3, glow=0.65, gradient=0.85)
+    strokes = replace(_strokes(m, clip=0.0, boost=1.6, ink=2.0), opacity=0.85, gain=0.45,
+                      lift=0.3 if m.prior.key < 0.5 else -0.75)
+    return (air, strokes, _light(m), _paper(m))
+
+
+def _marble3(m: Mood) -> tuple[Layer, ...]:
+    u = _u(m)
+    mo = m.motion
+    stone = StoneLayer(
+        frequency=round(0.8 + 0.6 * u, 3),
+        octaves=int(_clamp(round(mo.octaves) + 2, 5, 7)),
+        warp=round(0.9 + 1.3 * mo.warp, 3),
+        depth=2,
+        stretch=round(1.1 + 0.9 * (1 - u), 3),
+        spread=round(1.0 + 0.05 * u, 3),
+        tone=round(_clamp(0.5 + 0.22 * m.valence - 0.12 * u, 0.15, 0.85), 3),
+        veins=round(0.75 + 0.2 * mo.turbulence, 3),
+        count=round(2.5 + 3.0 * u, 3),
+        vein_width=round(1.4 + 2.6 * (1 - u), 3),
+        vein_tone=round(_clamp(-0.75 * m.valence + 0.35 * u, -0.8, 0.9), 3),
+        network=round(0.25 + 0.65 * mo.turbulence, 3),
+        relief=round(0.05 + 0.2 * u, 3),
+        sheen=round(0.45 + 0.3 * (1 - u), 3),
+        speed=round(1.2 * mo.speed, 4),
+    )
+    return (stone, replace(_paper(m), tooth=0.02))
 
 
 def _veils(m: Mood) -> VeilsLayer:
@@ -269,7 +299,7 @@ STYLES: dict[str, Callable[[Mood], tuple[Layer, ...]]] = {
     "storm": _storm,
     "field": _field,
     "lines": _lines,
-    "marble": _marble,
+    "marble": _marble3,
     "flow": _flow3,
 }
 

@@ -13,6 +13,7 @@ from wiktoria.render.layers.lines import LinesRenderer
 from wiktoria.render.layers.marble import MarbleRenderer
 from wiktoria.render.layers.paper import PaperRenderer
 from wiktoria.render.layers.sky import SkyRenderer
+from wiktoria.render.layers.stone import StoneRenderer
 from wiktoria.render.layers.strata import StrataRenderer
 from wiktoria.render.layers.strokes import StrokesRenderer
 from wiktoria.render.layers.veils import VeilsRenderer
@@ -27,6 +28,7 @@ from wiktoria.scene.layers import (
     MarbleLayer,
     PaperLayer,
     SkyLayer,
+    StoneLayer,
     StrataLayer,
     StrokesLayer,
     VeilsLayer,
@@ -43,6 +45,7 @@ __all__ = [
     "MarbleRenderer",
     "PaperRenderer",
     "SkyRenderer",
+    "StoneRenderer",
     "StrataRenderer",
     "StrokesRenderer",
     "VeilsRenderer",
@@ -54,6 +57,7 @@ __all__ = [
 _BUILTIN = ((AirLayer, AirRenderer), (LandLayer, LandRenderer), (LightLayer, LightRenderer),
             (PaperLayer, PaperRenderer), (VortexLayer, VortexRenderer),
             (VeilsLayer, VeilsRenderer), (LinesLayer, LinesRenderer),
+            (StoneLayer, StoneRenderer),
             (StrokesLayer, StrokesRenderer), (SkyLayer, SkyRenderer),
             (StrataLayer, StrataRenderer), (WashLayer, WashRenderer),
             (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer))
