@@ -130,3 +130,31 @@ def test_paint_as_a_real_subprocess(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stderr.strip().startswith("Error: unknown style 'cubist'")
     assert "Traceback" not in bad.stderr
+
+
+def test_paint_sets_the_composition_and_a_new_seed_replans_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wiktoria.scene.composition import plan
+
+    res = run(["paint", "--mood", "serene", "--size", "64x36", "--seed", "3", "--set",
+               "composition.layout=valley", "--set", "composition.light=moon",
+               "--set", "composition.horizon=0.7", "-o", "a.png", "--dump-scene", "a.toml"],
+              tmp_path, monkeypatch)
+    assert res.exit_code == 0, res.output
+    scene = Scene.from_toml((tmp_path / "a.toml").read_text())
+    c = scene.composition
+    assert (c.layout, c.light, c.horizon) == ("valley", "moon", 0.7)
+    # Over a scene file, another seed is another painting: its composition is planned
+    # afresh, and a --set composition.* given again still holds.
+    res = run(["paint", "--scene", "a.toml", "--seed", "9", "--set", "composition.layout=low",
+               "-o", "b.png", "--dump-scene", "b.toml"], tmp_path, monkeypatch)
+    assert res.exit_code == 0, res.output
+    other = Scene.from_toml((tmp_path / "b.toml").read_text()).composition
+    assert other == plan(9, wiktoria.mood("serene"), layout="low")
+    res = run(["paint", "--set", "composition.layout=cave", "-o", "c.png"], tmp_path,
+              monkeypatch)
+    assert res.exit_code == 2
+    assert res.output.strip().splitlines() == [
+        "Error: unknown composition.layout 'cave'; valid: low, high, tilted, valley, monolith, "
+        "enclosure, vortex, rhythm"]
+    assert not (tmp_path / "c.png").exists()
