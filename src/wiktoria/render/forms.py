@@ -177,7 +177,7 @@ def forms_for(frame: Frame, roughness: float, frequency: float, octaves: int, t:
 
     c = frame.composition
     W, H = frame.width, frame.height
-    rng = stream_rng(frame.seed, "forms")
+    rng = stream_rng(frame.seed, "forms", c.variant)
     turb = 0.4 + 0.8 * frame.mood.motion.turbulence
     if c.layout == "vortex":
         return _rings(frame, rng, roughness, t, period, turb)
@@ -195,7 +195,7 @@ def forms_for(frame: Frame, roughness: float, frequency: float, octaves: int, t:
     forms: list[Form] = []
     for k in range(n):
         d = k / (n - 1) if n > 1 else 1.0
-        seed = stream_seed(frame.seed, "forms", k)
+        seed = stream_seed(frame.seed, "forms", k, frame.composition.variant)
         freq = frequency * (1.0 + 0.6 * d)
         x = u * freq + 11.7 * k
         xw = x + 0.3 * noise.fbm(x * 0.7, 0.37 + k, t, octaves=3, seed=seed + 1,
@@ -246,7 +246,7 @@ def _monolith(frame: Frame, rng: np.random.Generator, ground: list[Form], roughn
     power = float(rng.choice([1.3, 2.2, 4.0, 8.0]))
     pu = (u - c.focus_x) / w
     shape = np.exp(-np.abs(pu) ** power)
-    seed = stream_seed(frame.seed, "monolith")
+    seed = stream_seed(frame.seed, "monolith", frame.composition.variant)
     prof = _profile(u * 9.0, seed, octaves, t, period, turb)
     crags = _profile(u * 40.0, seed + 7, octaves, t, period, turb)
     y = base - height * (shape * (1.0 + 0.06 * roughness * prof)
@@ -257,7 +257,7 @@ def _monolith(frame: Frame, rng: np.random.Generator, ground: list[Form], roughn
     # Small and low means far: the form takes more of the haze.
     pillar = Form("bottom", y.astype(F32), float(np.clip(0.25 + c.near, 0.3, 0.85)))
     far = [Form(g.kind, g.outline, 0.5 * g.depth) for g in ground]
-    lip_seed = stream_seed(frame.seed, "monolith-lip")
+    lip_seed = stream_seed(frame.seed, "monolith-lip", frame.composition.variant)
     lip = H * (c.horizon + 0.45 * (1 - c.horizon)) - 0.02 * H * _profile(
         u * 3.0, lip_seed, octaves, t, period, turb)
     return [*far, pillar, Form("bottom", lip.astype(F32), 1.0)]
@@ -280,7 +280,7 @@ def _canyon(frame: Frame, rng: np.random.Generator, roughness: float, octaves: i
     half = max(0.02, c.scale * 0.3)
     for k in range(n):
         d = k / (n - 1)
-        seed = stream_seed(frame.seed, "canyon", k)
+        seed = stream_seed(frame.seed, "canyon", k, frame.composition.variant)
         left = (k + first) % 2 == 0
         # Far walls crowd the slot; near ones stand back at the frame's edges, taller in the
         # picture because nearer.
@@ -290,13 +290,13 @@ def _canyon(frame: Frame, rng: np.random.Generator, roughness: float, octaves: i
         x = (slot - gap if left else slot + gap) + lean * (ys - c.focus_y)
         x = x + (0.02 + 0.05 * d) * roughness * prof
         forms.append(Form("left" if left else "right", (x * W).astype(F32), float(d)))
-    floor_seed = stream_seed(frame.seed, "canyon-floor")
+    floor_seed = stream_seed(frame.seed, "canyon-floor", frame.composition.variant)
     floor = H * (c.focus_y + (1 - c.focus_y) * rng.uniform(0.35, 0.7))
     floor = floor - 0.03 * H * roughness * _profile(xs * 3.0, floor_seed, octaves, t, period,
                                                       turb)
     forms.insert(n // 2, Form("bottom", floor.astype(F32), 0.5))
     if rng.uniform() < 0.6:
-        arch_seed = stream_seed(frame.seed, "canyon-arch")
+        arch_seed = stream_seed(frame.seed, "canyon-arch", frame.composition.variant)
         top = c.focus_y * H - H * rng.uniform(0.2, 0.4)
         arch = top - 0.9 * H * ((xs - slot) ** 2) - 0.04 * H * roughness * _profile(
             xs * 4.0, arch_seed, octaves, t, period, turb)
@@ -323,7 +323,7 @@ def _rings(frame: Frame, rng: np.random.Generator, roughness: float, t: float,
     gaps = np.cumsum(rng.dirichlet(np.full(n, 1.2)))
     for k in range(n):
         d = k / (n - 1) if n > 1 else 1.0
-        seed = stream_seed(frame.seed, "rings", k)
+        seed = stream_seed(frame.seed, "rings", k, frame.composition.variant)
         radius = r0 + (0.85 * far_corner - r0) * (gaps[k] - gaps[0]) / max(1e-9, 1 - gaps[0])
         radius = max(r0, radius * (0.55 + 0.45 * d))
         f = 1.5 + 2.5 * (1 - d)

@@ -200,7 +200,7 @@ def light_of(frame: Frame) -> Light:
     light = Light(c.light, x, y, radius, H)
     from wiktoria.render.layer import stream_seed
 
-    seed = stream_seed(frame.seed, "light-seam")
+    seed = stream_seed(frame.seed, "light-seam", c.variant)
     if c.light == "lightning":
         lo, hi = 0, max(2, int(min(H, max(y + 0.35 * H, c.horizon * H))))
         path = _bolt(hi - lo, H, seed)

@@ -70,6 +70,8 @@ class Composition(Spec):
     empty: float = param(0.4, 0.0, 0.9, "share of the picture left quiet")
     accent: float = param(0.03, 0.0, 0.1, "share of the picture in the accent colour")
     hue: float = param(0.25, 0.0, 1.0, "how far hue wanders from value, independently")
+    variant: int = param(0, 0, 2**31 - 1, "which of its many shapes the layout takes (the "
+                         "forms' random details)")
 
     def override(self, values: dict[str, Any], seed: int, mood: Mood,
                  layouts: tuple[str, ...] | None = None) -> Composition:
@@ -164,7 +166,7 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
         fy = horizon - u(0.1, 0.2)
     elif layout == "valley":
         horizon, ranges, near = u(0.38, 0.62), int(r.integers(3, 6)), u(0.2, 0.45)
-        fx = float(np.clip(0.5 + r.choice([-1, 1]) * u(0.04, 0.2), 0.25, 0.75))
+        fx = float(np.clip(0.5 + r.choice([-1, 1]) * u(0.06, 0.26), 0.22, 0.78))
         fy, scale = horizon - u(0.02, 0.06), u(0.08, 0.3)
         tilt = float(r.normal(0, 0.06))
     elif layout == "monolith":
@@ -177,6 +179,7 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
         horizon, ranges, scale = u(0.55, 0.7), int(r.integers(4, 8)), u(0.12, 0.25)
     elif layout == "vortex":
         horizon, ranges, scale = u(0.6, 0.8), int(r.integers(3, 7)), u(0.08, 0.16)
+        fx, fy = _power(r, 0.06), _power(r, 0.06)
     else:  # rhythm
         horizon, ranges, scale = u(0.35, 0.7), int(r.integers(3, 6)), u(0.07, 0.22)
         fy = horizon - u(0.08, 0.16)
@@ -223,6 +226,7 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
         empty=round(jit(pr.empty, 0.05, 0.0, 0.9), 4),
         accent=round(jit(pr.accent, 0.005, 0.0, 0.1), 4),
         hue=round(jit(pr.hue, 0.05, 0.0, 1.0), 4),
+        variant=int(rv.integers(0, 2**31)),
     )
 
 

@@ -52,7 +52,7 @@ class AirRenderer(LayerRenderer):
         y = ((gy + 0.5) * s).reshape(-1, 1)
         t, period = fr.time(layer.speed)
         value, qx, qy = noise.warp(x, y, t, depth=2, strength=layer.warp,
-                                   octaves=layer.octaves, seed=self.seed("air"),
+                                   octaves=layer.octaves, seed=self.seed("air", c.variant),
                                    period=(None, None, period), return_offsets=True)
         cloud = _normalised(value)
         hue = (F32(0.5) + F32(0.5) * np.tanh(F32(0.6) * _normalised(qx - F32(0.6) * qy)))
@@ -69,14 +69,14 @@ class AirRenderer(LayerRenderer):
         # as much as upwards.
         around = np.clip(dist / F32(1.0 * H), 0, 1) ** F32(0.7)
         radial = low - (low - top) * F32(1.5) * around
-        base = vertical + (radial - vertical) * F32(0.75)
+        base = vertical + (radial - vertical) * F32(0.85)
         # A seam (rift, bolt) lights the air less than a disc or a glow: it must read as a
         # line against it.
         glow = F32(layer.glow * (0.45 if light.seam is not None else 1.0))
         v = base + glow * (F32(0.55) * broad + F32(0.3) * tight)
         # Quiet areas: a slow field thresholded at the composition's empty share.
-        quiet_f = noise.fbm(x * 0.35, y * 0.5, 3.7, octaves=2, seed=self.seed("air-quiet"),
-                            dtype=np.float32)
+        quiet_f = noise.fbm(x * 0.35, y * 0.5, 3.7, octaves=2,
+                            seed=self.seed("air-quiet", c.variant), dtype=np.float32)
         cut = float(np.quantile(quiet_f, min(0.95, c.empty)))
         busy = F32(0.15) + F32(0.85) * smoothstep(quiet_f, cut - 0.08, cut + 0.08)
         busy = np.maximum(busy, tight)  # the air round the light always moves

@@ -35,7 +35,7 @@ class LandRenderer(LayerRenderer):
                                            t, period)
         fr.shared["forms"] = self.forms
         fr.shared["horizon"] = fr.composition.horizon
-        rng = self.rng("land-angles")
+        rng = self.rng("land-angles", fr.composition.variant)
         self.angles = rng.uniform(0, 2 * np.pi, len(self.forms))
 
     def _textures(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -46,9 +46,11 @@ class LandRenderer(LayerRenderer):
         t, period = fr.time(layer.speed)
         octaves = max(2, min(6, layer.octaves - 1))
         per = (None, None, period)
-        a = noise.fbm(x, y * 1.6, t, octaves=octaves, seed=self.seed("land-relief"), period=per)
+        variant = fr.composition.variant
+        a = noise.fbm(x, y * 1.6, t, octaves=octaves, seed=self.seed("land-relief", variant),
+                      period=per)
         b = noise.fbm(x * 0.7, y * 1.2, t, octaves=max(2, octaves - 1),
-                      seed=self.seed("land-relief2"), period=per)
+                      seed=self.seed("land-relief2", variant), period=per)
         return a.astype(F32), b.astype(F32)
 
     def band(self, band: Band) -> None:
