@@ -173,3 +173,22 @@ def test_composition_errors_name_the_parameter() -> None:
         Composition(light_x=9)
     with pytest.raises(TypeError, match=r"composition.ranges must be an integer"):
         Composition(ranges="many")
+
+
+def test_the_variant_reshapes_the_forms_and_only_them() -> None:
+    def paint(variant: int) -> bytes:
+        return wiktoria.paint("writhing", size=(64, 36), seed=4, composition__layout="vortex",
+                              composition__variant=variant).png_bytes()
+
+    assert paint(1) == paint(1)
+    assert paint(1) != paint(2)
+    # One seed, two moods: each plans its own variant, so their shapes differ too.
+    a = plan(4, mood("electric"), layout="vortex")
+    b = plan(4, mood("enigmatic"), layout="vortex")
+    assert a.variant != b.variant
+
+
+def test_a_loop_between_moods_keeps_its_composition() -> None:
+    loop = wiktoria.animate("serene", size=(32, 18), frames=4, fps=4, seed=2, to="seething")
+    compositions = {loop.frame(i).scene.composition for i in range(4)}
+    assert len(compositions) == 1 and None not in compositions
