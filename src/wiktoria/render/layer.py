@@ -371,6 +371,19 @@ def gradient(a: np.ndarray, axis: int = -1) -> np.ndarray:
     return np.gradient(a, axis=axis)
 
 
+def vignette(rows: np.ndarray, width: int, height: int, strength: float, inner: float = 0.25,
+             outer: float = 1.1) -> np.ndarray:
+    """The darkening of the corners over ``rows``: 1 in the middle falling by ``strength``
+    between ``inner`` and ``outer`` (squared distance from the centre, 1 at the corners),
+    shape (rows, width), float32."""
+    yy = ((rows + 0.5) / height - 0.5).astype(F32).reshape(-1, 1)
+    xx = ((np.arange(width) + 0.5) / width - 0.5).astype(F32).reshape(1, -1)
+    aspect = F32(width / height)
+    r2 = (xx * aspect) ** 2 + yy**2
+    r2 /= F32(0.25 * aspect**2 + 0.25)
+    return F32(1) - F32(strength) * smoothstep(r2, inner, outer)
+
+
 def smoothstep(a: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Hermite smoothstep of ``a`` from ``lo`` to ``hi``."""
     t = np.clip((a - lo) / (hi - lo), 0, 1)

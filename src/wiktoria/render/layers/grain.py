@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from wiktoria.render.layer import F32, Band, LayerRenderer, smoothstep
+from wiktoria.render.layer import F32, Band, LayerRenderer, vignette
 from wiktoria.scene.layers import GrainLayer
 
 __all__ = ["GrainRenderer"]
@@ -26,11 +24,5 @@ class GrainRenderer(LayerRenderer):
             g += F32(1)
             buf *= g[..., None]
         if layer.vignette > 0:
-            yy = ((rows + 0.5) / H - 0.5).astype(F32).reshape(-1, 1)
-            xx = ((np.arange(W) + 0.5) / W - 0.5).astype(F32).reshape(1, -1)
-            aspect = F32(W / H)
-            r2 = (xx * aspect) ** 2 + yy**2
-            r2 /= F32(0.25 * aspect**2 + 0.25)
-            v = F32(1) - F32(layer.vignette) * smoothstep(r2, 0.25, 1.1)
-            buf *= v[..., None]
+            buf *= vignette(rows, W, H, layer.vignette)[..., None]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.render.layer import F32, Band, LayerRenderer, smoothstep
+from wiktoria.render.layer import F32, Band, LayerRenderer, vignette
 from wiktoria.scene.layers import PaperLayer
 
 __all__ = ["TILE", "PaperRenderer"]
@@ -56,10 +56,5 @@ class PaperRenderer(LayerRenderer):
             mid = F32(4) * np.sqrt(lum) * (F32(1) - np.sqrt(lum))  # 0 at black and white
             factor += F32(layer.grain) * mid * g
         if layer.vignette > 0:
-            yy = ((rows + 0.5) / H - 0.5).astype(F32).reshape(-1, 1)
-            xx = ((np.arange(W) + 0.5) / W - 0.5).astype(F32).reshape(1, -1)
-            aspect = F32(W / H)
-            r2 = (xx * aspect) ** 2 + yy**2
-            r2 /= F32(0.25 * aspect**2 + 0.25)
-            factor *= F32(1) - F32(layer.vignette) * smoothstep(r2, 0.3, 1.2)
+            factor *= vignette(rows, W, H, layer.vignette, 0.3, 1.2)
         buf *= factor[..., None]
