@@ -106,8 +106,8 @@ def _field(name: str, a: npt.ArrayLike, shape: tuple[int, ...] | None) -> np.nda
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be a real array, got dtype {arr.dtype}")
     if arr.ndim != 2 or (shape is not None and arr.shape != shape):
-        want = "2-D" if shape is None else f"shape {shape}"
-        raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
+        want = "be 2-D" if shape is None else f"have shape {shape}"
+        raise ValueError(f"{name} must {want}, got shape {arr.shape}")
     arr = np.ascontiguousarray(arr, np.float64)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} has NaN or infinite values")
