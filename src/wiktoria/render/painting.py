@@ -24,6 +24,7 @@ from wiktoria.io.still import png_bytes, save_still
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import render
+from wiktoria.render.strokedata import Strokes, strokes_of
 from wiktoria.scene import Canvas, Scene, check_size
 from wiktoria.scene.composition import plan
 from wiktoria.scene.styles import check_style, layers_for, style_layouts
@@ -56,6 +57,7 @@ class Painting:
         self._pixels = pixels
         self._pixels.flags.writeable = False
         self._image: Image.Image | None = None
+        self._strokes: Strokes | None = None
 
     @property
     def image(self) -> Image.Image:
@@ -66,6 +68,15 @@ class Painting:
     @property
     def size(self) -> tuple[int, int]:
         return self.scene.size
+
+    @property
+    def strokes(self) -> Strokes:
+        """The painting's polylines as :class:`~wiktoria.render.strokedata.Strokes` (pixels),
+        from the layers that draw strokes (today ``lines``); empty for the others. Computed
+        on first use."""
+        if self._strokes is None:
+            self._strokes = strokes_of(self.scene, self.mood)
+        return self._strokes
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         arr = self._pixels
