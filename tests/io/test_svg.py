@@ -59,7 +59,7 @@ def test_strokes_arrays_and_access() -> None:
         s.stroke(2)
 
 
-@pytest.mark.parametrize("kwargs, message", [
+@pytest.mark.parametrize(("kwargs", "message"), [
     ({"points": np.zeros((3, 3))}, r"points must have shape \(N, 2\)"),
     ({"points": [[0, 0], [np.nan, 1], [2, 2]]}, "finite"),
     ({"offsets": [0, 3]}, "from 0 to 2"),
@@ -82,7 +82,7 @@ def test_lines_strokes_are_its_polylines(painting: wiktoria.Painting) -> None:
     s = painting.strokes
     runs = polylines_of(painting.scene)
     assert len(s) == len(runs) > 0
-    assert all(np.array_equal(a, b) for a, b in zip(s, runs))
+    assert all(np.array_equal(a, b) for a, b in zip(s, runs, strict=False))
     assert (s.widths >= 0.5).all()
     assert len(np.unique(s.colours, axis=0)) > 1
 
@@ -127,7 +127,7 @@ def test_page_sizes_and_orientation() -> None:
     assert page_size("letter", 10, 10) == PAGES["letter"]
     assert page_size("100x50mm", 1, 9) == (100.0, 50.0)
     for bad in ("b9", "100x50", "0x10mm", "a4 portrait"):
-        with pytest.raises(ValueError, match="a4, a3, letter|over 0"):
+        with pytest.raises(ValueError, match=r"a4, a3, letter|over 0"):
             page_size(bad, 10, 10)
 
 
@@ -214,7 +214,7 @@ def test_cli_paint_svg(tmp_path: Path) -> None:
     assert code == 0, text
 
 
-@pytest.mark.parametrize("extra, message", [
+@pytest.mark.parametrize(("extra", "message"), [
     (["--page", "b9"], "a4, a3, letter"),
     (["--pens", "0"], "pens must be"),
     (["--margin", "-2"], "margin must be"),

@@ -252,7 +252,8 @@ def _lines(strokes: Strokes, width: int, height: int, scene_toml: str, page: str
         for i in np.flatnonzero(pen_of == n):
             xy = pieces[i] * scale + (ox, oy)
             pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in xy)
-            yield (f'<polyline fill="none" stroke="{pen}" stroke-width="{_num(max(widths[i], 0.01))}" '
+            sw = _num(max(widths[i], 0.01))
+            yield (f'<polyline fill="none" stroke="{pen}" stroke-width="{sw}" '
                    f'stroke-linecap="round" stroke-linejoin="round" points="{pts}"/>\n')
         yield "</g>\n"
     yield "</svg>\n"

@@ -158,7 +158,8 @@ class Strokes:
         if not items:
             return cls.empty()
         starts = np.cumsum([0] + [len(p.points) for p in items[:-1]])
-        offsets = np.concatenate([[0]] + [p.offsets[1:] + s for p, s in zip(items, starts)])
+        offsets = np.concatenate([[0]] + [p.offsets[1:] + s
+                                          for p, s in zip(items, starts, strict=True)])
         return cls(np.concatenate([p.points for p in items]), offsets,
                    np.concatenate([p.widths for p in items]),
                    np.concatenate([p.colours for p in items]))

@@ -215,7 +215,7 @@ class LinesRenderer(LayerRenderer):
         W = self.frame.width
         colours = np.empty((len(runs), 3), np.float64)
         table = self.stroke.reshape(-1, W, 3)
-        for i, (run, k) in enumerate(zip(runs, ks)):
+        for i, (run, k) in enumerate(zip(runs, ks, strict=True)):
             lo = int(np.clip(np.floor(run[0, 0]), 0, W - 1))
             hi = int(np.clip(np.ceil(run[-1, 0]), lo + 1, W))
             colours[i] = table[k, lo:hi].astype(np.float64).mean(axis=0)
