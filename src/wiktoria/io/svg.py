@@ -28,13 +28,15 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
 from wiktoria.colour import oklab_to_srgb, srgb_to_oklab
 from wiktoria.common.atomicio import atomic_path, check_output_dir
-from wiktoria.render.strokedata import Strokes
+
+if TYPE_CHECKING:  # io lies below render: the strokes are taken as they come
+    from wiktoria.render.strokedata import Strokes
 
 __all__ = ["PAGES", "SVG_NS", "check_svg_options", "page_size", "pen_colours", "read_svg_scene",
            "svg_bytes", "svg_scene_text", "write_svg"]
@@ -280,6 +282,7 @@ def write_svg(strokes: Strokes, scene_toml: str, path_or_file: str | os.PathLike
     Examples
     --------
     >>> import io
+    >>> from wiktoria.render.strokedata import Strokes
     >>> s = Strokes.from_polylines([[(0, 0), (50, 25)]], widths=2.0, colours=(0, 0, 0))
     >>> bio = io.BytesIO()
     >>> write_svg(s, 'seed = 1\\n', bio, size=(100, 50), page="200x100mm", margin_mm=0)
