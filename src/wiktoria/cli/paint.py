@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -24,6 +25,7 @@ from wiktoria.cli.progress import ProgressBar
 from wiktoria.cli.scenes import STDOUT, check_dump, scene_from_options, write_dump
 from wiktoria.common.atomicio import check_output_dir, together
 from wiktoria.io.formats import default_filename, is_stream, still_format
+from wiktoria.io.svg import check_svg_options
 from wiktoria.render.painting import Painting, paint_scene
 
 __all__ = ["paint_to_file"]
@@ -39,6 +41,7 @@ def paint_to_file(
     scene_file: str | os.PathLike[str] | None = None,
     output: str | os.PathLike[str] | None = None,
     dump_scene_to: str | os.PathLike[str] | None = None,
+    svg: dict[str, Any] | None = None,
 ) -> tuple[Painting, Path, Path | None]:
     """What ``wiktoria paint`` does for one painting: build or load the scene, render, write.
 
@@ -47,7 +50,8 @@ def paint_to_file(
     over an existing file. Output folders are checked before rendering. ``output`` ``-``
     writes the PNG to standard output; a FIFO, ``/dev/stdout`` or another character device
     is written through (a PNG when it has no extension). The image and the dump are
-    committed together: if the dump cannot be written, no image is left either.
+    committed together: if the dump cannot be written, no image is left either. ``svg``:
+    the options of an ``.svg`` output (``page``, ``margin_mm``, ``pens``), refused for others.
 
     Returns
     -------
@@ -65,9 +69,14 @@ def paint_to_file(
     """
     overrides = parse_overrides(list(sets))
     to_stdout = output is not None and str(output) == STDOUT
+    svg = {k: v for k, v in (svg or {}).items() if v is not None}
     if output is not None and not to_stdout:
         still_format(output)
         check_output_dir(output)
+    if svg:
+        if output is None or to_stdout or still_format(output) != "SVG":
+            raise ValueError("--pens, --page and --margin are for an SVG: -o FILE.svg")
+        check_svg_options(**{"page": "a4", **svg})
     check_dump(dump_scene_to, output)
     scene, resolved = scene_from_options(scene_file=scene_file, mood=mood, size=size, seed=seed,
                                          style=style, overrides=overrides,
@@ -80,7 +89,7 @@ def paint_to_file(
         if to_stdout:
             data = painting.png_bytes()
         else:
-            painting.save(path)
+            painting.save(path, **svg)
         if dump_scene_to is not None and str(dump_scene_to) != STDOUT:
             dumped = write_dump(dump_scene_to, scene)
     if to_stdout:
@@ -128,16 +137,25 @@ def _sweep(mood: str | None, size: tuple[int, int] | None, seeds: str, style: st
 @click.option("--dump-scene", type=click.Path(dir_okay=False), default=None,
               help="Also write the scene of this render as TOML (- for standard output).")
 @click.option("-o", "--output", type=click.Path(), default=None,
-              help="Image file (.png, .jpg, .webp, .tif), or - for a PNG on standard "
+              help="Image file (.png, .jpg, .webp, .tif; .svg: the strokes, for a plotter), "
+                   "or - for a PNG on standard "
                    "output  [default: MOOD-SEED.png, never overwriting]; a folder for a seed "
                    "sweep.")
 @click.option("--contact-sheet", is_flag=True,
               help="With a seed sweep: also write contact-sheet.png, labelled by seed.")
+@click.option("--pens", type=int, default=None, metavar="N",
+              help="SVG: reduce the strokes' colours to N pens (one layer each)  [default: one "
+                   "pen per colour]")
+@click.option("--page", default=None, metavar="a4|a3|letter|WxHmm",
+              help="SVG: the page, turned to fit the canvas  [default: a4]")
+@click.option("--margin", "margin_mm", type=float, default=None, metavar="MM",
+              help="SVG: the margin round the drawing, in millimetres  [default: 10]")
 @worker_options(" for a sweep")
 @reports
 def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: str | None,
               style: str | None, sets: tuple[str, ...], scene_file: str | None,
               dump_scene: str | None, output: str | None, contact_sheet: bool,
+              pens: int | None, page: str | None, margin_mm: float | None,
               jobs: int | None, quiet: bool) -> None:
     """Paint a mood as an abstract landscape.
 
@@ -150,8 +168,13 @@ def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: str | None,
       wiktoria paint --mood 0.3,-0.5 --style flow --set strokes.curl=0.9
       wiktoria paint --scene scene.toml --dump-scene again.toml
       wiktoria paint --mood seething --seed 0..99 -o sweep/ --contact-sheet
+      wiktoria paint --style lines -o plot.svg --pens 3 --page a3
     """
+    svg = {"pens": pens, "page": page, "margin_mm": margin_mm}
     if is_sweep(seed):
+        if any(v is not None for v in svg.values()):
+            raise ValueError("a seed sweep writes PNGs: --pens, --page and --margin are for "
+                             "one SVG")
         assert seed is not None
         _sweep(mood, size, seed, style, sets, scene_file, dump_scene, output, contact_sheet,
                jobs, quiet)
@@ -161,7 +184,7 @@ def paint_cmd(mood: str | None, size: tuple[int, int] | None, seed: str | None,
     value = None if seed is None else parse_seeds(seed)[0]
     painting, path, dumped = paint_to_file(mood=mood, size=size, seed=value, style=style,
                                            sets=sets, scene_file=scene_file, output=output,
-                                           dump_scene_to=dump_scene)
+                                           dump_scene_to=dump_scene, svg=svg)
     # with the image on standard output (-o -, /dev/stdout, a pipe), the reports go to stderr
     err = (output is not None and (output == STDOUT or is_stream(output))) or dump_scene == STDOUT
     if seed is None and scene_file is None:

@@ -27,9 +27,11 @@ from wiktoria.scene import Scene
 __all__ = ["ANIMATION_FORMATS", "STILL_FORMATS", "STREAM_DEFAULTS", "animation_format",
            "default_filename", "is_stream", "output_suffix", "slug", "still_format"]
 
-#: Still image formats by extension (Pillow format names).
+#: Still image formats by extension (Pillow format names; SVG is the painting's strokes,
+#: :mod:`wiktoria.io.svg`).
 STILL_FORMATS: dict[str, str] = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",
-                                 ".tif": "TIFF", ".tiff": "TIFF"}
+                                 ".tif": "TIFF", ".tiff": "TIFF",
+                                 ".svg": "SVG"}
 #: Animation formats by extension.
 ANIMATION_FORMATS: dict[str, str] = {".gif": "GIF", ".png": "APNG", ".webp": "WebP",
                                      ".mp4": "MP4"}

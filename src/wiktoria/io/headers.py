@@ -341,6 +341,11 @@ def read_header(f: BinaryIO, name: str, keys: frozenset[str] = frozenset()) -> H
         return _webp(f, name, size)
     if magic[4:8] == b"ftyp":
         return _mp4(f, name, size)
+    from wiktoria.io.svg import looks_like_svg, svg_scene_text
+
+    if looks_like_svg(magic):  # an SVG of strokes (wiktoria.io.svg): its <metadata>
+        text = svg_scene_text(f, name)
+        return Header("SVG", {} if text is None else {"comment": text}, False)
     if not magic:
         raise _bad(name, "it is empty")
     raise _bad(name, "it is not a PNG, JPEG, GIF, WebP or MP4 file")

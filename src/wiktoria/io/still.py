@@ -71,7 +71,11 @@ def save_still(image: Image.Image, path: str | os.PathLike[str], *, scene_toml: 
     'a.jpg'
     """
     target = Path(path)
-    writer = WRITERS[still_format(target)]
+    fmt = still_format(target)
+    if fmt not in WRITERS:  # SVG: drawn from strokes, not pixels (Painting.save)
+        raise ValueError(f"cannot save pixels as {fmt}: save the painting (Painting.save), "
+                         "whose strokes an SVG is drawn from")
+    writer = WRITERS[fmt]
     check_output_dir(target)
     with atomic_path(target) as tmp:
         writer(image, tmp, scene_toml, mood_toml, quality)

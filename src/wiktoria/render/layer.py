@@ -13,6 +13,11 @@ compositor calls in three passes:
 3. ``band(band)``: paint rows ``band.rows`` into ``band.rgb`` (float32 linear RGB, shape
    ``(rows, width, 3)``), over what the layers below left there.
 
+A renderer that draws polylines may also give them as data for plotter and SVG output:
+``strokes()``, called after ``layout()`` and ``prepare()`` (no bands), returns a
+:class:`wiktoria.render.strokedata.Strokes` in pixels, or None (the default: no strokes).
+:func:`wiktoria.render.strokedata.strokes_of` gathers them over a scene's layers.
+
 Renderers share what they make through :attr:`Frame.shared` (whole frame) and
 :attr:`Band.shared` (this band). The built-in layers publish:
 
@@ -266,6 +271,12 @@ class LayerRenderer:
 
     def band(self, band: Band) -> None:
         """Paint this layer into ``band.rgb``."""
+
+    def strokes(self) -> Any:
+        """This layer's polylines as :class:`~wiktoria.render.strokedata.Strokes` (pixels),
+        for plotter and SVG output, or None when it draws none (the default). Called after
+        :meth:`layout` and :meth:`prepare`."""
+        return None
 
 
 BandFunction = Callable[[Any, Frame, Band], None]

@@ -18,12 +18,13 @@ from PIL import Image, PngImagePlugin
 
 from wiktoria.common import validate
 from wiktoria.io.formats import STILL_FORMATS as FORMATS
-from wiktoria.io.formats import default_filename
+from wiktoria.io.formats import default_filename, still_format
 from wiktoria.io.metadata import MOOD_KEY, SCENE_KEY, VERSION_KEY, png_info, read_scene
 from wiktoria.io.still import png_bytes, save_still
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import render
+from wiktoria.render.strokedata import STROKE_STYLES, Strokes, strokes_of
 from wiktoria.scene import Canvas, Scene, check_size
 from wiktoria.scene.composition import plan
 from wiktoria.scene.styles import check_style, layers_for, style_layouts
@@ -56,6 +57,7 @@ class Painting:
         self._pixels = pixels
         self._pixels.flags.writeable = False
         self._image: Image.Image | None = None
+        self._strokes: Strokes | None = None
 
     @property
     def image(self) -> Image.Image:
@@ -66,6 +68,15 @@ class Painting:
     @property
     def size(self) -> tuple[int, int]:
         return self.scene.size
+
+    @property
+    def strokes(self) -> Strokes:
+        """The painting's polylines as :class:`~wiktoria.render.strokedata.Strokes` (pixels),
+        from the layers that draw strokes (today ``lines``); empty for the others. Computed
+        on first use."""
+        if self._strokes is None:
+            self._strokes = strokes_of(self.scene, self.mood)
+        return self._strokes
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         arr = self._pixels
@@ -89,17 +100,31 @@ class Painting:
     def _repr_png_(self) -> bytes:
         return self.png_bytes()
 
-    def save(self, path: str | os.PathLike[str], *, quality: int = 92) -> Path:
-        """Write the painting, the format chosen by the extension (PNG, JPEG, WebP, TIFF).
+    def save(self, path: str | os.PathLike[str], *, quality: int = 92, page: str | None = "a4",
+             margin_mm: float = 10.0, pens: int | None = None) -> Path:
+        """Write the painting, the format chosen by the extension (PNG, JPEG, WebP, TIFF, SVG).
 
         PNG carries the whole scene and the mood; JPEG carries the scene as its comment; WebP
-        and TIFF carry none (:func:`wiktoria.io.still.save_still`). The file is written
-        atomically.
+        and TIFF carry none (:func:`wiktoria.io.still.save_still`). An SVG is the painting's
+        :attr:`strokes` on a ``page`` with a margin, in ``pens`` colours, its scene in its
+        metadata (:func:`wiktoria.io.svg.write_svg`); a painting without strokes is refused.
+        The file is written atomically.
 
         Returns
         -------
         pathlib.Path
         """
+        if still_format(path) == "SVG":
+            from wiktoria.io.svg import check_svg_options, write_svg
+
+            check_svg_options(page, margin_mm, pens)
+            if len(self.strokes) == 0:
+                raise ValueError(f"this {self.scene.style} painting draws no strokes to write "
+                                 f"as SVG; the styles that do: {', '.join(STROKE_STYLES)}")
+            out = write_svg(self.strokes, self.scene.to_toml(), path, size=self.size, page=page,
+                            margin_mm=margin_mm, pens=pens)
+            assert out is not None
+            return out
         return save_still(self.image, path, scene_toml=self.scene.to_toml(),
                           mood_toml=self.mood.to_toml(), quality=quality)
 

@@ -27,10 +27,12 @@ from __future__ import annotations
 import numpy as np
 
 from wiktoria import noise
+from wiktoria.colour import linear_to_srgb
 from wiktoria.colour.roles import LIGHT_MAX
 from wiktoria.render.layer import F32, Band, Frame, LayerRenderer, gradient, smoothstep
 from wiktoria.render.layers.occlusion import MIN_SAMPLES, horizons, remove_dust, visible_runs
 from wiktoria.render.light import light_of
+from wiktoria.render.strokedata import Strokes
 from wiktoria.scene.layers import LinesLayer
 from wiktoria.scene.scene import Scene
 
@@ -202,6 +204,24 @@ class LinesRenderer(LayerRenderer):
     def polylines(self) -> list[np.ndarray]:
         """The visible runs of the lines, ``(x, y)`` in pixels (after :meth:`layout`)."""
         return visible_runs(self.ys, self.xs)
+
+    def strokes(self) -> Strokes:
+        """The visible runs (:meth:`polylines`) as strokes (after :meth:`prepare`): each
+        with its line's width, and the mean of the raster's stroke colour over the pixel
+        columns the run spans (in linear light, then sRGB). The raster varies the colour
+        along a line (light, grain, accent); a plotted stroke has one, so that is its
+        average; the fills, the sky and the light are not strokes and are left out."""
+        runs, ks = visible_runs(self.ys, self.xs, with_lines=True)
+        W = self.frame.width
+        colours = np.empty((len(runs), 3), np.float64)
+        table = self.stroke.reshape(-1, W, 3)
+        for i, (run, k) in enumerate(zip(runs, ks, strict=True)):
+            lo = int(np.clip(np.floor(run[0, 0]), 0, W - 1))
+            hi = int(np.clip(np.ceil(run[-1, 0]), lo + 1, W))
+            colours[i] = table[k, lo:hi].astype(np.float64).mean(axis=0)
+        srgb = np.clip(linear_to_srgb(np.clip(colours, 0.0, 1.0)), 0.0, 1.0)
+        codes = np.round(srgb * 255.0).astype(np.uint8).reshape(-1, 3)
+        return Strokes.from_polylines(runs, self.width[ks], codes)
 
     # ----------------------------------------------------------------- colour
     def prepare(self) -> None:
