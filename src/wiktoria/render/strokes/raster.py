@@ -18,7 +18,9 @@ Rules
     ends (down to 0.35 px, so a thin stroke stays visible but faint), full width in the
     middle ``1 - 2 taper`` of the length. A stroke of zero length has ``h = min(0.35, w/2)``.
 
-  Between two points, ``h`` is interpolated linearly along the segment.
+  Between two points, ``h`` is interpolated linearly along the segment, so a taper is only
+  as smooth as the polyline's sampling (a two-point stroke is a 0.35 px hairline: resample
+  coarse polylines, e.g. every 2 px, before painting them with ``"taper"``).
 * **Segment coverage.** For a pixel centre ``p`` and a segment ``ab``, let ``u`` be the
   projection parameter of ``p`` on ``ab`` clamped to [0, 1], ``d`` the distance from ``p`` to
   ``a + u (b - a)`` and ``h`` the half-width at ``u``; the coverage is
