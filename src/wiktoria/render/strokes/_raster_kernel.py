@@ -77,10 +77,11 @@ def segment(  # type: ignore[no-untyped-def]
         # a square end reaches as far as a round cap would along the axis, but its corners reach
         # further sideways: pad by the half-diagonal of the end square
         pad = pad * 1.4143
-    ilo = math.floor(xmin - pad)
-    ihi = math.ceil(xmax + pad)
-    jlo = math.floor(ymin - pad)
-    jhi = math.ceil(ymax + pad)
+    # coverage > 0 needs d < h + 0.5 <= pad, so |i - x| < pad for some x of the segment
+    ilo = math.floor(xmin - pad) + 1
+    ihi = math.ceil(xmax + pad) - 1
+    jlo = math.floor(ymin - pad) + 1
+    jhi = math.ceil(ymax + pad) - 1
     if ilo < 0:
         ilo = 0
     if ihi > w - 1:
@@ -93,6 +94,7 @@ def segment(  # type: ignore[no-untyped-def]
     if l2 > 0.0:
         inv = 1.0 / l2
     dh = hb - ha
+    pad2 = (hm + 0.5) * (hm + 0.5)
     for j in range(jlo, jhi + 1):
         qy = j - ay
         base = (j - row0) * w
@@ -111,7 +113,10 @@ def segment(  # type: ignore[no-untyped-def]
                 td = t
             ex = qx - td * dx
             ey = qy - td * dy
-            c = ha + tc * dh - math.sqrt(ex * ex + ey * ey) + 0.5
+            e2 = ex * ex + ey * ey
+            if e2 >= pad2:
+                continue
+            c = ha + tc * dh - math.sqrt(e2) + 0.5
             if c <= 0.0:
                 continue
             if c > 1.0:
