@@ -36,6 +36,7 @@ def segment(  # type: ignore[no-untyped-def]
     hb,
     ext_a,
     ext_b,
+    skip_a,
     cut_a,
     cax,
     cay,
@@ -52,7 +53,10 @@ def segment(  # type: ignore[no-untyped-def]
     Coverage is ``clip(h - d + 0.5, 0, 1)``, ``d`` the distance from the pixel centre to the
     segment and ``h`` the half-width interpolated linearly at the projection (clamped to the
     segment). With ``ext_a`` (``ext_b``) the projection is not clamped before ``a`` (after
-    ``b``) for the distance (a square end instead of a round cap). ``cut_a`` multiplies by
+    ``b``) for the distance (a square end instead of a round cap). With ``skip_a`` the pixels
+    behind ``a`` (projection < 0) are skipped: the caller knows that the previous segment
+    covers them at least as much (same half-width at both, so its round cap at ``a`` is the
+    same disc). ``cut_a`` multiplies by
     ``clip(0.5 - (p - c) . n, 0, 1)`` (the anti-aliased half-plane behind a blunt start point
     ``c`` with outward unit normal ``n``); likewise ``cut_b`` for the end.
     """
@@ -101,6 +105,8 @@ def segment(  # type: ignore[no-untyped-def]
         for i in range(ilo, ihi + 1):
             qx = i - ax
             t = (qx * dx + qy * dy) * inv
+            if skip_a and t < 0.0:
+                continue
             tc = t
             if tc < 0.0:
                 tc = 0.0
@@ -234,6 +240,18 @@ def run(  # type: ignore[no-untyped-def]
                 cut_b = total - arc[p + 1] < reach_b
             elif hw[p] <= 0.0 and hw[p + 1] <= 0.0:
                 continue
+            # the previous segment's cap at this segment's start already gives the max there
+            # (unless a blunt end cuts either of them)
+            skip_a = (
+                p > p0
+                and not cut_a
+                and not cut_b
+                and arc[p - 1] >= reach_a
+                and total - arc[p] >= reach_b
+                and (px[p - 1] != ax or py[p - 1] != ay)
+                and hw[p - 1] == hw[p]
+                and hw[p + 1] == hw[p]
+            )
             nt = segment(
                 patch,
                 touched,
@@ -249,6 +267,7 @@ def run(  # type: ignore[no-untyped-def]
                 hw[p + 1],
                 ext_a,
                 ext_b,
+                skip_a,
                 cut_a,
                 px[p0],
                 py[p0],
