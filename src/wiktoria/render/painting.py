@@ -72,8 +72,8 @@ class Painting:
     @property
     def strokes(self) -> Strokes:
         """The painting's polylines as :class:`~wiktoria.render.strokedata.Strokes` (pixels),
-        from the layers that draw strokes (today ``lines``); empty for the others. Computed
-        on first use."""
+        from the layers that draw strokes (``brush``, in the landscape and flow styles, and
+        ``lines``); empty for the others. Computed on first use."""
         if self._strokes is None:
             self._strokes = strokes_of(self.scene, self.mood)
         return self._strokes

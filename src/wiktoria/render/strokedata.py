@@ -35,7 +35,7 @@ from wiktoria.scene.scene import Scene
 __all__ = ["STROKE_STYLES", "Strokes", "strokes_of"]
 
 #: The styles whose paintings draw strokes (for messages).
-STROKE_STYLES: tuple[str, ...] = ("lines",)
+STROKE_STYLES: tuple[str, ...] = ("landscape", "lines", "flow")
 
 
 def _array(value: Any, dtype: Any, name: str) -> np.ndarray:

@@ -30,6 +30,7 @@ __all__ = [
     "BUILTIN_LAYERS",
     "LEGACY_LAYERS",
     "AirLayer",
+    "BrushLayer",
     "GrainLayer",
     "LandLayer",
     "LightLayer",
@@ -311,8 +312,39 @@ class StoneLayer(Layer):
     speed: float = param(0.5, 0.0, 50.0, "noise cells per second the stone evolves (animations)")
 
 
+@dataclass(frozen=True)
+class BrushLayer(Layer):
+    """Strokes you can see: evenly spaced streamlines (Jobard-Lefer) that follow the forms and
+    stop at their outlines, cut into a few long, broad strokes and many short, thin ones, each
+    lit by the painting below it with its own small shift of value and hue.
+
+    The composition's empty share stays free of strokes; strokes thin away from the light.
+    """
+
+    type: ClassVar[str] = "brush"
+    spacing: float = param(9.0, 2.0, 200.0, "distance between strokes, pixels at 1080 lines")
+    test: float = param(0.5, 0.05, 1.0, "how close a stroke may come to another, of spacing")
+    length: float = param(90.0, 4.0, 4000.0, "median stroke length, pixels at 1080 lines")
+    variety: float = param(0.8, 0.0, 2.0, "spread of lengths and widths (log-normal sd)")
+    width: float = param(2.2, 0.3, 40.0, "median stroke width, pixels at 1080 lines")
+    ends: str = param("taper", doc="ends of a stroke", choices=("taper", "round", "blunt"))
+    follow: float = param(0.75, 0.0, 1.0, "how much strokes in a form follow its outline")
+    frequency: float = param(2.0, 0.1, 40.0, "cells per canvas height of the noise field")
+    octaves: int = param(3, 1, 8, "octaves of the noise field")
+    turn: float = param(0.6, 0.0, 3.0, "how far the noise turns strokes from the main "
+                        "direction, half-turns")
+    angle: float = param(0.0, -90.0, 90.0, "main direction of the strokes, degrees")
+    air: float = param(0.4, 0.0, 1.0, "density of strokes in the air, relative to the land")
+    lift: float = param(0.08, -1.0, 1.0, "value strokes add to the surface below them")
+    jitter: float = param(0.06, 0.0, 0.5, "spread of each stroke's value and hue")
+    accent: float = param(0.02, 0.0, 0.5, "share of strokes near the light in the accent")
+    opacity: float = param(0.85, 0.0, 1.0, "opacity of the strokes")
+    speed: float = param(0.5, 0.0, 50.0, "noise cells per second the field evolves (animations)")
+
+
 BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,
                                             VortexLayer, VeilsLayer, LinesLayer, StoneLayer,
+                                            BrushLayer,
                                             StrokesLayer, SkyLayer, StrataLayer, WashLayer,
                                             MarbleLayer, GrainLayer)
 """The layer specs Wiktoria ships, in the order ``wiktoria layers`` lists them."""

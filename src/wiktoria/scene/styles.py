@@ -19,6 +19,7 @@ from wiktoria.moods.mood import Mood
 from wiktoria.scene.layer import Layer
 from wiktoria.scene.layers import (
     AirLayer,
+    BrushLayer,
     GrainLayer,
     LandLayer,
     LightLayer,
@@ -184,19 +185,41 @@ def _paper(m: Mood) -> PaperLayer:
                       vignette=round(0.18 + 0.25 * max(-m.valence, 0.0), 3))
 
 
+def _brush(m: Mood, flow: bool = False) -> BrushLayer:
+    u = _u(m)
+    mo = m.motion
+    return BrushLayer(
+        spacing=round((9.0 + 8.0 * (1 - u)) * (0.8 if flow else 1.0), 3),
+        length=round(60.0 + 200.0 * mo.stroke_length, 2),
+        variety=round(0.6 + 0.4 * u, 3),
+        width=round(2.6 + 3.0 * (1 - u), 3),
+        follow=round(0.9 - 0.4 * mo.stroke_curl, 3),
+        frequency=round(0.8 + 1.6 * u, 3),
+        octaves=int(_clamp(round(mo.octaves / 2), 2, 4)),
+        turn=round(0.25 + 1.1 * mo.stroke_curl, 3),
+        # The flow style's strokes rise along a diagonal; a landscape's wind is level.
+        angle=-25.0 if flow else 0.0,
+        air=1.0 if flow else 0.35,
+        # Light strokes over a dark key, dark ones over a light key.
+        lift=round(0.12 - 0.24 * m.prior.key, 3),
+        jitter=round(0.04 + 0.06 * u, 3),
+        accent=round(0.02 + 0.03 * u, 3),
+        opacity=round((0.8 if flow else 0.5) + 0.3 * u, 3) if not flow else 0.9,
+        speed=round(4.0 * mo.speed, 4),
+    )
+
+
 def _landscape3(m: Mood) -> tuple[Layer, ...]:
-    return (_air(m), _land(m), _light(m), _paper(m))
+    return (_air(m), _land(m), _brush(m), _light(m), _paper(m))
 
 
 def _flow3(m: Mood) -> tuple[Layer, ...]:
-    # The strokes paint ramp colours over the lit air (which publishes no ramp position), so
-    # the air carries the value range (a darker top, a wide glow round the light) and the
-    # strokes, sparse enough to show it between them (a low tone-mapping gain), contrast with
-    # it: light strokes over the air of a low-key mood, dark ones over a high-key one.
+    # The strokes cover the whole frame and carry the picture: the air below carries the value
+    # range (a darker top, a wide glow round the light); the strokes contrast with it, lighter
+    # over the air of a low-key mood, darker over a high-key one.
     air = replace(_air(m), clouds=0.3, glow=0.65, gradient=0.85)
-    strokes = replace(_strokes(m, clip=0.0, boost=1.6, ink=2.0), opacity=0.85, gain=0.45,
-                      lift=0.3 if m.prior.key < 0.5 else -0.75)
-    return (air, strokes, _light(m), _paper(m))
+    brush = replace(_brush(m, flow=True), lift=0.22 if m.prior.key < 0.5 else -0.3)
+    return (air, brush, _light(m), _paper(m))
 
 
 def _marble3(m: Mood) -> tuple[Layer, ...]:

@@ -6,6 +6,7 @@ the same call a user's own layer makes, in the order ``wiktoria layers`` lists t
 
 from wiktoria.render.layer import register_layer
 from wiktoria.render.layers.air import AirRenderer
+from wiktoria.render.layers.brush import BrushRenderer
 from wiktoria.render.layers.grain import GrainRenderer
 from wiktoria.render.layers.land import LandRenderer
 from wiktoria.render.layers.light import LightRenderer
@@ -21,6 +22,7 @@ from wiktoria.render.layers.vortex import VortexRenderer
 from wiktoria.render.layers.wash import WashRenderer
 from wiktoria.scene.layers import (
     AirLayer,
+    BrushLayer,
     GrainLayer,
     LandLayer,
     LightLayer,
@@ -38,6 +40,7 @@ from wiktoria.scene.layers import (
 
 __all__ = [
     "AirRenderer",
+    "BrushRenderer",
     "GrainRenderer",
     "LandRenderer",
     "LightRenderer",
@@ -57,7 +60,7 @@ __all__ = [
 _BUILTIN = ((AirLayer, AirRenderer), (LandLayer, LandRenderer), (LightLayer, LightRenderer),
             (PaperLayer, PaperRenderer), (VortexLayer, VortexRenderer),
             (VeilsLayer, VeilsRenderer), (LinesLayer, LinesRenderer),
-            (StoneLayer, StoneRenderer),
+            (StoneLayer, StoneRenderer), (BrushLayer, BrushRenderer),
             (StrokesLayer, StrokesRenderer), (SkyLayer, SkyRenderer),
             (StrataLayer, StrataRenderer), (WashLayer, WashRenderer),
             (MarbleLayer, MarbleRenderer), (GrainLayer, GrainRenderer))

@@ -5,8 +5,8 @@ evenly_spaced` places strokes in:
 
 * **direction**: inside a form of the land (:mod:`wiktoria.render.forms`), a blend of the
   form's own direction (along its outline, the tangent of the smoothed outline carried into
-  the form) and the mood's noise field (the curl of an fBm stream function); in the air, the
-  noise field leaning towards the horizontal wind. The field is defined mod pi;
+  the form) and the mood's noise field (a dominant direction turned by an fBm); in the air,
+  the noise field alone. The field is defined mod pi;
 * **labels**: 0 in the air, ``k + 1`` inside the ``k``-th form, so a stroke stops at the
   outline of its form and each form has its own strokes;
 * **density**: 1 where strokes are densest, less in the air, and 0 in the quiet share of the
@@ -76,7 +76,8 @@ def _unit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: int, t: float,
-          period: int | None, air: float = 0.4, grid: int = GRID) -> Guide:
+          period: int | None, air: float = 0.4, turn: float = 0.6, angle: float = 0.0,
+          grid: int = GRID) -> Guide:
     """The direction, labels and density for the strokes of ``frame``.
 
     Parameters
@@ -95,6 +96,10 @@ def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: 
         Time and its period (animations), as :meth:`Frame.time` gives them.
     air : float
         Density of strokes in the air, relative to the land's.
+    turn : float
+        How far the noise turns the strokes from ``angle``, in half-turns (0 parallel).
+    angle : float
+        The dominant direction, radians from the horizontal.
     grid : int
         Most samples along the longer side.
     """
@@ -103,15 +108,16 @@ def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: 
     gw, gh = max(2, round(W * scale)), max(2, round(H * scale))
     xs = (np.arange(gw) + 0.5) / gw * W  # frame pixel coordinates of the grid
     ys = (np.arange(gh) + 0.5) / gh * H
-    # The mood's field: the curl of a stream function (divergence-free: no sinks).
+    # The mood's field: a dominant direction (``angle``) that the noise turns by up to
+    # ``turn`` half-turns, so strokes flow one way with eddies where the noise is strong
+    # rather than curling evenly everywhere (a contour map).
     s = frequency / H
     px, py = (xs * s).reshape(1, -1), (ys * s).reshape(-1, 1)
-    psi = noise.fbm(px, py, t, octaves=octaves, seed=seed, period=(None, None, period),
-                    dtype=np.float64)
-    dy, dx = np.gradient(psi) if min(gh, gw) > 1 else (np.zeros_like(psi),) * 2
-    nu, nv = _unit(dy.astype(F32), (-dx).astype(F32))
-    # The air leans towards a horizontal wind.
-    u, v = _unit(nu + F32(0.6) * np.sign(nu + F32(1e-6)), nv)
+    wave = noise.fbm(px, py, t, octaves=octaves, seed=seed, period=(None, None, period),
+                     dtype=np.float32)
+    theta = F32(angle) + F32(turn * np.pi) * wave
+    nu, nv = np.cos(theta).astype(F32), np.sin(theta).astype(F32)
+    u, v = nu, nv
     labels = np.zeros((gh, gw), np.int32)
     forms = frame.shared.get("forms") or []
     rows = np.clip(np.floor(ys).astype(np.intp), 0, H - 1)

@@ -1,0 +1,116 @@
+"""The brush layer: evenly spaced strokes that follow the forms, stop at their outlines,
+come in a hierarchy of lengths and widths, leave the empty share bare, and exist as data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import wiktoria
+from wiktoria.moods import all_moods
+from wiktoria.render.layer import Frame, renderer_for
+from wiktoria.render.strokes.marks import cut
+from wiktoria.render.strokes.streamlines import Streamlines, evenly_spaced
+
+MOODS = [m.name for m in all_moods()]
+
+
+def prepared(mood: str, seed: int, size: tuple[int, int] = (320, 180), style: str = "landscape",
+             **over: object):
+    """The brush renderer of a painting after the layout and prepare passes."""
+    scene = wiktoria.paint(mood, size=(8, 8), seed=seed, style=style, **over).scene
+    scene = scene.with_seed(seed)
+    from dataclasses import replace
+
+    scene = replace(scene, canvas=wiktoria.Canvas(*size, seed))
+    frame = Frame(scene, scene.mood, size[0], size[1], seed)
+    renderers = [renderer_for(x)(x, frame) for x in scene.layers]
+    for r in renderers:
+        r.layout()
+    for r in renderers:
+        r.prepare()
+    return next(r for r in renderers if r.layer.type == "brush"), frame
+
+
+def test_landscape_and_flow_have_brush_strokes() -> None:
+    for style in ("landscape", "flow"):
+        p = wiktoria.paint("haunting", size=(160, 90), seed=2, style=style)
+        assert "brush" in [x.type for x in p.scene.layers]
+        s = p.strokes
+        assert len(s) > 10
+        assert s.points.dtype == np.float32 and s.colours.dtype == np.uint8
+
+
+@pytest.mark.parametrize("mood", ["haunting", "labyrinthine", "seething", "writhing"])
+def test_strokes_stop_at_the_outline_of_their_form(mood: str) -> None:
+    brush, frame = prepared(mood, 3)
+    g = brush.guide
+    gh, gw = g.labels.shape
+    W, H = frame.width, frame.height
+    pts = brush.points.astype(np.float64)
+    gi = np.clip(np.round((pts[:, 0] + 0.5) * gw / W - 0.5).astype(int), 0, gw - 1)
+    gj = np.clip(np.round((pts[:, 1] + 0.5) * gh / H - 0.5).astype(int), 0, gh - 1)
+    labels = g.labels[gj, gi]
+    off = brush.offsets
+    crossing = 0
+    for i in range(len(off) - 1):  # a few hundred strokes: a test may loop over them
+        lab = labels[off[i]:off[i + 1]]
+        crossing += int((lab != lab[len(lab) // 2]).mean() > 0.1)
+    assert crossing <= 0.02 * (len(off) - 1)
+
+
+def test_strokes_keep_their_distance() -> None:
+    # Cutting evenly spaced lines into strokes keeps Jobard-Lefer's spacing between strokes
+    # of different lines.
+    y, x = np.mgrid[0:90, 0:120].astype(np.float64)
+    u, v = -(y - 45), (x - 60)  # a vortex
+    lines = evenly_spaced(u, v, 6.0, seed=1)
+    strokes = cut(lines, np.random.default_rng(2), median=20.0, spread=0.8, gap=3.0,
+                  shortest=6.0)
+    line_of_point = np.repeat(np.arange(len(lines)), np.diff(lines.offsets))
+    where = {tuple(p): line_of_point[i] for i, p in enumerate(lines.points)}
+    lid = np.array([where[tuple(p)] for p in strokes.points])
+    d = np.hypot(*(strokes.points[:, None, :] - strokes.points[None, :, :]).transpose(2, 0, 1))
+    other = lid[:, None] != lid[None, :]
+    assert d[other].min() >= 3.0 - 1e-3  # d_test = 0.5 * d_sep
+
+
+def test_a_hierarchy_of_lengths_and_widths() -> None:
+    brush, _ = prepared("euphoric", 1, size=(640, 360))
+    lengths = Streamlines(brush.points, brush.offsets).lengths()
+    p5, p50, p95 = np.percentile(lengths, [5, 50, 95])
+    assert p95 > 2.5 * p50 and p50 > 1.5 * p5
+    w5, w95 = np.percentile(brush.widths, [5, 95])
+    assert w95 > 1.8 * w5
+
+
+def test_the_empty_share_is_bare() -> None:
+    brush, frame = prepared("aloof", 2, composition__empty=0.8)
+    g = brush.guide
+    empty = g.density == 0
+    assert empty.mean() > 0.3
+    gh, gw = g.labels.shape
+    pts = brush.points.astype(np.float64)
+    gi = np.clip(np.round((pts[:, 0] + 0.5) * gw / frame.width - 0.5).astype(int), 0, gw - 1)
+    gj = np.clip(np.round((pts[:, 1] + 0.5) * gh / frame.height - 0.5).astype(int), 0, gh - 1)
+    assert empty[gj, gi].mean() < 0.02
+
+
+@pytest.mark.parametrize("mood", MOODS)
+def test_every_mood_paints_its_strokes(mood: str) -> None:
+    a = wiktoria.paint(mood, size=(96, 54), seed=5)
+    b = wiktoria.paint(mood, size=(96, 54), seed=5)
+    assert a.png_bytes() == b.png_bytes()
+    without = wiktoria.paint(mood, size=(96, 54), seed=5, brush__opacity=0.0)
+    assert not np.array_equal(np.asarray(a), np.asarray(without))
+
+
+def test_strokes_as_svg_and_back(tmp_path) -> None:
+    p = wiktoria.paint("seething", size=(160, 90), seed=4)
+    out = p.save(tmp_path / "s.svg")
+    text = out.read_text()
+    assert text.count("<polyline") == len(p.strokes)
+    from wiktoria.io.svg import read_svg_scene
+    from wiktoria.scene import Scene
+
+    assert Scene.from_toml(read_svg_scene(out)) == p.scene
