@@ -65,12 +65,12 @@ def test_set_keys_default_to_landscape() -> None:
 
 def test_bash_completion_in_a_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "_WIKTORIA_COMPLETE": "bash_complete",
-           "COMP_WORDS": "wiktoria animate --style flow --set strokes.cu", "COMP_CWORD": "5",
+           "COMP_WORDS": "wiktoria animate --style flow --set brush.tu", "COMP_CWORD": "5",
            "WIKTORIA_PALETTES": str(tmp_path / "none")}
     proc = subprocess.run([sys.executable, "-m", "wiktoria"], env=env, capture_output=True,
                           text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["plain,strokes.curl="]
+    assert proc.stdout.splitlines() == ["plain,brush.turn="]
     env.update(COMP_WORDS="wiktoria paint --mood seeth", COMP_CWORD="3")
     proc = subprocess.run([sys.executable, "-m", "wiktoria"], env=env, capture_output=True,
                           text=True, timeout=120, check=False)

@@ -71,8 +71,9 @@ class BrushRenderer(LayerRenderer):
         lines = type(lines)(pts.astype(np.float32), lines.offsets)
         spacing = layer.spacing * px
         median = layer.length * px
-        marks = cut(lines, rng, median=median, spread=layer.variety, gap=0.6 * spacing,
-                    shortest=max(2.0, 1.2 * spacing))
+        marks, self.line_of_stroke = cut(lines, rng, median=median, spread=layer.variety,
+                                         gap=0.6 * spacing, shortest=max(2.0, 1.2 * spacing),
+                                         return_lines=True)
         self.points, self.offsets = marks.points, marks.offsets
         n = len(marks)
         self.widths = widths(marks, rng, median=layer.width * px, spread=0.45 * layer.variety,

@@ -28,16 +28,19 @@ __all__ = ["cut", "widths"]
 
 
 def cut(lines: Streamlines, rng: np.random.Generator, *, median: float, spread: float,
-        gap: float, shortest: float) -> Streamlines:
+        gap: float, shortest: float, return_lines: bool = False
+        ) -> Streamlines | tuple[Streamlines, np.ndarray]:
     """Cut ``lines`` into strokes of log-normal lengths (``median`` pixels, log-sd ``spread``)
     separated by ``gap`` pixels; strokes shorter than ``shortest`` are dropped.
 
-    A stroke never runs from one line into the next: a cut falls at every line's start.
+    A stroke never runs from one line into the next: a cut falls at every line's start. With
+    ``return_lines``, also the index of the line each stroke was cut from.
     """
     pts, off = lines.points, lines.offsets
     n, count = len(pts), len(lines)
     if n == 0 or count == 0:
-        return Streamlines(np.zeros((0, 2), np.float32), np.zeros(1, np.int64))
+        empty = Streamlines(np.zeros((0, 2), np.float32), np.zeros(1, np.int64))
+        return (empty, np.zeros(0, np.int64)) if return_lines else empty
     line_of = np.repeat(np.arange(count), np.diff(off))
     seg = np.hypot(*np.diff(pts.astype(np.float64), axis=0).T)
     seg[np.diff(line_of) != 0] = 0.0  # no length across a line's end
@@ -71,7 +74,8 @@ def cut(lines: Streamlines, rng: np.random.Generator, *, median: float, spread: 
     points = pts[take]
     sizes = counts[good]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    return Streamlines(points.astype(np.float32), offsets)
+    out = Streamlines(points.astype(np.float32), offsets)
+    return (out, line_of[start_idx[good]].astype(np.int64)) if return_lines else out
 
 
 def widths(strokes: Streamlines, rng: np.random.Generator, *, median: float, spread: float,
