@@ -88,7 +88,7 @@ def test_lines_strokes_are_its_polylines(painting: wiktoria.Painting) -> None:
 
 
 def test_a_style_without_strokes_has_none() -> None:
-    assert len(wiktoria.paint("serene", size=(32, 18), seed=1).strokes) == 0
+    assert len(wiktoria.paint("serene", size=(32, 18), seed=1, style="marble").strokes) == 0
 
 
 # --------------------------------------------------------------------------- SVG
@@ -219,7 +219,7 @@ def test_cli_paint_svg(tmp_path: Path) -> None:
     (["--pens", "0"], "pens must be"),
     (["--margin", "-2"], "margin must be"),
     (["--margin", "200"], "leaves nothing"),
-    (["--style", "landscape"], "styles that do: lines"),
+    (["--style", "marble"], "styles that do: landscape, lines, flow"),
 ])
 def test_cli_svg_errors(tmp_path: Path, extra: list[str], message: str) -> None:
     out = tmp_path / "bad.svg"

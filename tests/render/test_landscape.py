@@ -107,7 +107,7 @@ def test_pale_paintings_show_paper_not_sensor_noise(mood: str) -> None:
 
 def test_new_scenes_use_the_new_layers_and_old_ones_still_paint() -> None:
     p = wiktoria.paint("serene", size=(64, 36), seed=1)
-    assert [x.type for x in p.scene.layers] == ["air", "land", "light", "paper"]
+    assert [x.type for x in p.scene.layers] == ["air", "land", "brush", "light", "paper"]
     legacy = LEGACY_STYLES["landscape"](p.scene.mood)
     old = wiktoria.Scene(p.scene.canvas, p.scene.mood, "landscape", legacy)
     assert np.asarray(wiktoria.paint_scene(old)).shape == (36, 64, 3)

@@ -230,7 +230,7 @@ def test_two_layers_of_one_type() -> None:
                                       r"'octaves'\?\); valid: roughness, frequency"),
     ({"lnd.relief": 3}, ValueError, r"unknown layer 'lnd' in override 'lnd.relief' \(did "
                                     r"you mean 'land'\?\); this landscape scene has layers: "
-                                    r"air, land, light, paper"),
+                                    r"air, land, brush, light, paper"),
     ({"composition.layot": "valley"}, ValueError, r"unknown composition parameter 'layot' "
                                                   r"\(did you mean 'layout'\?\)"),
     ({"composition.layout": "cave"}, ValueError, r"unknown composition.layout 'cave'; valid: "

@@ -175,8 +175,8 @@ def strokes_of(scene: Scene, mood: Mood | None = None) -> Strokes:
     --------
     >>> import wiktoria
     >>> p = wiktoria.paint("serene", size=(96, 54), seed=1, style="lines")
-    >>> len(strokes_of(p.scene)) > 0, len(strokes_of(wiktoria.paint("serene", size=(16, 8),
-    ...                                                            seed=1).scene))
+    >>> marble = wiktoria.paint("serene", size=(16, 8), seed=1, style="marble")
+    >>> len(strokes_of(p.scene)) > 0, len(strokes_of(marble.scene))
     (True, 0)
     """
     from wiktoria.render.layer import Frame, renderer_for

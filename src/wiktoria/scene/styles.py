@@ -366,9 +366,9 @@ def retarget(layers: tuple[Layer, ...], mood: Mood, style: str,
     >>> from wiktoria.moods import mood
     >>> serene, seething = mood("serene"), mood("seething")
     >>> mine = layers_for(serene, "flow")
-    >>> mine = (mine[0], replace(mine[1], curl=0.1), *mine[2:])
+    >>> mine = (mine[0], replace(mine[1], turn=0.1), *mine[2:])
     >>> far = retarget(mine, serene, "flow", seething)
-    >>> far[1].curl, far[1].density == layers_for(seething, "flow")[1].density
+    >>> far[1].turn, far[1].spacing == layers_for(seething, "flow")[1].spacing
     (0.1, True)
     """
     if style not in STYLES:
