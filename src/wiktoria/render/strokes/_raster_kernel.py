@@ -1,7 +1,7 @@
 """Internal: the kernel of :func:`wiktoria.render.strokes.raster.paint_strokes`.
 
 These functions are plain Python on flat, indexable buffers (numpy arrays or Python lists) and
-scalar float64 arithmetic only. The numba backend (:mod:`._raster_jit`) compiles *these same
+scalar float64 arithmetic only. The numba backend (:func:`._jit.compiled`) compiles *these same
 functions* with ``njit``; the pure-Python backend runs them as they are. Both therefore do the
 same float operations in the same order (no fast-math, no fused multiply-add), so their output
 is bit-identical.

@@ -1,7 +1,7 @@
 """Internal: the Jobard–Lefer kernel of :func:`wiktoria.render.strokes.streamlines.evenly_spaced`.
 
 These functions are plain Python on flat, indexable buffers (numpy arrays or Python lists) and
-scalar float64 arithmetic only. The numba backend (:mod:`._streamlines_jit`) compiles *these
+scalar float64 arithmetic only. The numba backend (:func:`._jit.compiled`) compiles *these
 same functions* with ``njit``; the pure-Python backend runs them as they are. Both therefore do
 the same float operations in the same order (no fast-math, no fused multiply-add), so their
 output is bit-identical.

@@ -54,8 +54,9 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from wiktoria.noise import _accel
 from wiktoria.render.strokes import _raster_kernel as _core
+from wiktoria.render.strokes._jit import backend as _backend
+from wiktoria.render.strokes._jit import compiled
 
 __all__ = ["ENDS", "MIN_HALF_WIDTH", "paint_strokes", "strokes_in_rows"]
 
@@ -65,18 +66,6 @@ ENDS = ("taper", "round", "blunt")
 MIN_HALF_WIDTH = 0.35
 #: Exponent of the taper profile ``min(1, t/taper, (1-t)/taper) ** TAPER_POWER``.
 TAPER_POWER = 0.6
-
-
-def _backend(backend: str | None) -> str:
-    if backend is None:
-        return "numba" if _accel.backend() == "numba" else "python"
-    if backend in ("python", "numpy"):
-        return "python"
-    if backend == "numba":
-        if not _accel._numba_available():
-            raise ValueError("backend 'numba' needs numba: install the fast extra")
-        return "numba"
-    raise ValueError(f"backend must be None, 'numba' or 'python', got {backend!r}")
 
 
 def _floats(name: str, a: npt.ArrayLike, shape: tuple[int | None, ...]) -> np.ndarray:
@@ -324,9 +313,7 @@ def paint_strokes(
     ]
     if rows and w and order.size:
         if which == "numba":
-            from wiktoria.render.strokes._raster_jit import kernel
-
-            kernel()(*buffers)
+            compiled(_core, ("segment", "run"))(*buffers)
         else:
             lists = [b.tolist() if isinstance(b, np.ndarray) else b for b in buffers]
             _core.run(*lists)

@@ -48,10 +48,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from wiktoria.noise import _accel
 from wiktoria.render.strokes import _streamlines_kernel as _core
+from wiktoria.render.strokes._jit import backend as _backend
+from wiktoria.render.strokes._jit import compiled
 
 __all__ = ["MAX_SPREAD", "Streamlines", "evenly_spaced"]
+
+#: The kernel's functions, compiled together by numba.
+_FUNCTIONS = ("sample", "near_finished", "near_own", "trace_half", "seed_ok", "run")
 
 #: Largest local spacing factor from ``density`` (``d_sep / density`` is clipped at this times
 #: ``d_sep``).
@@ -112,18 +116,6 @@ def _field(name: str, a: npt.ArrayLike, shape: tuple[int, ...] | None) -> np.nda
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} has NaN or infinite values")
     return arr
-
-
-def _backend(backend: str | None) -> str:
-    if backend is None:
-        return "numba" if _accel.backend() == "numba" else "python"
-    if backend in ("python", "numpy"):
-        return "python"
-    if backend == "numba":
-        if not _accel._numba_available():
-            raise ValueError("backend 'numba' needs numba: install the fast extra")
-        return "numba"
-    raise ValueError(f"backend must be None, 'numba' or 'python', got {backend!r}")
 
 
 def evenly_spaced(
@@ -260,9 +252,7 @@ def evenly_spaced(
             np.zeros(own), np.zeros(own, np.int64), half_cap,
         ]
         if which == "numba":
-            from wiktoria.render.strokes._streamlines_jit import kernel
-
-            n = kernel()(*buffers)
+            n = compiled(_core, _FUNCTIONS)(*buffers)
         else:
             lists = [b.tolist() if isinstance(b, np.ndarray) else b for b in buffers]
             n = _core.run(*lists)
