@@ -24,25 +24,19 @@ from dataclasses import replace
 import numpy as np
 
 import wiktoria
-from wiktoria.render.layer import Frame, renderer_for
+from wiktoria.render.compositor import prepare
 from wiktoria.render.strokes.streamlines import Streamlines
 
 
 def brush_of(mood: str, size: tuple[int, int], seed: int, style: str) -> tuple:
+    """The prepared brush renderer of one painting, and how long its prepare took."""
     scene = wiktoria.paint(mood, size=(8, 8), seed=seed, style=style).scene
     scene = replace(scene, canvas=wiktoria.Canvas(*size, seed))
-    frame = Frame(scene, scene.mood, size[0], size[1], seed)
-    renderers = [renderer_for(x)(x, frame) for x in scene.layers]
-    for r in renderers:
-        r.layout()
+    _, renderers = prepare(scene)
     brush = next(r for r in renderers if r.layer.type == "brush")
-    seconds = 0.0
-    for r in renderers:  # in order: the brush reads what the layers below prepared
-        t0 = time.perf_counter()
-        r.prepare()
-        if r is brush:
-            seconds = time.perf_counter() - t0
-    return brush, frame, seconds
+    t0 = time.perf_counter()
+    brush.prepare()  # again, alone, to time it (it reads only what the layers below left)
+    return brush, None, time.perf_counter() - t0
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 import wiktoria
 from wiktoria.moods import all_moods
-from wiktoria.render.layer import Frame, renderer_for
+from wiktoria.render.compositor import prepare
 from wiktoria.render.strokes.marks import cut
 from wiktoria.render.strokes.streamlines import Streamlines, evenly_spaced
 
@@ -17,18 +17,11 @@ MOODS = [m.name for m in all_moods()]
 
 def prepared(mood: str, seed: int, size: tuple[int, int] = (320, 180), style: str = "landscape",
              **over: object):
-    """The brush renderer of a painting after the layout and prepare passes."""
-    scene = wiktoria.paint(mood, size=(8, 8), seed=seed, style=style, **over).scene
-    scene = scene.with_seed(seed)
+    """The brush renderer of a painting after the layout and prepare passes, and its frame."""
     from dataclasses import replace
 
-    scene = replace(scene, canvas=wiktoria.Canvas(*size, seed))
-    frame = Frame(scene, scene.mood, size[0], size[1], seed)
-    renderers = [renderer_for(x)(x, frame) for x in scene.layers]
-    for r in renderers:
-        r.layout()
-    for r in renderers:
-        r.prepare()
+    scene = wiktoria.paint(mood, size=(8, 8), seed=seed, style=style, **over).scene
+    frame, renderers = prepare(replace(scene, canvas=wiktoria.Canvas(*size, seed)))
     return next(r for r in renderers if r.layer.type == "brush"), frame
 
 

@@ -17,10 +17,11 @@ from wiktoria.colour import encode_srgb8
 from wiktoria.common import memory
 from wiktoria.common.memory import MemoryLimit, available_memory, estimate_memory
 from wiktoria.moods.mood import Mood
-from wiktoria.render.layer import BAND, F32, Band, Frame, renderer_for, stream_rng
+from wiktoria.render.layer import BAND, F32, Band, Frame, LayerRenderer, renderer_for, stream_rng
 from wiktoria.scene.scene import Scene
 
-__all__ = ["BAND", "available_memory", "check_memory", "estimate_memory", "render"]
+__all__ = ["BAND", "available_memory", "check_memory", "estimate_memory", "prepare", "render",
+           "render_layers"]
 
 
 def check_memory(width: int, height: int, workers: int = 1) -> None:
@@ -49,8 +50,13 @@ def render(scene: Scene, mood: Mood | None = None) -> np.ndarray:
     ValueError
         The render would not fit in the available memory, or a layer type has no renderer.
     """
+    return render_layers(scene, mood)[0]
+
+
+def prepare(scene: Scene, mood: Mood | None = None) -> tuple[Frame, list[LayerRenderer]]:
+    """The frame of ``scene`` and a renderer per layer (bottom first), after every renderer's
+    ``layout`` and then every ``prepare``: everything a render does before the bands."""
     W, H = scene.size
-    check_memory(W, H)
     painted_mood, layers = scene.frame_state()
     frame = Frame(scene=scene, mood=painted_mood if mood is None else mood, width=W, height=H,
                   seed=scene.seed)
@@ -64,6 +70,16 @@ def render(scene: Scene, mood: Mood | None = None) -> np.ndarray:
         r.layout()
     for r in renderers:
         r.prepare()
+    return frame, renderers
+
+
+def render_layers(scene: Scene, mood: Mood | None = None
+                  ) -> tuple[np.ndarray, list[LayerRenderer]]:
+    """:func:`render`, and the prepared renderers (whose strokes a painting can then ask for
+    without preparing them again)."""
+    W, H = scene.size
+    check_memory(W, H)
+    _, renderers = prepare(scene, mood)
     out = np.empty((H, W, 3), dtype=np.uint8)
     for index, r0 in enumerate(range(0, H, BAND)):
         rows = np.arange(r0, min(H, r0 + BAND))
@@ -71,4 +87,4 @@ def render(scene: Scene, mood: Mood | None = None) -> np.ndarray:
         for r in renderers:
             r.band(band)
         out[r0 : r0 + len(rows)] = encode_srgb8(band.rgb, stream_rng(scene.seed, "dither", index))
-    return out
+    return out, renderers

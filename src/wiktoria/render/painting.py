@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,9 @@ from wiktoria.io.metadata import MOOD_KEY, SCENE_KEY, VERSION_KEY, png_info, rea
 from wiktoria.io.still import png_bytes, save_still
 from wiktoria.moods.mood import Mood
 from wiktoria.moods.registry import resolve_mood
-from wiktoria.render.compositor import render
-from wiktoria.render.strokedata import STROKE_STYLES, Strokes, strokes_of
+from wiktoria.render.compositor import render_layers
+from wiktoria.render.layer import LayerRenderer
+from wiktoria.render.strokedata import STROKE_STYLES, Strokes, collect, strokes_of
 from wiktoria.scene import Canvas, Scene, check_size
 from wiktoria.scene.composition import plan
 from wiktoria.scene.styles import check_style, layers_for, style_layouts
@@ -51,13 +52,18 @@ class Painting:
     shows itself inline.
     """
 
-    def __init__(self, scene: Scene, mood: Mood, pixels: np.ndarray) -> None:
+    def __init__(self, scene: Scene, mood: Mood, pixels: np.ndarray,
+                 renderers: Sequence[LayerRenderer] = ()) -> None:
         self.scene = scene
         self.mood = mood
         self._pixels = pixels
         self._pixels.flags.writeable = False
         self._image: Image.Image | None = None
         self._strokes: Strokes | None = None
+        # The renderers of the render that made it which draw strokes (already prepared).
+        self._stroke_renderers = [r for r in renderers
+                                  if type(r).strokes is not LayerRenderer.strokes]
+        self._prepared = bool(renderers)
 
     @property
     def image(self) -> Image.Image:
@@ -75,7 +81,9 @@ class Painting:
         from the layers that draw strokes (``brush``, in the landscape and flow styles, and
         ``lines``); empty for the others. Computed on first use."""
         if self._strokes is None:
-            self._strokes = strokes_of(self.scene, self.mood)
+            self._strokes = (collect(self._stroke_renderers) if self._prepared
+                             else strokes_of(self.scene, self.mood))
+            self._stroke_renderers = []
         return self._strokes
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
@@ -221,8 +229,8 @@ def paint_scene(scene: Scene, mood: Mood | None = None) -> Painting:
     """
     if mood is not None and mood != scene.mood:
         scene = replace(scene, mood=mood)
-    pixels = render(scene)  # checks the memory first
-    return Painting(scene, scene.frame_state()[0], pixels)
+    pixels, renderers = render_layers(scene)  # checks the memory first
+    return Painting(scene, scene.frame_state()[0], pixels, renderers)
 
 
 def reproduce(source: str | os.PathLike[str], output: str | os.PathLike[str]) -> Painting:

@@ -32,7 +32,7 @@ import numpy as np
 from wiktoria.moods.mood import Mood
 from wiktoria.scene.scene import Scene
 
-__all__ = ["STROKE_STYLES", "Strokes", "strokes_of"]
+__all__ = ["STROKE_STYLES", "Strokes", "collect", "strokes_of"]
 
 #: The styles whose paintings draw strokes (for messages).
 STROKE_STYLES: tuple[str, ...] = ("landscape", "lines", "flow")
@@ -179,21 +179,12 @@ def strokes_of(scene: Scene, mood: Mood | None = None) -> Strokes:
     >>> len(strokes_of(p.scene)) > 0, len(strokes_of(marble.scene))
     (True, 0)
     """
-    from wiktoria.render.layer import Frame, renderer_for
+    from wiktoria.render.compositor import prepare
 
-    W, H = scene.size
-    painted_mood, layers = scene.frame_state()
-    frame = Frame(scene=scene, mood=painted_mood if mood is None else mood, width=W, height=H,
-                  seed=scene.seed)
-    counts: dict[str, int] = {}
-    renderers = []
-    for layer in layers:
-        occurrence = counts.get(layer.type, 0)
-        counts[layer.type] = occurrence + 1
-        renderers.append(renderer_for(layer)(layer, frame, occurrence))
-    for r in renderers:
-        r.layout()
-    for r in renderers:
-        r.prepare()
+    return collect(prepare(scene, mood)[1])
+
+
+def collect(renderers: Sequence[Any]) -> Strokes:
+    """The strokes of prepared ``renderers``, bottom layer first (empty when none draws any)."""
     parts = [s for s in (r.strokes() for r in renderers) if s is not None]
     return Strokes.concat(parts)
