@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.render.layer import gradient
+from wiktoria.render.layer import box_smooth, gradient
 
 if TYPE_CHECKING:
     from wiktoria.render.layer import Frame
@@ -147,12 +147,8 @@ class Form:
 
 def _smoothed(outline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The outline smoothed over about 2 % of its length (two box passes), and its slope."""
-    n = len(outline)
-    k = max(3, n // 50) | 1
-    pad = np.pad(outline.astype(np.float64), k, mode="edge")
-    box = np.ones(k) / k
-    sm = np.convolve(np.convolve(pad, box, mode="same"), box, mode="same")[k:-k]
-    return sm.astype(F32).reshape(1, -1), gradient(sm).astype(F32).reshape(1, -1)
+    sm = box_smooth(outline, max(3, len(outline) // 50), passes=2)
+    return sm.reshape(1, -1), gradient(sm).astype(F32).reshape(1, -1)
 
 
 def _profile(x: np.ndarray, seed: int, octaves: int, t: float, period: int | None,

@@ -111,12 +111,9 @@ class Light:
     def _smooth_seam(self) -> np.ndarray:
         got = getattr(self, "_smooth", None)
         if got is None and self.seam is not None:
-            k = max(3, self.height // 32) | 1
-            box = np.ones(k) / k
-            out = self.seam.astype(np.float64)
-            for _ in range(2):
-                out = np.convolve(np.pad(out, k // 2, mode="edge"), box, mode="valid")
-            got = self._smooth = out.astype(F32)
+            from wiktoria.render.layer import box_smooth
+
+            got = self._smooth = box_smooth(self.seam, max(3, self.height // 32), passes=2)
         return got  # type: ignore[return-value]
 
     @property

@@ -14,11 +14,11 @@ import math
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid, smoothstep
+from wiktoria.render.layer import F32, Band, LayerRenderer, box_smooth, interp_grid, smoothstep
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import AirLayer
 
-__all__ = ["AIR_SCALE", "AirRenderer", "smooth_row"]
+__all__ = ["AIR_GRID", "AIR_SCALE", "AirRenderer"]
 
 #: The air is smooth: it is computed on a grid of at most this fraction of the resolution,
 #: and at most :data:`AIR_GRID` samples along its longer side, then interpolated.
@@ -95,7 +95,7 @@ class AirRenderer(LayerRenderer):
         hz_rows = np.array([c.horizon * H - 0.5])
         cols = np.arange(W)
         fr.shared["haze"] = tuple(
-            smooth_row(interp_grid(f, gy, gx, hz_rows, cols)[0], max(3, W // 8))
+            box_smooth(interp_grid(f, gy, gx, hz_rows, cols)[0], max(3, W // 8))
             for f in self.field[:2])
 
     def band(self, band: Band) -> None:
@@ -105,13 +105,3 @@ class AirRenderer(LayerRenderer):
         band.shared["value"] = V
         band.shared["hue"] = Hf
         band.rgb[...] = self.frame.colour(V, Hf)
-
-
-def smooth_row(row: np.ndarray, width: int) -> np.ndarray:
-    """``row`` smoothed by three passes of a box of ``width`` (nearly Gaussian), edges held."""
-    k = max(1, int(width)) | 1
-    out = row.astype(F32)
-    box = np.ones(k, F32) / F32(k)
-    for _ in range(3):
-        out = np.convolve(np.pad(out, k // 2, mode="edge"), box, mode="valid")
-    return out.astype(F32)

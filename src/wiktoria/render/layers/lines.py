@@ -29,7 +29,15 @@ import numpy as np
 from wiktoria import noise
 from wiktoria.colour import linear_to_srgb
 from wiktoria.colour.roles import LIGHT_MAX
-from wiktoria.render.layer import F32, Band, Frame, LayerRenderer, gradient, smoothstep
+from wiktoria.render.layer import (
+    F32,
+    Band,
+    Frame,
+    LayerRenderer,
+    box_smooth,
+    gradient,
+    smoothstep,
+)
 from wiktoria.render.layers.occlusion import MIN_SAMPLES, horizons, remove_dust, visible_runs
 from wiktoria.render.light import light_of
 from wiktoria.render.strokedata import Strokes
@@ -256,10 +264,8 @@ class LinesRenderer(LayerRenderer):
         lit = F32(0.5) + F32(0.5) * np.tanh(F32(2.5) * facing)
         # The same for the land under each line, from its slope smoothed over ~2 % of the
         # width (column-to-column slopes would streak the fills).
-        sl = yc
-        for _ in range(3):  # three boxes: nearly a Gaussian, so the slope has no kinks
-            sl = _box_rows(sl, max(3, W // 80))
-        sl = gradient(sl, axis=1).astype(F32)
+        # Three boxes: nearly a Gaussian, so the slope has no kinks.
+        sl = gradient(box_smooth(yc, max(3, W // 80), passes=3, axis=1), axis=1).astype(F32)
         fac_s = (sl * (-dx) + dy) / (np.sqrt(F32(1) + sl * sl) * (np.hypot(dx, dy) + F32(1e-3)))
         lit_s = F32(0.5) + F32(0.5) * np.tanh(F32(3.0) * fac_s)
         t, period = fr.time(layer.speed)
@@ -481,14 +487,6 @@ class LinesRenderer(LayerRenderer):
                 col += (hot - col) * core[..., None]
                 np.clip(col, 0, 1, out=col)
         buf[...] = col
-
-
-def _box_rows(a: np.ndarray, k: int) -> np.ndarray:
-    """Each row of ``a`` averaged over a window of ``k`` columns (edges held)."""
-    k = k | 1
-    pad = np.pad(a.astype(np.float64), ((0, 0), (k // 2 + 1, k // 2)), mode="edge")
-    c = np.cumsum(pad, axis=1)
-    return ((c[:, k:] - c[:, :-k]) / k).astype(F32)
 
 
 def _across(d: np.ndarray, extent: np.ndarray) -> np.ndarray:

@@ -28,8 +28,7 @@ import math
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid, smoothstep
-from wiktoria.render.layers.air import smooth_row
+from wiktoria.render.layer import F32, Band, LayerRenderer, box_smooth, interp_grid, smoothstep
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import VortexLayer
 
@@ -239,7 +238,7 @@ class VortexRenderer(LayerRenderer):
         hz_rows = np.array([c.horizon * H - 0.5])
         cols = np.arange(W)
         fr.shared["haze"] = tuple(
-            smooth_row(interp_grid(fld.astype(F32), gy, gx, hz_rows, cols)[0], max(3, W // 8))
+            box_smooth(interp_grid(fld.astype(F32), gy, gx, hz_rows, cols)[0], max(3, W // 8))
             for fld in (surface, hue))
 
     # ------------------------------------------------------------------ streaks
