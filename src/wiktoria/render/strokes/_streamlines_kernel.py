@@ -12,7 +12,9 @@ ux, uy : unit direction per pixel (0, 0 where the field vanishes).
 scale : local spacing factor per pixel (>= 1), 0 where the region is empty.
 lab : integer label per pixel. rejected : 1 where a seed was tried and dropped.
 px, py : output points (capacity ``cap``). offs : line offsets (``offs[0] = 0``).
-ghead, gnext : linked lists of finished points per grid cell (``-1`` ends a list).
+ghead, gnext : linked lists of finished points per grid cell (``-1`` ends a list). A search of
+  radius ``r`` visits every cell that the square of half-side ``r`` meets, so the cell size only
+  sets the speed, never the result.
 ohead, onext, ox, oy, orank : the line being traced (its own grid), in trace order.
 fbx, fby : the shuffled fallback seeds.
 """
@@ -83,17 +85,31 @@ def sample(ux, uy, w, h, x, y, rx, ry, unoriented):  # type: ignore[no-untyped-d
     return vx, vy
 
 
+def cells_around(cell, ncx, ncy, x, y, r):  # type: ignore[no-untyped-def]
+    """The first and last cell columns and rows that the square ``|dx|, |dy| <= r`` around
+    (x, y) meets, clipped to the grid."""
+    x0 = int(math.floor((x - r) / cell))
+    x1 = int((x + r) / cell)
+    y0 = int(math.floor((y - r) / cell))
+    y1 = int((y + r) / cell)
+    if x0 < 0:
+        x0 = 0
+    if y0 < 0:
+        y0 = 0
+    if x1 > ncx - 1:
+        x1 = ncx - 1
+    if y1 > ncy - 1:
+        y1 = ncy - 1
+    return x0, x1, y0, y1
+
+
 def near_finished(ghead, gnext, px, py, cell, ncx, ncy, x, y, r):  # type: ignore[no-untyped-def]
-    """Whether a finished point lies strictly closer than ``r`` (<= cell) to (x, y)."""
-    cx = int(x / cell)
-    cy = int(y / cell)
+    """Whether a finished point lies strictly closer than ``r`` to (x, y) (any ``r``: the cells
+    searched are those the square of half-side ``r`` around (x, y) meets)."""
+    x0, x1, y0, y1 = cells_around(cell, ncx, ncy, x, y, r)
     r2 = r * r
-    for qy in range(cy - 1, cy + 2):
-        if qy < 0 or qy >= ncy:
-            continue
-        for qx in range(cx - 1, cx + 2):
-            if qx < 0 or qx >= ncx:
-                continue
+    for qy in range(y0, y1 + 1):
+        for qx in range(x0, x1 + 1):
             k = ghead[qy * ncx + qx]
             while k != -1:
                 ex = px[k] - x
@@ -106,15 +122,10 @@ def near_finished(ghead, gnext, px, py, cell, ncx, ncy, x, y, r):  # type: ignor
 
 def near_own(ohead, onext, ox, oy, orank, cell, ncx, ncy, x, y, r, rank, skip):  # type: ignore[no-untyped-def]
     """Whether a point of the current line, more than ``skip`` steps away along it, is < r."""
-    cx = int(x / cell)
-    cy = int(y / cell)
+    x0, x1, y0, y1 = cells_around(cell, ncx, ncy, x, y, r)
     r2 = r * r
-    for qy in range(cy - 1, cy + 2):
-        if qy < 0 or qy >= ncy:
-            continue
-        for qx in range(cx - 1, cx + 2):
-            if qx < 0 or qx >= ncx:
-                continue
+    for qy in range(y0, y1 + 1):
+        for qx in range(x0, x1 + 1):
             e = ohead[qy * ncx + qx]
             while e != -1:
                 gap = orank[e] - rank
@@ -136,14 +147,15 @@ def trace_half(  # type: ignore[no-untyped-def]
 ):
     """Trace one half-line from (x, y) with start direction (dx, dy); entries go from ``e0``.
 
-    Returns the number of entries added and the half's arc length.
+    Returns the number of entries added and the half's arc length, or ``(-1, length)`` if
+    the half needs more than ``half_cap`` entries (the caller retries with more room).
     """
     n = 0
     length = 0.0
     hs = 0.5 * step
     xmax = w - 1.0
     ymax = h - 1.0
-    while n < half_cap and length + step <= max_half:
+    while length + step <= max_half:
         mx = x + hs * dx
         my = y + hs * dy
         if mx < 0.0 or mx > xmax or my < 0.0 or my > ymax:
@@ -173,6 +185,8 @@ def trace_half(  # type: ignore[no-untyped-def]
         d2x, d2y = sample(ux, uy, w, h, nx, ny, d1x, d1y, unoriented)
         if d2x == 0.0 and d2y == 0.0:
             break
+        if n >= half_cap:
+            return -1, length
         e = e0 + n
         ox[e] = nx
         oy[e] = ny
@@ -208,7 +222,8 @@ def run(  # type: ignore[no-untyped-def]
     cell, ncx, ncy, fbx, fby, nfb, px, py, cap, offs, lines_cap, ghead, gnext,
     ohead, onext, ox, oy, orank, half_cap,
 ):
-    """Place all lines. Returns the number of lines, or -1 if ``px``/``offs`` overflowed."""
+    """Place all lines. Returns the number of lines, -1 if ``px``/``offs`` overflowed or -2 if
+    a half-line outgrew ``half_cap`` (the caller retries with more room)."""
     nlines = 0
     npts = 0
     offs[0] = 0
@@ -272,9 +287,13 @@ def run(  # type: ignore[no-untyped-def]
             nf, lf = trace_half(ux, uy, scale, lab, w, h, unoriented, d_test, step, max_half,
                                 label0, ghead, gnext, px, py, cell, ncx, ncy, ohead, onext, ox,
                                 oy, orank, 1, half_cap, 1, sx, sy, d0x, d0y)
+            if nf < 0:
+                return -2
             nb, lb = trace_half(ux, uy, scale, lab, w, h, unoriented, d_test, step, max_half,
                                 label0, ghead, gnext, px, py, cell, ncx, ncy, ohead, onext, ox,
                                 oy, orank, 1 + nf, half_cap, -1, sx, sy, -d0x, -d0y)
+            if nb < 0:
+                return -2
             length = lf + lb
         total = 1 + nf + nb
         for e in range(total):  # clear the line's own grid

@@ -22,7 +22,7 @@ Rules (``s(x)`` is the local spacing factor, 1 without ``density``)
   steps away along it; or when the half reaches ``max_len / 2`` of arc length.
 * **Keeping.** A line shorter than ``min_len`` is dropped and its seed pixel marked rejected
   (no seed is tried there again). A kept line is registered in the occupancy grid (cells of
-  the largest local ``d_sep``, linked lists, 3x3 cells searched) only once finished.
+  ``d_sep``, linked lists, the cells a search's square meets) only once finished.
 * **Seeds.** First from a FIFO queue of finished lines: at each point ``p`` of the oldest line,
   ``p + d_sep s(p) n`` then ``p - d_sep s(p) n`` (``n`` the unit normal of the line there);
   when the queue is empty, from a grid of seeds at spacing ``d_sep`` shuffled by
@@ -55,7 +55,7 @@ from wiktoria.render.strokes._jit import compiled
 __all__ = ["MAX_SPREAD", "Streamlines", "evenly_spaced"]
 
 #: The kernel's functions, compiled together by numba.
-_FUNCTIONS = ("sample", "near_finished", "near_own", "trace_half", "seed_ok", "run")
+_FUNCTIONS = ("sample", "cells_around", "near_finished", "near_own", "trace_half", "seed_ok", "run")
 
 #: Largest local spacing factor from ``density`` (``d_sep / density`` is clipped at this times
 #: ``d_sep``).
@@ -225,31 +225,35 @@ def evenly_spaced(
             raise ValueError(f"labels must have shape {shape}, got {la.shape}")
         lab = np.ascontiguousarray(la, np.int64).ravel()
 
-    cell = d_sep * max(float(scale.max()), 1.0)
+    # Cells of d_sep: a search (radius d_test * s or d_sep * s) visits the cells its square
+    # meets, about 3 x 3 where s = 1, and the cells stay small where the density is high.
+    cell = d_sep
     ncx = int((w - 1) / cell) + 1
     ncy = int((h - 1) / cell) + 1
     gx, gy = np.meshgrid(np.arange(0.5 * d_sep, w - 1, d_sep), np.arange(0.5 * d_sep, h - 1, d_sep))
     order = np.random.default_rng(seed).permutation(gx.size)
     fbx = np.ascontiguousarray(gx.ravel()[order])
     fby = np.ascontiguousarray(gy.ravel()[order])
-    if max_len is None:
-        half_cap = int(2.0 * (w + 1) * (h + 1) / (d_test * step)) + 16
-    else:
-        half_cap = int(max_half / step) + 2
-    cap = int(1.5 * w * h / (d_test * step)) + 4 * half_cap + 1024
+    # Room for the points and for one half-line: guesses for a typical field (lines about
+    # d_sep apart, half-lines a few times the frame's size), doubled and the whole placement
+    # run again on overflow (it is deterministic, so the result does not depend on the room).
+    half_cap = int(4.0 * (w + h) / step) + 16
+    if max_len is not None:
+        half_cap = min(half_cap, int(max_half / step) + 2)
+    cap = int(2.0 * w * h / (d_sep * step)) + 2 * half_cap + 1024
 
     while True:
         lines_cap = cap // 2 + 2
         own = 2 * half_cap + 1
-        px = np.zeros(cap)
-        py = np.zeros(cap)
+        px = np.empty(cap)
+        py = np.empty(cap)
         offs = np.zeros(lines_cap, np.int64)
         buffers = [
             ux, uy, scale, lab, np.zeros(h * w, np.int8), w, h, not oriented, d_sep, d_test,
             step, max_half, float(min_len), cell, ncx, ncy, fbx, fby, fbx.size, px, py, cap,
-            offs, lines_cap, np.full(ncx * ncy, -1, np.int64), np.zeros(cap, np.int64),
-            np.full(ncx * ncy, -1, np.int64), np.zeros(own, np.int64), np.zeros(own),
-            np.zeros(own), np.zeros(own, np.int64), half_cap,
+            offs, lines_cap, np.full(ncx * ncy, -1, np.int64), np.empty(cap, np.int64),
+            np.full(ncx * ncy, -1, np.int64), np.empty(own, np.int64), np.empty(own),
+            np.empty(own), np.empty(own, np.int64), half_cap,
         ]
         if which == "numba":
             n = compiled(_core, _FUNCTIONS)(*buffers)
@@ -261,7 +265,10 @@ def evenly_spaced(
             offs = np.asarray(lists[22], np.int64)
         if n >= 0:
             break
-        cap *= 2
+        if n == -1:
+            cap *= 2
+        else:
+            half_cap *= 2
     offsets = offs[: n + 1].copy()
     npts = int(offsets[-1])
     points = np.stack([px[:npts], py[:npts]], axis=1).astype(np.float32)
