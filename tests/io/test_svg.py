@@ -14,12 +14,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 import wiktoria
 from wiktoria.cli import cli
 from wiktoria.io.metadata import read_scene
-from wiktoria.io.svg import PAGES, SVG_NS, page_size, pen_colours, read_svg_scene, write_svg
+from wiktoria.io.svg import (
+    DEFAULT_PENS,
+    PAGES,
+    SVG_NS,
+    page_size,
+    pen_colours,
+    read_svg_plot,
+    read_svg_scene,
+    write_svg,
+)
 from wiktoria.render.layers.lines import polylines_of
 from wiktoria.render.strokedata import Strokes
 from wiktoria.run.reproduce import reproduce
@@ -143,7 +154,7 @@ def test_clipped_to_the_canvas(tmp_path: Path) -> None:
 
 def test_pens_reduce_colours_deterministically(painting: wiktoria.Painting,
                                                tmp_path: Path) -> None:
-    many = _layers(ET.parse(painting.save(tmp_path / "all.svg")).getroot())
+    many = _layers(ET.parse(painting.save(tmp_path / "all.svg", pens=None)).getroot())
     assert len(many) == len(np.unique(painting.strokes.colours, axis=0))
     for n in (1, 3):
         a = painting.save(tmp_path / f"a{n}.svg", pens=n).read_bytes()
@@ -178,6 +189,42 @@ def test_scene_round_trip_and_reproduce(painting: wiktoria.Painting, tmp_path: P
     assert reproduce(src, tmp_path / "copy.svg").read_bytes() == src.read_bytes()
     png = reproduce(src, tmp_path / "copy.png")
     assert np.array_equal(np.asarray(Image.open(png).convert("RGB")), np.asarray(painting))
+
+
+def test_reproduce_keeps_page_margin_and_pens(tmp_path: Path) -> None:
+    p = wiktoria.paint("haunting", size=(200, 120), seed=5, style="flow")
+    for opts in ({"pens": 3, "page": "a3", "margin_mm": 25.0},
+                 {"pens": None, "page": None, "margin_mm": 0.0},
+                 {"page": "150x90mm"}):
+        src = p.save(tmp_path / "in.svg", **opts)
+        want = {"pens": 6, "page": "a4", "margin_mm": 10.0} | opts
+        assert read_svg_plot(src) == want
+        again = reproduce(src, tmp_path / "again.svg")
+        assert again.read_bytes() == src.read_bytes(), opts
+    # a PNG written as SVG takes the defaults
+    png = p.save(tmp_path / "p.png")
+    want_bytes = p.save(tmp_path / "e.svg").read_bytes()
+    assert reproduce(png, tmp_path / "d.svg").read_bytes() == want_bytes
+
+
+def test_default_pens(tmp_path: Path) -> None:
+    p = wiktoria.paint("electric", size=(320, 180), seed=2, style="flow")
+    assert len(np.unique(p.strokes.colours, axis=0)) > 50
+    root = ET.parse(p.save(tmp_path / "a.svg")).getroot()
+    assert len(_layers(root)) == DEFAULT_PENS
+    root = ET.parse(p.save(tmp_path / "b.svg", pens=None)).getroot()
+    assert len(_layers(root)) == len(np.unique(p.strokes.colours, axis=0))
+
+
+@pytest.mark.parametrize("plot", ['page="b9"', 'pens="0"', 'pens="x"', 'margin-mm="-1"'])
+def test_malformed_plot_options(tmp_path: Path, plot: str) -> None:
+    path = tmp_path / "bad.svg"
+    path.write_text('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
+                    f'xmlns:wiktoria="{SVG_NS}"><metadata><wiktoria:plot {plot}/></metadata>'
+                    "</svg>")
+    with pytest.raises(ValueError, match="plot options are malformed") as info:
+        read_svg_plot(path)
+    assert "\n" not in str(info.value)
 
 
 def test_scene_with_cdata_end_survives(tmp_path: Path) -> None:
@@ -258,3 +305,53 @@ def test_vpype_reads_and_sorts(painting: wiktoria.Painting, tmp_path: Path) -> N
     assert len(layers) == 3
     labels = [g.get(f"{INK}label") for g in layers]
     assert labels == [g.get(f"{INK}label") for g in _layers(ET.parse(src).getroot())]
+
+
+def _clip_reference(strokes: Strokes, w: float, h: float) -> list[tuple[int, list]]:
+    """Each stroke's segments clipped one by one (Liang-Barsky), joined where they continue."""
+    out: list[tuple[int, list]] = []
+    for s in range(len(strokes)):
+        cur: list = []
+        for p0, p1 in zip(strokes.stroke(s)[:-1].astype(float), strokes.stroke(s)[1:],
+                          strict=True):
+            d = p1 - p0
+            t0, t1, ok = 0.0, 1.0, True
+            for p, q in ((-d[0], p0[0]), (d[0], w - p0[0]), (-d[1], p0[1]), (d[1], h - p0[1])):
+                if p == 0:
+                    ok &= q >= 0
+                elif p < 0:
+                    t0 = max(t0, q / p)
+                else:
+                    t1 = min(t1, q / p)
+            if not ok or t0 > t1:
+                if cur:
+                    out.append((s, cur))
+                cur = []
+                continue
+            a, b = (p0 + t0 * d).tolist(), (p0 + t1 * d).tolist()
+            if cur and t0 == 0.0:
+                cur.append(b)
+            else:
+                if cur:
+                    out.append((s, cur))
+                cur = [a, b]
+            if t1 < 1.0:
+                out.append((s, cur))
+                cur = []
+        if cur:
+            out.append((s, cur))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(-20, 120), st.integers(-20, 80)), min_size=2,
+                         max_size=8), min_size=1, max_size=6))
+def test_clip_matches_a_segment_by_segment_reference(lines: list) -> None:
+    from wiktoria.io.svg import _clip
+
+    s = Strokes.from_polylines(lines, 1.0, (0, 0, 0))
+    pieces, owner = _clip(s, 100.0, 60.0)
+    want = _clip_reference(s, 100.0, 60.0)
+    assert [int(o) for o in owner] == [o for o, _ in want]
+    for got, (_, ref) in zip(pieces, want, strict=True):
+        assert np.allclose(np.asarray(got), np.asarray(ref))

@@ -107,3 +107,52 @@ def test_strokes_as_svg_and_back(tmp_path) -> None:
     from wiktoria.scene import Scene
 
     assert Scene.from_toml(read_svg_scene(out)) == p.scene
+
+
+@pytest.mark.parametrize("layout", ["low", "high", "tilted", "valley", "monolith", "enclosure",
+                                    "vortex", "rhythm"])
+def test_form_along_agrees_with_distance(layout: str) -> None:
+    # The guide's cheap depth and outline direction have exactly the distance's sign and its
+    # gradient turned a quarter, for every kind of form the layouts make.
+    from wiktoria.render.forms import forms_for
+
+    kinds = set()
+    for seed, mood in ((1, "serene"), (2, "haunting"), (3, "seething")):
+        _, frame = prepared(mood, seed, size=(160, 120), composition__layout=layout)
+        forms = forms_for(frame, roughness=0.5, frequency=2.5, octaves=4, t=0.0, period=None)
+        rows = np.arange(frame.height)
+        for form in forms:
+            kinds.add(form.kind)
+            d, _, gx, gy = form.distance(rows, frame.width)
+            depth, tx, ty = form.along(rows, frame.width)
+            shape = (frame.height, frame.width)
+            assert np.array_equal(np.broadcast_to(depth, shape) > 0, d > 0), form.kind
+            assert np.array_equal(np.broadcast_to(tx, shape), gy), form.kind
+            assert np.array_equal(np.broadcast_to(ty, shape), -gx), form.kind
+    assert kinds <= {"bottom", "top", "left", "right", "ring"} and kinds
+
+
+@pytest.mark.parametrize("mood", ["serene", "haunting", "electric"])
+def test_stroke_colours_in_data_are_the_painted_colours(mood: str) -> None:
+    # With the brush alone over the air at full opacity, the pixel under the middle of a
+    # wide stroke is the stroke's colour in the data (up to dithering and anti-aliasing).
+    from dataclasses import replace
+
+    from wiktoria.render.compositor import render_layers
+    from wiktoria.render.strokedata import collect, strokes_of
+
+    scene = wiktoria.paint(mood, size=(8, 8), seed=2, style="flow").scene
+    layers = tuple(replace(x, opacity=1.0, width=10.0, spacing=30.0) if x.type == "brush" else x
+                   for x in scene.layers if x.type in ("air", "brush"))
+    scene = replace(scene, canvas=wiktoria.Canvas(640, 360, 2), layers=layers)
+    pixels, renderers = render_layers(scene)
+    s = collect(renderers)
+    again = strokes_of(scene)
+    for name in ("points", "offsets", "widths", "colours"):
+        assert np.array_equal(getattr(s, name), getattr(again, name)), name
+    wide = np.flatnonzero(s.widths >= 2.5)
+    assert len(wide) >= 20
+    mid = s.points[(s.offsets[:-1] + s.offsets[1:]) // 2][wide]
+    x, y = np.rint(mid[:, 0]).astype(int), np.rint(mid[:, 1]).astype(int)
+    diff = np.abs(pixels[y, x].astype(int) - s.colours[wide].astype(int)).max(axis=1)
+    assert np.median(diff) <= 1 and np.percentile(diff, 90) <= 2

@@ -144,8 +144,7 @@ def _sweep(mood: str | None, size: tuple[int, int] | None, seeds: str, style: st
 @click.option("--contact-sheet", is_flag=True,
               help="With a seed sweep: also write contact-sheet.png, labelled by seed.")
 @click.option("--pens", type=int, default=None, metavar="N",
-              help="SVG: reduce the strokes' colours to N pens (one layer each)  [default: one "
-                   "pen per colour]")
+              help="SVG: reduce the strokes' colours to N pens (one layer each)  [default: 6]")
 @click.option("--page", default=None, metavar="a4|a3|letter|WxHmm",
               help="SVG: the page, turned to fit the canvas  [default: a4]")
 @click.option("--margin", "margin_mm", type=float, default=None, metavar="MM",
@@ -209,7 +208,8 @@ def reproduce_cmd(source: str, out: str | None, output: str | None, frame: int |
                   quiet: bool) -> None:
     """Render the scene a Wiktoria file carries again: the same pixels, the same frames.
 
-    SOURCE is a PNG, JPEG, GIF, APNG, WebP or MP4 that Wiktoria wrote, or a scene .toml.
+    SOURCE is a PNG, JPEG, GIF, APNG, WebP, MP4 or SVG that Wiktoria wrote, or a scene
+    .toml. An SVG written again as SVG keeps its page, margin and pens.
 
     \b
     An animated SOURCE (GIF, APNG, WebP, MP4, or a .toml with [loop]) renders the

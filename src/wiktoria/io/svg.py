@@ -7,14 +7,16 @@ than tall), ``WxHmm`` (as given), or None: the canvas at 96 pixels to the inch p
 margin. Each pen is a top-level Inkscape layer, ``<g inkscape:groupmode="layer"
 inkscape:label="pen N #rrggbb" id="layerN">`` (what vpype and AxiDraw read as layers),
 lightest pen first; each stroke a ``<polyline>`` with its colour and its width scaled to the
-page, coordinates in millimetres to 2 decimals. With ``pens=N`` the strokes' colours are
-reduced to at most N pens by k-means in OKLab (weighted by stroke length, seeded by
-farthest points from the darkest colour: deterministic); without, each distinct colour is a
-pen.
+page, coordinates in millimetres to 2 decimals. The strokes' colours are reduced to at most
+``pens`` pens (``DEFAULT_PENS`` unless given) by k-means in OKLab (weighted by stroke length,
+seeded by farthest points from the darkest colour: deterministic); with ``pens=None`` each
+distinct colour is a pen.
 
-The scene TOML is embedded as ``<metadata><wiktoria:scene>`` (CDATA) before the strokes;
-:func:`read_svg_scene` reads it back from the head of the file without parsing the rest, so
-``wiktoria reproduce`` renders an SVG's scene again. Files are written atomically.
+The scene TOML is embedded as ``<metadata><wiktoria:scene>`` (CDATA) before the strokes, and
+the plot's options as ``<wiktoria:plot page=".." margin-mm=".." pens=".."/>``;
+:func:`read_svg_scene` and :func:`read_svg_plot` read them back from the head of the file
+without parsing the rest, so ``wiktoria reproduce`` writes an SVG again with the same bytes.
+Files are written atomically.
 
 Examples
 --------
@@ -28,7 +30,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
@@ -36,14 +38,18 @@ from wiktoria.colour import oklab_to_srgb, srgb_to_oklab
 from wiktoria.common.atomicio import atomic_path, check_output_dir
 
 if TYPE_CHECKING:  # io lies below render: the strokes are taken as they come
+    import xml.etree.ElementTree as ET
+
     from wiktoria.render.strokedata import Strokes
 
-__all__ = ["PAGES", "SVG_NS", "check_svg_options", "page_size", "pen_colours", "read_svg_scene",
-           "svg_bytes", "svg_scene_text", "write_svg"]
+__all__ = ["DEFAULT_PENS", "PAGES", "SVG_NS", "check_svg_options", "page_size", "pen_colours",
+           "read_svg_plot", "read_svg_scene", "svg_bytes", "svg_scene_text", "write_svg"]
 
 #: Named pages, portrait width and height in millimetres.
 PAGES: dict[str, tuple[float, float]] = {"a4": (210.0, 297.0), "a3": (297.0, 420.0),
                                          "letter": (215.9, 279.4)}
+#: Pens a plot is reduced to unless told otherwise (a plotter's usual carousel).
+DEFAULT_PENS = 6
 #: The namespace of Wiktoria's metadata element.
 SVG_NS = "https://wiktoria.invalid/svg/1"
 _INKSCAPE = "http://www.inkscape.org/namespaces/inkscape"
@@ -84,7 +90,7 @@ def page_size(page: str | None, width: int, height: int,
 
 
 def check_svg_options(page: str | None = "a4", margin_mm: float = 10.0,
-                      pens: int | None = None) -> None:
+                      pens: int | None = DEFAULT_PENS) -> None:
     """Check the options of :func:`write_svg` (before rendering), one-line ``ValueError``."""
     if pens is not None and (isinstance(pens, bool) or not isinstance(pens, (int, np.integer))
                              or pens < 1):
@@ -131,28 +137,25 @@ def _clip(strokes: Strokes, width: float, height: float) -> tuple[list[np.ndarra
     ok &= t0 <= t1
     a = p0 + t0[:, None] * d
     b = p0 + t1[:, None] * d
-    pieces: list[np.ndarray] = []
-    owner: list[int] = []
-    cur: list[np.ndarray] = []
-    prev_open = False  # the previous kept segment reached its end and was in the same stroke
-    for j in range(len(i0)):
-        if not ok[j]:
-            prev_open = False
-            continue
-        joined = prev_open and t0[j] == 0.0 and seg_of[j] == seg_of[j - 1]
-        if not joined:
-            if len(cur) >= 2:
-                pieces.append(np.array(cur))
-                owner.append(int(seg_of[j - 1]) if j else 0)
-            cur = [a[j]]
-        cur.append(b[j])
-        prev_open = t1[j] == 1.0
-        if not prev_open or j + 1 == len(i0) or seg_of[j + 1] != seg_of[j]:
-            pieces.append(np.array(cur))
-            owner.append(int(seg_of[j]))
-            cur = []
-            prev_open = False
-    return pieces, np.array(owner, np.int64)
+    # A kept segment continues the previous piece when that one was kept, ran to its end
+    # inside the canvas, and this one starts inside it, in the same stroke.
+    joined = np.zeros(len(i0), bool)
+    joined[1:] = ok[:-1] & (t1[:-1] == 1.0) & ok[1:] & (t0[1:] == 0.0) & (
+        seg_of[1:] == seg_of[:-1])
+    kept = np.flatnonzero(ok)
+    if not len(kept):
+        return [], np.zeros(0, np.int64)
+    starts = ~joined[kept]
+    piece = np.cumsum(starts) - 1  # the piece of each kept segment
+    # A piece is the start of its first segment, then the end of each of its segments.
+    n = len(kept) + int(starts.sum())
+    out = np.empty((n, 2))
+    at_b = np.arange(len(kept)) + piece + 1
+    out[at_b] = b[kept]
+    out[at_b[starts] - 1] = a[kept[starts]]
+    bounds = np.append(at_b[starts] - 1, n)
+    owner = seg_of[kept[starts]].astype(np.int64)
+    return np.split(out, bounds[1:-1]), owner
 
 
 def pen_colours(colours: np.ndarray, weights: np.ndarray | None = None,
@@ -224,6 +227,11 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+def _attr(text: str) -> str:
+    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
 def _num(v: float) -> str:
     s = f"{v:.2f}".rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
@@ -246,7 +254,10 @@ def _lines(strokes: Strokes, width: int, height: int, scene_toml: str, page: str
     yield (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="{_INKSCAPE}" '
            f'xmlns:wiktoria="{SVG_NS}" version="1.1" width="{_num(pw)}mm" '
            f'height="{_num(ph)}mm" viewBox="0 0 {_num(pw)} {_num(ph)}">\n')
-    yield f"<metadata><wiktoria:scene>{_cdata(scene_toml)}</wiktoria:scene></metadata>\n"
+    plot = (f'<wiktoria:plot page="{"canvas" if page is None else _attr(page)}" '
+            f'margin-mm="{float(margin_mm)!r}" pens="{"all" if pens is None else int(pens)}"/>')
+    yield (f"<metadata><wiktoria:scene>{_cdata(scene_toml)}</wiktoria:scene>{plot}"
+           "</metadata>\n")
     for n, rgb in enumerate(pen_rgb):
         pen = _hex(rgb)
         yield (f'<g inkscape:groupmode="layer" inkscape:label="pen {n + 1} {pen}" '
@@ -262,7 +273,8 @@ def _lines(strokes: Strokes, width: int, height: int, scene_toml: str, page: str
 
 
 def svg_bytes(strokes: Strokes, scene_toml: str, size: tuple[int, int], *,
-              page: str | None = "a4", margin_mm: float = 10.0, pens: int | None = None) -> bytes:
+              page: str | None = "a4", margin_mm: float = 10.0,
+              pens: int | None = DEFAULT_PENS) -> bytes:
     """The SVG of :func:`write_svg` as bytes."""
     return "".join(_lines(strokes, size[0], size[1], scene_toml, page, margin_mm,
                           pens)).encode("utf-8")
@@ -270,7 +282,7 @@ def svg_bytes(strokes: Strokes, scene_toml: str, size: tuple[int, int], *,
 
 def write_svg(strokes: Strokes, scene_toml: str, path_or_file: str | os.PathLike[str] | BinaryIO,
               *, size: tuple[int, int], page: str | None = "a4", margin_mm: float = 10.0,
-              pens: int | None = None) -> Path | None:
+              pens: int | None = DEFAULT_PENS) -> Path | None:
     """Write ``strokes`` (pixels of a ``size`` canvas) as a plotter-ready SVG (module
     docstring), atomically to a path, or to an open binary file.
 
@@ -313,10 +325,9 @@ def looks_like_svg(head: bytes) -> bool:
     return h.startswith(b"<?xml") or h.startswith(b"<svg")
 
 
-def svg_scene_text(f: BinaryIO, name: str) -> str | None:
-    """The scene TOML in the ``<metadata>`` of an SVG Wiktoria wrote, from an open binary
-    file, or None. Only the head of the file is read; a document type declaration (entities)
-    is refused, and nothing but the metadata element is parsed."""
+def _metadata(f: BinaryIO, name: str) -> ET.Element | None:
+    """The ``<metadata>`` element of an SVG, from the head of an open binary file, or None.
+    A document type declaration (entities) is refused; nothing else is parsed."""
     import xml.etree.ElementTree as ET
 
     head = f.read(_HEAD_BYTES)
@@ -327,19 +338,57 @@ def svg_scene_text(f: BinaryIO, name: str) -> str | None:
         return None
     frag = m.group(0).replace(b"<metadata", f'<metadata xmlns:wiktoria="{SVG_NS}"'.encode(), 1)
     try:
-        root = ET.fromstring(frag)
+        return ET.fromstring(frag)
     except ET.ParseError as exc:
         raise ValueError(f"{name!r}: its SVG metadata is malformed ({exc})") from None
-    el = root.find(f"{{{SVG_NS}}}scene")
+
+
+def svg_scene_text(f: BinaryIO, name: str) -> str | None:
+    """The scene TOML in the ``<metadata>`` of an SVG Wiktoria wrote, from an open binary
+    file, or None. Only the head of the file is read; a document type declaration (entities)
+    is refused, and nothing but the metadata element is parsed."""
+    root = _metadata(f, name)
+    el = None if root is None else root.find(f"{{{SVG_NS}}}scene")
     return None if el is None else (el.text or "")
+
+
+def svg_plot_options(f: BinaryIO, name: str) -> dict[str, Any]:
+    """The options an SVG Wiktoria wrote was plotted with (``page``, ``margin_mm``,
+    ``pens``, as :func:`write_svg` takes them), from an open binary file; empty for an SVG
+    without them (written before 0.3) or with values that do not check."""
+    root = _metadata(f, name)
+    el = None if root is None else root.find(f"{{{SVG_NS}}}plot")
+    if el is None:
+        return {}
+    page, margin, pens = el.get("page"), el.get("margin-mm"), el.get("pens")
+    try:
+        opts: dict[str, Any] = {
+            "page": None if page == "canvas" else page,
+            "margin_mm": float(margin) if margin is not None else 10.0,
+            "pens": None if pens == "all" else int(pens) if pens is not None else DEFAULT_PENS,
+        }
+        check_svg_options(**opts)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name!r}: its plot options are malformed "
+                         f"(page={page!r}, margin-mm={margin!r}, pens={pens!r})") from None
+    return opts
+
+
+def _read(path: str | os.PathLike[str] | BinaryIO, what: Any) -> Any:
+    if hasattr(path, "read"):
+        return what(path, "<file>")
+    from wiktoria.io.headers import open_input
+
+    with open_input(path) as f:  # type: ignore[arg-type]
+        return what(f, str(path))
 
 
 def read_svg_scene(path: str | os.PathLike[str] | BinaryIO) -> str | None:
     """The scene TOML an SVG written by :func:`write_svg` carries, or None."""
-    if hasattr(path, "read"):
-        return svg_scene_text(path, "<file>")  # type: ignore[arg-type]
-    from wiktoria.io.headers import open_input
+    return _read(path, svg_scene_text)
 
-    with open_input(path) as f:  # type: ignore[arg-type]
-        return svg_scene_text(f, str(path))
 
+def read_svg_plot(path: str | os.PathLike[str] | BinaryIO) -> dict[str, Any]:
+    """The plot options (page, margin, pens) an SVG written by :func:`write_svg` carries
+    (:func:`svg_plot_options`)."""
+    return _read(path, svg_plot_options)

@@ -129,11 +129,7 @@ class Form:
             return (np.broadcast_to(d, shape).astype(F32), np.broadcast_to(inside, shape),
                     np.broadcast_to(gx, shape).astype(F32),
                     np.broadcast_to(gy, shape).astype(F32))
-        c = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
-        dx = (c - F32(self.cx)) * F32(self.aspect)
-        dy = r - F32(self.cy)
-        rad = np.hypot(dx, dy) + F32(1e-3)
-        ang = np.arctan2(dy, dx)
+        dx, dy, rad, ang = _polar(rows, width, self.cx, self.cy, self.aspect)
         if self.twist:
             ang = ang + F32(self.twist) * np.log1p(rad / F32(max(1.0, self.outline.mean())))
         k = (ang * F32(_RING / (2 * math.pi))) % F32(_RING)
@@ -143,6 +139,59 @@ class Form:
         R = o[i0] + (o[(i0 + 1) % _RING] - o[i0]) * f
         d = (rad - R).astype(F32)
         return d, np.maximum(d, 0), (dx / rad).astype(F32), (dy / rad).astype(F32)
+
+
+    def along(self, rows: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """How deep each pixel of ``rows`` lies in the form, and the unit direction along its
+        smoothed outline ``(tx, ty)`` (the gradient of :meth:`distance` turned a quarter:
+        ``tx = gy, ty = -gx``).
+
+        The depth is positive exactly where :meth:`distance` is (inside the form); for a range
+        or a wall it is the distance from the outline along the vertical (horizontal), for a
+        ring the distance itself. Cheaper than :meth:`distance`: the outline of a range or a
+        wall depends on one coordinate only, so its direction comes as a row or a column
+        that broadcasts over ``(rows, width)``.
+        """
+        if self.kind == "ring":
+            d, _, gx, gy = self.distance(rows, width)
+            return d, gy, -gx
+        r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
+        sign = F32(1) if self.kind in ("bottom", "right") else F32(-1)
+        if self.kind in ("bottom", "top"):
+            o = self.outline.reshape(1, -1)
+            _, smooth = self._smoothed()
+            ns = np.sqrt(F32(1) + smooth * smooth)
+            return sign * (r - o), (sign / ns).astype(F32), (sign * smooth / ns).astype(F32)
+        idx = np.clip(rows, 0, len(self.outline) - 1)
+        o = self.outline[idx].reshape(-1, 1)
+        smooth = self._smoothed()[1][0, idx].reshape(-1, 1)
+        ns = np.sqrt(F32(1) + smooth * smooth)
+        pos = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
+        return sign * (pos - o), (-sign * smooth / ns).astype(F32), (-sign / ns).astype(F32)
+
+
+_POLAR: dict[tuple, tuple[np.ndarray, ...]] = {}
+
+
+def _polar(rows: np.ndarray, width: int, cx: float, cy: float, aspect: float
+           ) -> tuple[np.ndarray, ...]:
+    """``dx, dy, rad, ang`` of the pixels of ``rows`` around a ring's centre (float32).
+
+    The rings of a composition share their centre, so the last result is kept (one entry,
+    read-only arrays) and the next ring over the same rows reuses it."""
+    key = (rows.tobytes(), width, cx, cy, aspect)
+    got = _POLAR.get(key)
+    if got is None:
+        r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
+        c = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
+        dx = (c - F32(cx)) * F32(aspect)
+        dy = r - F32(cy)
+        rad = np.hypot(dx, dy) + F32(1e-3)
+        ang = np.arctan2(dy, dx)
+        got = tuple(np.broadcast_to(a, rad.shape) for a in (dx, dy, rad, ang))
+        _POLAR.clear()
+        _POLAR[key] = got
+    return got
 
 
 def _smoothed(outline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -109,13 +109,14 @@ class Painting:
         return self.png_bytes()
 
     def save(self, path: str | os.PathLike[str], *, quality: int = 92, page: str | None = "a4",
-             margin_mm: float = 10.0, pens: int | None = None) -> Path:
+             margin_mm: float = 10.0, pens: int | None = 6) -> Path:
         """Write the painting, the format chosen by the extension (PNG, JPEG, WebP, TIFF, SVG).
 
         PNG carries the whole scene and the mood; JPEG carries the scene as its comment; WebP
         and TIFF carry none (:func:`wiktoria.io.still.save_still`). An SVG is the painting's
-        :attr:`strokes` on a ``page`` with a margin, in ``pens`` colours, its scene in its
-        metadata (:func:`wiktoria.io.svg.write_svg`); a painting without strokes is refused.
+        :attr:`strokes` on a ``page`` with a margin, in at most ``pens`` colours (None: one
+        pen per colour), its scene and these options in its metadata
+        (:func:`wiktoria.io.svg.write_svg`); a painting without strokes is refused.
         The file is written atomically.
 
         Returns

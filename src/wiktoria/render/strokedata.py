@@ -168,8 +168,9 @@ class Strokes:
 def strokes_of(scene: Scene, mood: Mood | None = None) -> Strokes:
     """The strokes of ``scene``'s layers, bottom layer first (empty when none draws any).
 
-    Runs each renderer's ``layout()`` and ``prepare()`` as a render does (no bands), then
-    asks each for :meth:`~wiktoria.render.layer.LayerRenderer.strokes`.
+    Renders the scene (the strokes' colours are those they are painted in, which depend on
+    the layers below them), then asks each renderer for
+    :meth:`~wiktoria.render.layer.LayerRenderer.strokes`.
 
     Examples
     --------
@@ -179,9 +180,9 @@ def strokes_of(scene: Scene, mood: Mood | None = None) -> Strokes:
     >>> len(strokes_of(p.scene)) > 0, len(strokes_of(marble.scene))
     (True, 0)
     """
-    from wiktoria.render.compositor import prepare
+    from wiktoria.render.compositor import render_layers
 
-    return collect(prepare(scene, mood)[1])
+    return collect(render_layers(scene, mood)[1])
 
 
 def collect(renderers: Sequence[Any]) -> Strokes:

@@ -107,7 +107,16 @@ def reproduce(
         still_format(output)
         check_output_dir(output)
         painting: Painting = paint_scene(src.scene, src.mood)
-        return painting.save(output)
+        plot: dict[str, Any] = {}
+        if still_format(output) == "SVG":
+            from wiktoria.io.headers import open_input
+            from wiktoria.io.svg import looks_like_svg, svg_plot_options
+
+            with open_input(source) as f:  # an SVG source: the same page, margin and pens
+                if looks_like_svg(f.read(12)):
+                    f.seek(0)
+                    plot = svg_plot_options(f, name)
+        return painting.save(output, **plot)
     anim = source_animation(src)
     if frame is not None:
         index = _frame_index(frame, len(anim))

@@ -88,9 +88,9 @@ def sample(ux, uy, w, h, x, y, rx, ry, unoriented):  # type: ignore[no-untyped-d
 def cells_around(cell, ncx, ncy, x, y, r):  # type: ignore[no-untyped-def]
     """The first and last cell columns and rows that the square ``|dx|, |dy| <= r`` around
     (x, y) meets, clipped to the grid."""
-    x0 = int(math.floor((x - r) / cell))
+    x0 = math.floor((x - r) / cell)
     x1 = int((x + r) / cell)
-    y0 = int(math.floor((y - r) / cell))
+    y0 = math.floor((y - r) / cell)
     y1 = int((y + r) / cell)
     if x0 < 0:
         x0 = 0

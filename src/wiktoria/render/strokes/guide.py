@@ -39,12 +39,16 @@ from wiktoria import noise
 if TYPE_CHECKING:
     from wiktoria.render.layer import Frame
 
-__all__ = ["GRID", "Guide", "guide"]
+__all__ = ["AIR_TURN", "GRID", "RELAX", "Guide", "guide"]
 
 F32 = np.float32
 
 #: Most grid samples along the longer side of the frame.
 GRID = 960
+#: How much of ``turn`` the noise turns the strokes in the air of a frame with land.
+AIR_TURN = 0.35
+#: Depth (of the frame's height) over which a range's strokes relax from its outline to level.
+RELAX = 0.12
 
 
 @dataclass
@@ -73,6 +77,33 @@ class Guide:
 def _unit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = np.hypot(x, y) + F32(1e-12)
     return (x / n).astype(F32), (y / n).astype(F32)
+
+
+def _coarse(x: np.ndarray, k: int) -> np.ndarray:
+    """Every ``k``-th of the rising coordinates ``x``, and the last one."""
+    c = x[::k]
+    return c if c[-1] == x[-1] else np.append(c, x[-1])
+
+
+def _bilinear(c: np.ndarray, cy: np.ndarray, cx: np.ndarray, ys: np.ndarray, xs: np.ndarray
+              ) -> np.ndarray:
+    """Values ``c`` given at rows ``cy`` and columns ``cx`` (rising, spanning ``ys`` and
+    ``xs``), interpolated bilinearly at ``ys`` x ``xs`` (float32)."""
+    if len(cy) == len(ys) and len(cx) == len(xs):
+        return c.astype(F32)
+
+    def weights(a: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(a) < 2:
+            return np.zeros(len(at), np.intp), np.zeros(len(at), F32)
+        i = np.clip(np.searchsorted(a, at, "right") - 1, 0, len(a) - 2)
+        return i, ((at - a[i]) / (a[i + 1] - a[i])).astype(F32)
+
+    j, fy = weights(cy, ys)
+    i, fx = weights(cx, xs)
+    c = c.astype(F32)
+    j1, i1 = np.minimum(j + 1, len(cy) - 1), np.minimum(i + 1, len(cx) - 1)
+    rows = c[j] + (c[j1] - c[j]) * fy[:, None]
+    return rows[:, i] + (rows[:, i1] - rows[:, i]) * fx  # type: ignore[no-any-return]
 
 
 def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: int, t: float,
@@ -111,36 +142,69 @@ def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: 
     # The mood's field: a dominant direction (``angle``) that the noise turns by up to
     # ``turn`` half-turns, so strokes flow one way with eddies where the noise is strong
     # rather than curling evenly everywhere (a contour map).
+    # The noise is smooth at the grid's scale: it is evaluated every ``k`` samples (a
+    # sixteenth of its finest cell) and interpolated bilinearly in between.
     s = frequency / H
-    px, py = (xs * s).reshape(1, -1), (ys * s).reshape(-1, 1)
-    wave = noise.fbm(px, py, t, octaves=octaves, seed=seed, period=(None, None, period),
-                     dtype=np.float32)
+    finest = H / (frequency * 2.0 ** (octaves - 1)) * scale  # grid samples per finest cell
+    k = max(1, int(finest / 16))
+    cx, cy = _coarse(xs, k), _coarse(ys, k)
+    wave = _bilinear(noise.fbm((cx * s).reshape(1, -1), (cy * s).reshape(-1, 1), t,
+                               octaves=octaves, seed=seed, period=(None, None, period),
+                               dtype=np.float32), cy, cx, ys, xs)
     theta = F32(angle) + F32(turn * np.pi) * wave
     nu, nv = np.cos(theta).astype(F32), np.sin(theta).astype(F32)
-    u, v = nu, nv
     labels = np.zeros((gh, gw), np.int32)
+    tx = np.zeros((gh, gw), F32)  # the outline's direction in the form each sample lies in
+    ty = np.zeros((gh, gw), F32)
     forms = frame.shared.get("forms") or []
     rows = np.clip(np.floor(ys).astype(np.intp), 0, H - 1)
     cols = np.clip(np.floor(xs).astype(np.intp), 0, W - 1)
-    f = F32(follow)
-    for k, form in enumerate(forms):  # a handful of forms, each a whole-grid operation
-        d, _, gx, gy = form.distance(rows, W)
-        d, gx, gy = d[:, cols], gx[:, cols], gy[:, cols]
-        inside = d > 0
-        if not inside.any():
+    every_col = gw == W and bool((cols == np.arange(W)).all())
+    for k, form in enumerate(forms):  # a handful of forms, each on the rows it can reach
+        # Land below an outline cannot reach rows above its highest point (and above one,
+        # below its lowest), so those rows are skipped.
+        j0 = int(np.searchsorted(rows, form.top() - 1.0)) if form.kind == "bottom" else 0
+        j1 = int(np.searchsorted(rows, form.bottom() + 1.0, "right")) if form.kind == "top" \
+            else gh
+        if j0 >= j1:
             continue
-        tx, ty = gy, -gx  # along the outline
+        depth, fx, fy = form.along(rows[j0:j1], W)
+        depth = np.broadcast_to(depth, (j1 - j0, W))
+        if not every_col:
+            depth = depth[:, cols]
+            fx = fx[:, cols] if fx.shape[1] > 1 else fx
+            fy = fy[:, cols] if fy.shape[1] > 1 else fy
+        inside = depth > 0
+        if form.kind in ("bottom", "top"):
+            # Strata: along the outline near it, relaxing to level deeper in the form (a
+            # steep flank's direction carried far down would turn strokes at right angles).
+            flip = np.where(fx < 0, F32(-1), F32(1))
+            relax = np.exp(-depth / F32(RELAX * H)).astype(F32)
+            fx, fy = _unit(flip * fx * relax + (F32(1) - relax), flip * fy * relax)
+        labels[j0:j1][inside] = k + 1
+        np.copyto(tx[j0:j1], fx, where=inside)
+        np.copyto(ty[j0:j1], fy, where=inside)
+    u, v = nu, nv
+    if forms:
+        on = labels > 0
+        f = F32(follow)
         # The noise's sign agrees with the tangent before they blend (a field mod pi).
         sgn = np.where(tx * nu + ty * nv < 0, F32(-1), F32(1))
         bx, by = _unit(f * tx + (F32(1) - f) * sgn * nu, f * ty + (F32(1) - f) * sgn * nv)
-        u = np.where(inside, bx, u)
-        v = np.where(inside, by, v)
-        labels[inside] = k + 1
+        # Over land the air is weather: its strokes are wind streaks that the noise turns
+        # less (AIR_TURN of ``turn``), not curves that wander across the sky like contours.
+        calm = F32(angle) + F32(AIR_TURN * turn * np.pi) * wave
+        u = np.where(on, bx, np.cos(calm).astype(F32))
+        v = np.where(on, by, np.sin(calm).astype(F32))
     density = np.where(labels > 0, F32(1), F32(air))
     # The composition's quiet share stays empty; strokes thin away from the light.
     c = frame.composition
     if c.empty > 0:
-        q = noise.fbm(px * 0.4, py * 0.6, 7.1, octaves=2, seed=seed + 7, dtype=np.float32)
+        k = max(1, int(H / (frequency * 0.6 * 2.0) * scale / 16))
+        cx, cy = _coarse(xs, k), _coarse(ys, k)
+        q = _bilinear(noise.fbm((cx * s * 0.4).reshape(1, -1), (cy * s * 0.6).reshape(-1, 1),
+                                7.1, octaves=2, seed=seed + 7, dtype=np.float32),
+                      cy, cx, ys, xs)
         cut = float(np.quantile(q, min(0.9, 0.7 * c.empty)))
         density = np.where(q < cut, F32(0), density)
     from wiktoria.render.light import light_of

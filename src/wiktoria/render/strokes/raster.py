@@ -58,7 +58,7 @@ from wiktoria.render.strokes import _raster_kernel as _core
 from wiktoria.render.strokes._jit import backend as _backend
 from wiktoria.render.strokes._jit import compiled
 
-__all__ = ["ENDS", "MIN_HALF_WIDTH", "paint_strokes", "strokes_in_rows"]
+__all__ = ["ENDS", "MIN_HALF_WIDTH", "StrokeSet", "paint_strokes", "strokes_in_rows"]
 
 #: The end styles of :func:`paint_strokes`.
 ENDS = ("taper", "round", "blunt")
@@ -168,22 +168,33 @@ def strokes_in_rows(
             raise TypeError(f"{name} must be an int, got {v!r}")
     if row1 < row0:
         raise ValueError(f"row1 must be >= row0 ({row0}), got {row1}")
+    return _in_rows(_reach(pts[:, 1], offs, wid), row0, row1)
+
+
+def _reach(y: np.ndarray, offs: np.ndarray, wid: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The strokes that can paint (at least two points, a width > 0) and the rows their
+    coverage reaches: ``(idx, low, high)``, coverage only strictly between low and high."""
     counts = np.diff(offs)
     live = (counts >= 2) & (wid > 0)
-    if not live.any() or row1 == row0:
-        return np.zeros(0, np.int64)
     idx = np.flatnonzero(live)
-    y = pts[:, 1]
+    if not len(idx):
+        return idx.astype(np.int64), np.zeros(0), np.zeros(0)
     # reduceat over the live strokes' starts: each segment runs to the next live start, so
     # reduce over a compacted copy of the live points instead
-    keep = np.repeat(live, counts)
-    yl = y[keep]
+    yl = y[np.repeat(live, counts)]
     ls = np.concatenate([[0], np.cumsum(counts[idx])[:-1]])
-    ymin = np.minimum.reduceat(yl, ls)
-    ymax = np.maximum.reduceat(yl, ls)
     pad = 0.5 * wid[idx] + 0.5
-    meets = (ymax + pad > row0) & (ymin - pad < row1 - 1)
-    return idx[meets].astype(np.int64)
+    return (idx.astype(np.int64), np.minimum.reduceat(yl, ls) - pad,
+            np.maximum.reduceat(yl, ls) + pad)
+
+
+def _in_rows(reach: tuple[np.ndarray, np.ndarray, np.ndarray], row0: int, row1: int
+             ) -> np.ndarray:
+    idx, low, high = reach
+    if row1 == row0 or not len(idx):
+        return np.zeros(0, np.int64)
+    return idx[(high > row0) & (low < row1 - 1)]
 
 
 def paint_strokes(
@@ -251,73 +262,128 @@ def paint_strokes(
     >>> float(cov[:, 20].sum()), img[6, 20].tolist()
     (4.0, [1.0, 0.5, 0.0])
     """
-    pts, offs, wid = _strokes(points, offsets, widths)
-    ns = offs.size - 1
-    col = _floats("colours", colours, (ns, 3))
-    alp = _floats("alphas", alphas, (ns,))
-    if (alp < 0).any() or (alp > 1).any():
-        raise ValueError(f"alphas must lie in [0, 1], got [{alp.min()}, {alp.max()}]")
-    if not isinstance(out_rgb, np.ndarray) or out_rgb.dtype != np.float32:
-        got = out_rgb.dtype if isinstance(out_rgb, np.ndarray) else type(out_rgb).__name__
-        raise TypeError(f"out_rgb must be a float32 numpy array, got {got}")
-    if out_rgb.ndim != 3 or out_rgb.shape[2] != 3:
-        raise ValueError(f"out_rgb must have shape (rows, W, 3), got {out_rgb.shape}")
-    if not out_rgb.flags.c_contiguous or not out_rgb.flags.writeable:
-        raise ValueError("out_rgb must be a writeable C-contiguous array (it is painted in place)")
-    if isinstance(row0, bool) or not isinstance(row0, int | np.integer):
-        raise TypeError(f"row0 must be an int, got {row0!r}")
     if ends not in ENDS:
         raise ValueError(f"ends must be one of {', '.join(ENDS)}, got {ends!r}")
-    if (
-        isinstance(taper, bool)
-        or not isinstance(taper, int | float | np.floating)
-        or not (math.isfinite(taper) and 0 < taper <= 0.5)
-    ):
-        raise ValueError(f"taper must be a number in (0, 0.5], got {taper!r}")
-    if select is None:
-        order = np.arange(ns, dtype=np.int64)
-    else:
-        order = np.asarray(select)
-        if order.dtype.kind not in "iu" or order.ndim != 1:
-            raise TypeError(f"select must be a 1-D integer array, got {order.dtype} {order.shape}")
-        order = np.ascontiguousarray(order, np.int64)
-        if order.size and (order.min() < 0 or order.max() >= ns):
-            raise ValueError(
-                f"select must index the {ns} strokes, got [{order.min()}, {order.max()}]"
-            )
-    which = _backend(backend)
+    strokes = StrokeSet(points, offsets, widths, ends=ends, taper=taper)
+    return strokes.paint(out_rgb, colours, alphas, row0=row0, select=select, backend=backend)
 
-    rows, w = out_rgb.shape[:2]
-    arc = _arc(pts, offs)
-    hw = _half_widths(pts, offs, wid, arc, ends, float(taper))
-    rgb = out_rgb.astype(np.float64).ravel()
-    cov = np.zeros(rows * w)
-    buffers = [
-        np.ascontiguousarray(pts[:, 0]),
-        np.ascontiguousarray(pts[:, 1]),
-        hw,
-        arc,
-        offs,
-        order,
-        order.size,
-        alp,
-        col.ravel(),
-        ends == "blunt",
-        w,
-        rows,
-        int(row0),
-        rgb,
-        cov,
-        np.zeros(rows * w),
-        np.zeros(rows * w, np.int64),
-    ]
-    if rows and w and order.size:
-        if which == "numba":
-            compiled(_core, ("segment", "run"))(*buffers)
+
+class StrokeSet:
+    """Strokes checked once, with their arc lengths and half-widths, to paint band by band.
+
+    :func:`paint_strokes` checks its strokes and computes their arc lengths and half-widths on
+    every call; a layer that paints the same strokes into many bands builds one ``StrokeSet``
+    and calls :meth:`paint` for each band with the strokes that meet it (``select``), and gets
+    the same pixels.
+
+    Parameters
+    ----------
+    points, offsets, widths, ends, taper
+        As for :func:`paint_strokes`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wiktoria.render.strokes.raster import StrokeSet, strokes_in_rows
+    >>> pts = np.array([[4, 3], [36, 3], [4, 20], [36, 21]], np.float32)
+    >>> strokes = StrokeSet(pts, np.array([0, 2, 4]), np.array([3, 3], np.float32),
+    ...                     ends="round")
+    >>> band = np.zeros((8, 40, 3), np.float32)  # frame rows 16 to 23
+    >>> sel = strokes_in_rows(pts, strokes.offsets, strokes.widths, 16, 24)
+    >>> cov = strokes.paint(band, np.ones((2, 3), np.float32), np.ones(2, np.float32),
+    ...                     row0=16, select=sel)
+    >>> sel.tolist(), round(float(cov.max()), 2)
+    ([1], 1.0)
+    """
+
+    def __init__(self, points: npt.ArrayLike, offsets: npt.ArrayLike, widths: npt.ArrayLike,
+                 *, ends: str = "taper", taper: float = 0.3) -> None:
+        pts, offs, wid = _strokes(points, offsets, widths)
+        if ends not in ENDS:
+            raise ValueError(f"ends must be one of {', '.join(ENDS)}, got {ends!r}")
+        if (
+            isinstance(taper, bool)
+            or not isinstance(taper, int | float | np.floating)
+            or not (math.isfinite(taper) and 0 < taper <= 0.5)
+        ):
+            raise ValueError(f"taper must be a number in (0, 0.5], got {taper!r}")
+        self.offsets, self.widths, self.ends = offs, wid, ends
+        self.x = np.ascontiguousarray(pts[:, 0])
+        self.y = np.ascontiguousarray(pts[:, 1])
+        self.arc = _arc(pts, offs)
+        self.half = _half_widths(pts, offs, wid, self.arc, ends, float(taper))
+
+    def __len__(self) -> int:
+        return int(self.offsets.size - 1)
+
+    def in_rows(self, row0: int, row1: int) -> np.ndarray:
+        """:func:`strokes_in_rows` for these strokes (their extents are found once)."""
+        if getattr(self, "_reach", None) is None:
+            self._reach = _reach(self.y, self.offsets, self.widths)
+        return _in_rows(self._reach, int(row0), int(row1))
+
+    def paint(self, out_rgb: np.ndarray, colours: npt.ArrayLike, alphas: npt.ArrayLike, *,
+              row0: int = 0, select: npt.ArrayLike | None = None,
+              backend: str | None = None) -> np.ndarray:
+        """Paint the strokes (``select``, in order; default all) over ``out_rgb`` in place and
+        return their union coverage; the arguments are those of :func:`paint_strokes`."""
+        ns = len(self)
+        col = _floats("colours", colours, (ns, 3))
+        alp = _floats("alphas", alphas, (ns,))
+        if (alp < 0).any() or (alp > 1).any():
+            raise ValueError(f"alphas must lie in [0, 1], got [{alp.min()}, {alp.max()}]")
+        if not isinstance(out_rgb, np.ndarray) or out_rgb.dtype != np.float32:
+            got = out_rgb.dtype if isinstance(out_rgb, np.ndarray) else type(out_rgb).__name__
+            raise TypeError(f"out_rgb must be a float32 numpy array, got {got}")
+        if out_rgb.ndim != 3 or out_rgb.shape[2] != 3:
+            raise ValueError(f"out_rgb must have shape (rows, W, 3), got {out_rgb.shape}")
+        if not out_rgb.flags.c_contiguous or not out_rgb.flags.writeable:
+            raise ValueError(
+                "out_rgb must be a writeable C-contiguous array (it is painted in place)")
+        if isinstance(row0, bool) or not isinstance(row0, int | np.integer):
+            raise TypeError(f"row0 must be an int, got {row0!r}")
+        if select is None:
+            order = np.arange(ns, dtype=np.int64)
         else:
-            lists = [b.tolist() if isinstance(b, np.ndarray) else b for b in buffers]
-            _core.run(*lists)
-            rgb = np.asarray(lists[13], np.float64)
-            cov = np.asarray(lists[14], np.float64)
-    out_rgb[...] = rgb.reshape(out_rgb.shape)
-    return cov.reshape(rows, w).astype(np.float32)
+            order = np.asarray(select)
+            if order.dtype.kind not in "iu" or order.ndim != 1:
+                raise TypeError(
+                    f"select must be a 1-D integer array, got {order.dtype} {order.shape}")
+            order = np.ascontiguousarray(order, np.int64)
+            if order.size and (order.min() < 0 or order.max() >= ns):
+                raise ValueError(
+                    f"select must index the {ns} strokes, got [{order.min()}, {order.max()}]"
+                )
+        which = _backend(backend)
+        rows, w = out_rgb.shape[:2]
+        rgb = out_rgb.astype(np.float64).ravel()
+        cov = np.zeros(rows * w)
+        buffers = [
+            self.x,
+            self.y,
+            self.half,
+            self.arc,
+            self.offsets,
+            order,
+            order.size,
+            alp,
+            col.ravel(),
+            self.ends == "blunt",
+            w,
+            rows,
+            int(row0),
+            rgb,
+            cov,
+            np.zeros(rows * w),
+            np.zeros(rows * w, np.int64),
+        ]
+        if rows and w and order.size:
+            if which == "numba":
+                compiled(_core, ("segment", "run"))(*buffers)
+            else:
+                lists = [b.tolist() if isinstance(b, np.ndarray) else b for b in buffers]
+                _core.run(*lists)
+                rgb = np.asarray(lists[13], np.float64)
+                cov = np.asarray(lists[14], np.float64)
+        out_rgb[...] = rgb.reshape(out_rgb.shape)
+        return cov.reshape(rows, w).astype(np.float32)

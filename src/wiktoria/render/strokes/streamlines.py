@@ -225,9 +225,11 @@ def evenly_spaced(
             raise ValueError(f"labels must have shape {shape}, got {la.shape}")
         lab = np.ascontiguousarray(la, np.int64).ravel()
 
-    # Cells of d_sep: a search (radius d_test * s or d_sep * s) visits the cells its square
-    # meets, about 3 x 3 where s = 1, and the cells stay small where the density is high.
-    cell = d_sep
+    # Cells of the local d_sep where lines are densest: a search (radius d_test * s or
+    # d_sep * s) visits the cells its square meets, about 3 x 3 there and not many more where
+    # lines are sparser (the cell size only sets the speed, never the result).
+    filled = scale[scale > 0]
+    cell = d_sep * (float(np.percentile(filled, 10)) if filled.size else 1.0)
     ncx = int((w - 1) / cell) + 1
     ncy = int((h - 1) / cell) + 1
     gx, gy = np.meshgrid(np.arange(0.5 * d_sep, w - 1, d_sep), np.arange(0.5 * d_sep, h - 1, d_sep))
