@@ -98,7 +98,10 @@ class BrushRenderer(LayerRenderer):
         if n:
             mid = self.points[(self.offsets[:-1] + self.offsets[1:]) // 2].astype(np.float64)
             d = np.hypot(mid[:, 0] - light.x, mid[:, 1] - light.y)
-            near = 1.0 / (1.0 + (d / max(1.0, 6.0 * light.spread)) ** 2)
+            # Near means within a fifth of the frame at most, even of a broad glow: the accent
+            # stays rare and by the light.
+            reach = max(1.0, min(6.0 * light.spread, 0.2 * max(W, H)))
+            near = np.exp(-((d / reach) ** 2))
             self.accented = rng.random(n) < layer.accent * 3.0 * near
         else:
             self.accented = np.zeros(0, bool)

@@ -39,7 +39,7 @@ from wiktoria import noise
 if TYPE_CHECKING:
     from wiktoria.render.layer import Frame
 
-__all__ = ["AIR_TURN", "GRID", "RELAX", "Guide", "guide"]
+__all__ = ["AIR_TURN", "GRID", "RELAX", "WALL_RELAX", "Guide", "guide"]
 
 F32 = np.float32
 
@@ -47,8 +47,11 @@ F32 = np.float32
 GRID = 960
 #: How much of ``turn`` the noise turns the strokes in the air of a frame with land.
 AIR_TURN = 0.35
-#: Depth (of the frame's height) over which a range's strokes relax from its outline to level.
+#: Depth (of the frame's height) over which the strokes of a range relax from its outline to
+#: level.
 RELAX = 0.12
+#: The same for the walls of a canyon: only a narrow band along a wall's edge follows it.
+WALL_RELAX = 0.04
 
 
 @dataclass
@@ -156,6 +159,7 @@ def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: 
     labels = np.zeros((gh, gw), np.int32)
     tx = np.zeros((gh, gw), F32)  # the outline's direction in the form each sample lies in
     ty = np.zeros((gh, gw), F32)
+    deep = np.zeros((gh, gw), F32)  # how deep in it, in lengths over which strokes relax
     forms = frame.shared.get("forms") or []
     rows = np.clip(np.floor(ys).astype(np.intp), 0, H - 1)
     cols = np.clip(np.floor(xs).astype(np.intp), 0, W - 1)
@@ -175,15 +179,26 @@ def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: 
             fx = fx[:, cols] if fx.shape[1] > 1 else fx
             fy = fy[:, cols] if fy.shape[1] > 1 else fy
         inside = depth > 0
-        if form.kind in ("bottom", "top"):
+        if form.kind != "ring":
             # Strata: along the outline near it, relaxing to level deeper in the form (a
-            # steep flank's direction carried far down would turn strokes at right angles).
-            flip = np.where(fx < 0, F32(-1), F32(1))
-            relax = np.exp(-depth / F32(RELAX * H)).astype(F32)
-            fx, fy = _unit(flip * fx * relax + (F32(1) - relax), flip * fy * relax)
+            # steep flank's direction carried far down would turn strokes at right angles,
+            # and a canyon's walls are bedded, not combed). Mod pi, the outline's direction
+            # is first turned to the right (a range) or up (a wall: so the bedding bends up
+            # towards its edge the same way all along it).
+            wall = form.kind in ("left", "right")
+            flip = np.where(fy > 0, F32(-1), F32(1)) if wall else \
+                np.where(fx < 0, F32(-1), F32(1))
+            fx, fy = flip * fx, flip * fy
+            np.copyto(deep[j0:j1], depth / F32((WALL_RELAX if wall else RELAX) * H),
+                      where=inside)
+        else:
+            deep[j0:j1][inside] = 0
         labels[j0:j1][inside] = k + 1
         np.copyto(tx[j0:j1], fx, where=inside)
         np.copyto(ty[j0:j1], fy, where=inside)
+    if forms:
+        relax = np.exp(-deep).astype(F32)
+        tx, ty = _unit(tx * relax + (F32(1) - relax), ty * relax)
     u, v = nu, nv
     if forms:
         on = labels > 0
@@ -202,14 +217,16 @@ def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: 
     if c.empty > 0:
         k = max(1, int(H / (frequency * 0.6 * 2.0) * scale / 16))
         cx, cy = _coarse(xs, k), _coarse(ys, k)
-        q = _bilinear(noise.fbm((cx * s * 0.4).reshape(1, -1), (cy * s * 0.6).reshape(-1, 1),
-                                7.1, octaves=2, seed=seed + 7, dtype=np.float32),
-                      cy, cx, ys, xs)
-        cut = float(np.quantile(q, min(0.9, 0.7 * c.empty)))
+        qc = noise.fbm((cx * s * 0.4).reshape(1, -1), (cy * s * 0.6).reshape(-1, 1), 7.1,
+                       octaves=2, seed=seed + 7, dtype=np.float32)
+        q = _bilinear(qc, cy, cx, ys, xs)
+        cut = float(np.quantile(qc, min(0.9, 0.7 * c.empty)))  # the share, on the samples
         density = np.where(q < cut, F32(0), density)
     from wiktoria.render.light import light_of
 
-    light = light_of(frame)
-    reach = light.falloff(light.distance_at(ys, xs), 8.0)
+    light = light_of(frame)  # a broad falloff: smooth at the grid's scale, like the noise
+    k = max(1, int(min(W, H) * scale / 64))
+    cx, cy = _coarse(xs, k), _coarse(ys, k)
+    reach = _bilinear(light.falloff(light.distance_at(cy, cx), 8.0), cy, cx, ys, xs)
     density = (density * (F32(0.55) + F32(0.45) * reach)).astype(F32)
     return Guide(u.astype(F32), v.astype(F32), labels, density, scale)
