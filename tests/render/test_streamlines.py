@@ -175,3 +175,19 @@ def test_bad_input_names_the_value() -> None:
         evenly_spaced(u, v, D_SEP, labels=np.zeros((H, W)))
     with pytest.raises(ValueError, match="backend"):
         evenly_spaced(u, v, D_SEP, backend="gpu")
+
+
+def test_warm_up_compiles_once_in_the_background() -> None:
+    from wiktoria.render.strokes import _jit
+
+    _jit.warm_up()
+    _jit.warm_up()
+    assert len(_jit._WARMING) <= 1
+    for thread in _jit._WARMING:
+        thread.join(timeout=300)
+        assert not thread.is_alive()
+    # whichever thread compiled them, the kernels give the python reference's points
+    y, x = np.mgrid[0:30, 0:40].astype(np.float64)
+    a = evenly_spaced(-(y - 15), x - 20, 3.0, backend=_jit.backend(None))
+    b = evenly_spaced(-(y - 15), x - 20, 3.0, backend="python")
+    assert np.array_equal(a.points, b.points) and np.array_equal(a.offsets, b.offsets)

@@ -24,6 +24,7 @@ from wiktoria.colour.roles import LIGHT_MAX
 from wiktoria.render.layer import F32, Band, LayerRenderer
 from wiktoria.render.light import light_of
 from wiktoria.render.strokedata import Strokes
+from wiktoria.render.strokes._jit import warm_up
 from wiktoria.render.strokes.guide import guide
 from wiktoria.render.strokes.marks import cut, widths
 from wiktoria.render.strokes.raster import StrokeSet
@@ -47,6 +48,9 @@ class BrushRenderer(LayerRenderer):
     """Places the strokes once per frame, then paints those that meet each band."""
 
     layer: BrushLayer
+
+    def layout(self) -> None:
+        warm_up()  # the first painting compiles the stroke kernels while the others prepare
 
     def prepare(self) -> None:
         fr, layer = self.frame, self.layer

@@ -12,13 +12,14 @@ kernel is first compiled.
 from __future__ import annotations
 
 import functools
+import threading
 import types
 from collections.abc import Callable
 from typing import Any
 
 from wiktoria.noise import _accel
 
-__all__ = ["backend", "compiled"]
+__all__ = ["backend", "compiled", "warm_up"]
 
 
 def backend(choice: str | None) -> str:
@@ -36,10 +37,47 @@ def backend(choice: str | None) -> str:
     raise ValueError(f"backend must be None, 'numba' or 'python', got {choice!r}")
 
 
-@functools.cache
+_LOCK = threading.Lock()
+_WARMING: list[threading.Thread] = []
+
+
 def compiled(core: types.ModuleType, functions: tuple[str, ...],
              entry: str = "run") -> Callable[..., Any]:
-    """The compiled ``entry`` of kernel module ``core``, whose ``functions`` call each other."""
+    """The compiled ``entry`` of kernel module ``core``, whose ``functions`` call each other
+    (one set of dispatchers per kernel, whichever thread asks first)."""
+    with _LOCK:
+        return _compiled(core, functions, entry)
+
+
+def warm_up() -> None:
+    """Compile the stroke kernels in a background thread, once per process (numba backend
+    only), so that the first painting's other layers are prepared meanwhile: numba compiles
+    while numpy works with the GIL released. A kernel's first caller waits for its compile
+    (numba's compiler lock), and the results are the same either way."""
+    with _LOCK:
+        if _WARMING or backend(None) != "numba":
+            return
+        thread = threading.Thread(target=_compile_all, name="wiktoria-warm-up", daemon=True)
+        _WARMING.append(thread)
+    thread.start()
+
+
+def _compile_all() -> None:
+    import numpy as np
+
+    from wiktoria.render.strokes.raster import paint_strokes
+    from wiktoria.render.strokes.streamlines import evenly_spaced
+
+    y, x = np.mgrid[0:8, 0:8].astype(np.float64)
+    evenly_spaced(x - 4.0, y - 4.0, 2.0, backend="numba")
+    paint_strokes(np.array([[1, 1], [5, 5]], np.float32), np.array([0, 2]),
+                  np.ones(1, np.float32), np.ones((1, 3), np.float32), np.ones(1, np.float32),
+                  np.zeros((8, 8, 3), np.float32), backend="numba")
+
+
+@functools.cache
+def _compiled(core: types.ModuleType, functions: tuple[str, ...],
+              entry: str = "run") -> Callable[..., Any]:
     import numba as nb
 
     namespace = dict(vars(core))
