@@ -156,3 +156,25 @@ def test_stroke_colours_in_data_are_the_painted_colours(mood: str) -> None:
     x, y = np.rint(mid[:, 0]).astype(int), np.rint(mid[:, 1]).astype(int)
     diff = np.abs(pixels[y, x].astype(int) - s.colours[wide].astype(int)).max(axis=1)
     assert np.median(diff) <= 1 and np.percentile(diff, 90) <= 2
+
+
+def test_rim_distance_follows_the_smoothed_outline() -> None:
+    # On a straight outline the rim distance is the distance; on a jagged one it keeps the
+    # distance's sign but not a steep column's collapse (the streaks under jagged peaks).
+    from wiktoria.render.forms import Form
+
+    x = np.arange(200, dtype=np.float32)
+    rows = np.arange(120)
+    straight = Form("bottom", (40 + 0.3 * x).astype(np.float32), 1.0)
+    d = straight.distance(rows, 200)[0]
+    rim = straight.rim_distance(rows, 200)
+    assert np.allclose(rim[:, 20:180], d[:, 20:180], atol=1e-3)
+    jag = Form("bottom", (60 + np.where(np.arange(200) % 9 == 0, -25, 0)).astype(np.float32), 1.0)
+    d = jag.distance(rows, 200)[0]
+    rim = jag.rim_distance(rows, 200)
+    assert np.array_equal(rim > 0, d > 0)
+    # Beside a one-column spike the slope is steep: deep below, the distance collapses there
+    # (a streak) while the rim distance stays with its neighbours.
+    beside = 9 * 10 + 1
+    assert d[110, beside] < 0.2 * d[110, beside + 2]
+    assert abs(rim[110, beside] - rim[110, beside + 2]) < 2

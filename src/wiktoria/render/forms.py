@@ -170,6 +170,20 @@ class Form:
         return sign * (pos - o), (-sign * smooth / ns).astype(F32), (-sign / ns).astype(F32)
 
 
+    def rim_distance(self, rows: np.ndarray, width: int) -> np.ndarray:
+        """Distance from the outline inside the form for light that hugs its edge (a rim):
+        the offset from the outline along the vertical (horizontal, for a wall) over the
+        *smoothed* outline's slope factor, so that one jagged, steep column does not carry a
+        rim far down into the form (as :meth:`distance`, normalised by that column's own
+        slope, would: vertical streaks under jagged peaks). A ring's is its distance."""
+        if self.kind == "ring":
+            return self.distance(rows, width)[0]
+        depth, fx, fy = self.along(rows, width)
+        # along's direction is (1, slope) / ns for a range and (slope, 1) / ns for a wall
+        ns = np.abs(F32(1) / (fx if self.kind in ("bottom", "top") else fy))
+        return (depth / ns).astype(F32)  # type: ignore[no-any-return]
+
+
 _POLAR: dict[tuple, tuple[np.ndarray, ...]] = {}
 
 

@@ -117,7 +117,8 @@ class LandRenderer(LayerRenderer):
             v = v * (F32(0.7) + F32(0.6) * azimuth * lit)
             # The rim: the outline's edge where it faces the light, strongest near it.
             facing = np.clip(-(gx * ldx + gy * ldy), 0, 1)
-            rim = np.exp(-np.maximum(d, 0) / rim_w) * facing * (F32(0.25) + F32(0.75) * broad)
+            rim_d = np.maximum(form.rim_distance(rows, W), 0)
+            rim = np.exp(-rim_d / rim_w) * facing * (F32(0.25) + F32(0.75) * broad)
             v = v + F32(layer.rim) * F32(0.55) * rim
             # Mist in the hollows of far forms, and depth fog towards the air's value.
             far = F32(1) - depth
