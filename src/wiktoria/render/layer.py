@@ -62,6 +62,7 @@ A layer of one's own: a spec (pure data) and a function that paints a band.
 from __future__ import annotations
 
 import inspect
+import math
 import threading
 import zlib
 from collections.abc import Callable
@@ -79,6 +80,7 @@ from wiktoria.scene.scene import Scene
 __all__ = [
     "BAND",
     "Band",
+    "Clock",
     "Frame",
     "LayerRenderer",
     "register_layer",
@@ -180,6 +182,23 @@ class Frame:
         period = max(1, round(speed * loop.duration))
         return loop.phase * period, period
 
+    def clock(self, speed: float) -> Clock:
+        """Where a layer evolving at ``speed`` noise cells per second is in time: two extra
+        noise coordinates on a circle (:class:`Clock`), for loops at any speed.
+
+        A loop of duration ``D`` walks once round a circle of circumference ``speed * D``
+        cells, at a constant rate, with no whole-cell period: a layer may move 0.19 cells per
+        loop. The circle passes through the origin at frame 0, so a still (``(0, 0)``) is frame
+        0 of every loop of its scene, whatever the loop's length.
+        """
+        loop = self.scene.loop
+        if loop is None or speed <= 0:
+            return Clock(0.0, 0.0, 0.0 if loop is None else loop.phase, 0.0)
+        radius = speed * loop.duration / (2 * math.pi)
+        theta = 2 * math.pi * loop.phase
+        return Clock(radius * (math.cos(theta) - 1.0), radius * math.sin(theta), loop.phase,
+                     radius)
+
     def ramp(self, pos: np.ndarray) -> np.ndarray:
         """Linear-light colours of ramp positions (clipped to [0, 1]), shape ``pos.shape + (3,)``.
 
@@ -202,6 +221,39 @@ class Frame:
         shapes ``(1, len(cols))`` and ``(len(rows), 1)``."""
         s = freq / self.height
         return ((cols + 0.5) * s).reshape(1, -1), ((rows + 0.5) * s).reshape(-1, 1)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A layer's place in time (:meth:`Frame.clock`): noise coordinates ``(u, v)`` on a circle
+    of ``radius`` cells through the origin, at ``phase`` (0 .. 1) of the loop.
+
+    Pass ``u, v`` as two extra noise dimensions (a 2-D field becomes 4-D noise): frame
+    ``frames`` of a loop is frame 0 exactly, and the field changes at the same rate all the way
+    round.
+
+    Examples
+    --------
+    >>> c = Clock(0.0, 0.0, 0.0, 0.0)
+    >>> c.still
+    True
+    """
+
+    u: float
+    v: float
+    phase: float
+    radius: float
+
+    @property
+    def still(self) -> bool:
+        """No motion: a still, or a layer with speed 0."""
+        return self.radius == 0.0
+
+    def at(self, phase: float) -> tuple[float, float]:
+        """The coordinates at another ``phase`` of the same loop (``phase`` may be any real:
+        the circle wraps)."""
+        theta = 2 * math.pi * phase
+        return (self.radius * (math.cos(theta) - 1.0), self.radius * math.sin(theta))
 
 
 @dataclass
