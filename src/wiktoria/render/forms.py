@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -42,7 +42,7 @@ from wiktoria.render.layer import box_smooth, gradient
 if TYPE_CHECKING:
     from wiktoria.render.layer import Frame
 
-__all__ = ["Form", "forms_for"]
+__all__ = ["Form", "covered", "forms_for", "swayed"]
 
 F32 = np.float32
 _RING = 2048  # samples of a ring's outline around the circle
@@ -206,6 +206,48 @@ def _polar(rows: np.ndarray, width: int, cx: float, cy: float, aspect: float
         _POLAR.clear()
         _POLAR[key] = got
     return got
+
+
+def covered(forms: list[Form], rows: np.ndarray, cols: np.ndarray, width: int) -> np.ndarray:
+    """Whether any of ``forms`` covers the pixels of ``rows`` by ``cols`` (integer pixel
+    indices of a frame ``width`` wide), a boolean array (len(rows), len(cols))."""
+    rows = np.asarray(rows, np.intp)
+    cols = np.asarray(cols, np.intp)
+    out = np.zeros((len(rows), len(cols)), bool)
+    for form in forms:  # a handful of forms
+        depth = np.broadcast_to(form.along(rows, width)[0], (len(rows), width))
+        out |= depth[:, cols] > 0
+    return out
+
+
+def swayed(forms: list[Form], clock: Any, height: int, *, seed: int,
+           amplitude: float = 0.006) -> list[Form]:
+    """The forms of a loop's frame: the still's outlines moved by a slow, low-frequency sway
+    (``amplitude`` of the frame's height at most, about one swell across a range), evolving
+    on the loop's time circle (``clock``, a :class:`~wiktoria.render.layer.Clock`). The sway
+    is zero at frame 0, so the land holds still apart from it and a loop's frame 0 is its
+    still. A ring swells and shrinks by the same share of its radius."""
+    if clock.still:
+        return forms
+    out = []
+    for k, form in enumerate(forms):
+        n = len(form.outline)
+        a = np.arange(n, dtype=np.float64) / n
+        if form.kind == "ring":  # around the circle: periodic in the angle
+            px, py = np.cos(2 * np.pi * a) * 0.8, np.sin(2 * np.pi * a) * 0.8 + 3.1 * k
+        else:
+            px, py = a * 1.2, np.full(n, 3.1 * k)
+
+        def at(u: float, v: float, px: np.ndarray = px, py: np.ndarray = py) -> np.ndarray:
+            return noise.fbm(px, py, np.full(len(px), u), np.full(len(px), v), octaves=2,
+                             seed=seed, dtype=np.float64)
+
+        d = at(clock.u, clock.v) - at(0.0, 0.0)
+        scale = amplitude * (form.outline.astype(np.float64) if form.kind == "ring" else height)
+        outline = (form.outline + scale * d * (0.6 + 0.4 * form.depth)).astype(F32)
+        out.append(Form(form.kind, outline, form.depth, form.cx, form.cy, form.aspect,
+                        form.twist))
+    return out
 
 
 def _smoothed(outline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

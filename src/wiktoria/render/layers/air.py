@@ -14,6 +14,8 @@ import math
 import numpy as np
 
 from wiktoria import noise
+from wiktoria.render import flowmap
+from wiktoria.render.forms import covered
 from wiktoria.render.layer import F32, Band, LayerRenderer, box_smooth, interp_grid, smoothstep
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import AirLayer
@@ -50,10 +52,7 @@ class AirRenderer(LayerRenderer):
         s = layer.frequency / H
         x = ((gx + 0.5) * s / layer.stretch).reshape(1, -1)
         y = ((gy + 0.5) * s).reshape(-1, 1)
-        t, period = fr.time(layer.speed)
-        value, qx, qy = noise.warp(x, y, t, depth=2, strength=layer.warp,
-                                   octaves=layer.octaves, seed=self.seed("air", c.variant),
-                                   period=(None, None, period), return_offsets=True)
+        value, qx, qy = self._clouds(x, y)
         cloud = _normalised(value)
         hue = (F32(0.5) + F32(0.5) * np.tanh(F32(0.6) * _normalised(qx - F32(0.6) * qy)))
         light = light_of(fr)
@@ -87,16 +86,76 @@ class AirRenderer(LayerRenderer):
         norm = np.hypot(ldx, ldy) + F32(1e-6)
         lit = _normalised(-(dx * ldx + dy * ldy) / norm)
         amp = F32(layer.clouds) * busy
-        v = v + amp * (F32(0.16) * cloud + F32(0.035) * lit * (F32(0.3) + broad))
+        clouds = amp * (F32(0.16) * cloud + F32(0.035) * lit * (F32(0.3) + broad))
+        # The clouds add nothing on average where the eye weighs them most (round the light,
+        # where values are brightest): clouds drifting into the glow must not brighten the
+        # whole frame, a pulse in a loop.
+        weight = F32(0.3) + broad
+        forms = fr.shared.get("forms")
+        if forms:  # only the open sky is seen
+            rr = np.clip(np.rint(gy).astype(np.intp), 0, H - 1)
+            cc = np.clip(np.rint(gx).astype(np.intp), 0, W - 1)
+            weight = weight * (F32(0.02) + (~covered(forms, rr, cc, W)).astype(F32))
+        clouds -= F32(float((clouds * weight).sum() / weight.sum()))
+        clear = v
+        v = v + clouds
         # The air stays below the light's own value, so a disc or a seam reads against it.
         self.field = (np.clip(v, 0.0, 1.06).astype(F32), hue.astype(F32), gy, gx)
         fr.shared["air"] = self.field
-        # The haze: the air along the horizon, smoothed so fog never streaks by column.
+        # The haze: the clear air along the horizon (the land's fog does not flicker with the
+        # clouds passing over it) and the clouds' hue, smoothed so fog never streaks by column.
         hz_rows = np.array([c.horizon * H - 0.5])
         cols = np.arange(W)
         fr.shared["haze"] = tuple(
             box_smooth(interp_grid(f, gy, gx, hz_rows, cols)[0], max(3, W // 8))
-            for f in self.field[:2])
+            for f in (np.clip(clear, 0.0, 1.06).astype(F32),
+                      np.full_like(self.field[1], float(self.field[1].mean()))))
+
+    def _clouds(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The warped fBm of the clouds and its last displacement, at noise coordinates
+        ``x`` (a row) by ``y`` (a column). In a loop the clouds travel: their coordinates are
+        carried along a slowly turning, divergence-free wind (:mod:`wiktoria.render.flowmap`),
+        ``speed / 4`` cells a second, two phases cross-faded; frame 0 is the still."""
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+
+        def clouds(xx: np.ndarray, yy: np.ndarray) -> tuple[np.ndarray, ...]:
+            return noise.warp(xx, yy, 0.0, depth=2, strength=layer.warp,  # type: ignore[return-value]
+                              octaves=layer.octaves, seed=self.seed("air", c.variant),
+                              return_offsets=True)
+
+        clock = fr.clock(layer.speed)
+        loop = fr.scene.loop
+        if clock.still or loop is None:
+            return clouds(x, y)
+        # Weather travels at a quarter of the layer's pace: ``speed`` is the rate at which the field
+        # changes, and a texture carried that far per second reads as a time-lapse.
+        travel = 0.25 * layer.speed * loop.duration
+        k = flowmap.generations(travel)
+        step = travel / k
+        turb = float(fr.mood.motion.turbulence)
+        angle = float(self.rng("air-wind", c.variant).uniform(-0.35, 0.35))
+        if self.rng("air-wind-side", c.variant).random() < 0.5:
+            angle += math.pi
+        vx, vy = flowmap.velocity(x, y, clock.u, clock.v, seed=self.seed("air-flow", c.variant),
+                                  curl=0.35 + 0.65 * turb, wind=1.0 - 0.6 * turb, angle=angle)
+        layers = []
+        for i, (w, age, g) in enumerate(flowmap.phases(clock.phase, k)):
+            if w == 0.0:
+                layers.append((w, None))
+                continue
+            ox, oy = flowmap.offset(g, i)
+            if age == 0.0 and ox == 0.0 and oy == 0.0:
+                layers.append((w, clouds(x, y)))
+                continue
+            d = F32(age * step)
+            layers.append((w, clouds(x - d * vx + F32(ox), y - d * vy + F32(oy))))
+        (wa, a), (wb, b) = layers
+        if a is None:
+            return b  # type: ignore[return-value]
+        if b is None:
+            return a
+        return tuple(flowmap.blend(p, q, wa, wb) for p, q in zip(a, b, strict=True))
 
     def band(self, band: Band) -> None:
         v, hue, gy, gx = self.field

@@ -14,7 +14,7 @@ import numpy as np
 
 from wiktoria import noise
 from wiktoria.colour.roles import LIGHT_MAX
-from wiktoria.render.forms import Form, forms_for
+from wiktoria.render.forms import Form, forms_for, swayed
 from wiktoria.render.layer import F32, Band, LayerRenderer, gradient, smoothstep
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LandLayer
@@ -30,9 +30,11 @@ class LandRenderer(LayerRenderer):
 
     def layout(self) -> None:
         fr, layer = self.frame, self.layer
-        t, period = fr.time(layer.speed)
-        self.forms: list[Form] = forms_for(fr, layer.roughness, layer.frequency, layer.octaves,
-                                           t, period)
+        # The land holds still: the still's forms, swaying slowly in a loop (it is not
+        # re-formed by time, which would make hills into peaks within a second).
+        still = forms_for(fr, layer.roughness, layer.frequency, layer.octaves, 0.0, None)
+        self.forms: list[Form] = swayed(still, fr.clock(layer.speed), fr.height,
+                                        seed=self.seed("land-sway", fr.composition.variant))
         fr.shared["forms"] = self.forms
         fr.shared["horizon"] = fr.composition.horizon
         rng = self.rng("land-angles", fr.composition.variant)
@@ -43,14 +45,12 @@ class LandRenderer(LayerRenderer):
         fr, layer = self.frame, self.layer
         ext = np.concatenate([[rows[0] - 1], rows, [rows[-1] + 1]])
         x, y = fr.xy(ext, np.arange(fr.width), 5.0)
-        t, period = fr.time(layer.speed)
         octaves = max(2, min(6, layer.octaves - 1))
-        per = (None, None, period)
         variant = fr.composition.variant
-        a = noise.fbm(x, y * 1.6, t, octaves=octaves, seed=self.seed("land-relief", variant),
-                      period=per)
-        b = noise.fbm(x * 0.7, y * 1.2, t, octaves=max(2, octaves - 1),
-                      seed=self.seed("land-relief2", variant), period=per)
+        # The relief is the land's own: it holds still in a loop.
+        a = noise.fbm(x, y * 1.6, 0.0, octaves=octaves, seed=self.seed("land-relief", variant))
+        b = noise.fbm(x * 0.7, y * 1.2, 0.0, octaves=max(2, octaves - 1),
+                      seed=self.seed("land-relief2", variant))
         return a.astype(F32), b.astype(F32)
 
     def band(self, band: Band) -> None:
