@@ -103,3 +103,16 @@ def test_bad_durations_are_one_line_errors(value: str) -> None:
 def test_motion_checks_it_too() -> None:
     with pytest.raises(ValueError, match=r"motion.duration = \(9, 3\): expected"):
         dataclasses.replace(Motion.for_affect(0.0, 0.0), duration=(9, 3))
+
+
+def test_a_duration_the_arousal_gives_is_not_written() -> None:
+    # so moods and scenes are written as before the range existed, and older files reproduce
+    serene = wiktoria.mood("serene")
+    assert serene.motion.duration == duration_for_arousal(serene.arousal)
+    assert "duration" not in serene.to_toml()
+    assert parse_mood(serene.to_toml()) == serene
+    scene = wiktoria.paint("serene", size=(8, 8), seed=1).scene
+    assert "duration" not in scene.to_toml()
+    blend = wiktoria.blend("serene", "seething", 0.5)
+    assert "duration = [" in blend.to_toml()
+    assert parse_mood(blend.to_toml()) == blend

@@ -83,3 +83,36 @@ def test_with_loop_takes_a_duration_and_keeps_an_existing_length() -> None:
     assert lo - 0.05 <= fresh.loop.duration <= hi + 0.05
     with pytest.raises(ValueError, match="give frames or duration, not both"):
         with_loop(scene, frames=3, duration=1.0)
+
+
+def test_loop_from_duration() -> None:
+    assert wiktoria.Loop.from_duration(1.5, 12).frames == 18
+    loop = wiktoria.Loop.from_duration(2.0, 10, frame=3, pingpong=False)
+    assert (loop.frames, loop.frame, loop.pingpong, loop.duration) == (20, 3, False, 2.0)
+    with pytest.raises(ValueError, match=r"duration must be a number of seconds above 0 and "
+                                         r"at most 1000 \(at 100 fps, 100000 frames\), got -1"):
+        wiktoria.Loop.from_duration(-1, 100)
+
+
+def _scene_text(loop_lines: str) -> str:
+    scene = wiktoria.paint("serene", size=(8, 8), seed=1).scene
+    return scene.to_toml() + "\n[loop]\n" + loop_lines + "\n"
+
+
+def test_a_scene_file_may_give_the_loop_in_seconds() -> None:
+    scene = wiktoria.Scene.from_toml(_scene_text("duration = 1.5\nfps = 12.0"))
+    assert (scene.loop.frames, scene.loop.fps) == (18, 12.0)
+    assert "frames = 18" in scene.to_toml()  # written as what is painted
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ("duration = 1.5\nframes = 4\nfps = 12.0", "give loop.frames or loop.duration, not both "
+                                               r"\(got frames = 4, duration = 1.5\)"),
+    ("fps = 12.0", r"missing key 'loop.frames' \(or 'loop.duration', seconds\)"),
+    ("duration = 0\nfps = 12.0", "loop.duration must be a number of seconds above 0"),
+    ('duration = "long"\nfps = 12.0', "loop.duration must be a number of seconds .* got 'long'"),
+])
+def test_bad_loop_durations_in_a_scene_file(lines: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as info:
+        wiktoria.Scene.from_toml(_scene_text(lines))
+    assert "\n" not in str(info.value)

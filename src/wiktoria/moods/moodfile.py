@@ -61,6 +61,7 @@ from wiktoria.moods.mood import (
     Motion,
     _check_name,
     check_duration,
+    duration_for_arousal,
 )
 from wiktoria.moods.prior import LAYOUTS, LIGHTS, PRIOR_FIELDS, Prior
 
@@ -96,7 +97,11 @@ def write_mood(writer: TomlWriter, mood: Mood, table: str = "") -> None:
     """Write ``mood`` into a TOML document: at the top level, or as the table ``table``.
 
     A scene embeds its mood this way (``table="mood"``), so it reproduces without the mood
-    file; :func:`mood_from_dict` reads either form back equal.
+    file; :func:`mood_from_dict` reads either form back equal. ``motion.duration`` is left out
+    when it is the one the arousal gives (:func:`~wiktoria.moods.mood.duration_for_arousal`,
+    which reading fills in), so a mood whose range follows from its arousal (every shipped
+    mood, and every mood read from a file older than the range) is written as before the range
+    existed, and the files made then reproduce byte for byte.
     """
     prefix = f"{table}." if table else ""
     if table:
@@ -120,8 +125,9 @@ def write_mood(writer: TomlWriter, mood: Mood, table: str = "") -> None:
     writer.table(f"{prefix}motion")
     for name, (lo, hi, meaning) in MOTION_FIELDS.items():
         writer.pair(name, getattr(mood.motion, name), comment=f"{lo:g} to {hi:g}: {meaning}")
-    if mood.motion.duration is not None:
-        writer.pair("duration", list(mood.motion.duration),
+    duration = mood.motion.duration
+    if duration is not None and duration != duration_for_arousal(mood.arousal):
+        writer.pair("duration", list(duration),
                     comment=f"seconds of one loop, shortest and longest, "
                             f"{DURATION_LIMITS[0]:g} to {DURATION_LIMITS[1]:g}")
     prior = mood.prior

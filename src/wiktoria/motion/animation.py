@@ -25,7 +25,7 @@ from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import render
 from wiktoria.render.painting import Painting, build_scene
 from wiktoria.scene import MAX_FPS, MAX_FRAMES, Loop, Scene
-from wiktoria.scene.scene import MIN_FPS
+from wiktoria.scene.scene import MIN_FPS, frames_for_duration
 from wiktoria.scene.styles import retarget
 
 __all__ = ["CACHE_BYTES", "HTML_CAP_BYTES", "Animation", "FramePlan", "PlanView", "animate",
@@ -84,18 +84,8 @@ def loop_frames(mood: Mood, seed: int, fps: float, *, frames: int | None = None,
     fps = validate.number(fps, "fps", MIN_FPS, MAX_FPS)
     if frames is not None:
         return validate.integer(frames, "frames", 1, MAX_FRAMES)
-    if duration is None:
-        seconds = default_duration(mood, seed)
-    else:
-        longest = MAX_FRAMES / fps
-        allowed = (f"duration must be a number of seconds above 0 and at most {longest:g} "
-                   f"(at {fps:g} fps, {MAX_FRAMES} frames), got {validate.show(duration)}")
-        if not validate.is_number(duration):
-            raise TypeError(allowed)
-        seconds = float(duration)
-        if not (0.0 < seconds <= longest) or round(seconds * fps) > MAX_FRAMES:
-            raise ValueError(allowed)
-    return max(1, round(seconds * fps))
+    return frames_for_duration(default_duration(mood, seed) if duration is None else duration,
+                               fps)
 
 
 @dataclass(frozen=True)
