@@ -364,7 +364,8 @@ def animate(
         Seconds of one loop instead of ``frames``: ``round(duration * fps)`` frames (at
         least 1; the scene records frames and fps, so the loop lasts ``frames / fps``).
         Give one of ``frames`` and ``duration``; with neither the loop lasts a time in the
-        mood's ``motion.duration`` range chosen by the seed (:func:`default_duration`).
+        mood's ``motion.duration`` range chosen by the seed (:func:`default_duration`; with
+        ``to``, the range of ``mood``, where the loop starts).
     to : str or Mood, optional
         Move palette and motion from ``mood`` to this mood across the loop.
     pingpong : bool
