@@ -77,11 +77,19 @@ wiktoria.paint("melancholy", size=(480, 270), seed=3, style="field")"""),
 ## A seamless loop
 
 `wiktoria.animate` returns an `Animation`; frame access is periodic (`loop.frame(12)` is
-`loop.frame(0)`), so the loop has no seam. As the last expression of a cell it plays inline;
-`loop.save("loop.gif")` writes it (also `.png` APNG, `.webp`, `.mp4`)."""),
+`loop.frame(0)`), so the loop has no seam. Its length is the mood's (a time in the mood's
+`motion.duration` range, chosen by the seed) unless you give `duration=` seconds or
+`frames=`. As the last expression of a cell it plays inline, with a progress bar while it
+renders (the `notebook` extra: `pip install 'wiktoria[notebook]'`)."""),
     ("code", """\
-loop = wiktoria.animate("seething", size=(128, 128), frames=12, fps=12, seed=7)
+loop = wiktoria.animate("seething", size=(128, 128), duration=1.0, fps=12, seed=7)
 loop"""),
+    ("md", """\
+The loop keeps the frames it rendered to show itself, so saving it renders nothing again
+(`.gif`, `.png` APNG, `.webp`, `.mp4`); `jobs=4` would render frames not yet kept in 4
+processes, with the same bytes."""),
+    ("code", """\
+loop.save("seething.gif")"""),
     ("md", """\
 ## A layer of your own
 

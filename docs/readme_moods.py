@@ -21,13 +21,14 @@ START, END = "<!-- moods:start -->", "<!-- moods:end -->"
 def table() -> str:
     """The markdown table: one row per mood, calm to agitated."""
     moods = sorted((wiktoria.mood(n) for n in wiktoria.moods()), key=lambda m: m.arousal)
-    rows = ["| mood | aliases | valence | arousal | speed | colours | evokes |",
-            "|---|---|---|---|---|---|---|"]
+    rows = ["| mood | aliases | valence | arousal | speed | loop (s) | colours | evokes |",
+            "|---|---|---|---|---|---|---|---|"]
     for m in moods:
         colours = " ".join(f"`{h}`" for h in m.palette.sample_hexes(5))
         aliases = ", ".join(m.aliases) or "-"
+        lo, hi = m.motion.duration or (0.0, 0.0)
         rows.append(f"| {m.name} | {aliases} | {m.valence:+.2f} | {m.arousal:+.2f} | "
-                    f"{m.motion.speed:.3f} | {colours} | {m.description} |")
+                    f"{m.motion.speed:.3f} | {lo:g}-{hi:g} | {colours} | {m.description} |")
     return "\n".join(rows)
 
 

@@ -75,5 +75,11 @@ def test_notebook_executes_and_paints_inline(tmp_path: Path,
     html = [d["text/html"] for d in data if "text/html" in d]
     assert len(pngs) >= 4, "stills, the plane and the noise should display as PNG"
     assert any('<img src="data:image/' in h for h in html), "the loop should play inline"
-    # The painting cell saved a file into the kernel's working folder.
+    # The painting cell saved a file into the kernel's working folder, and the loop cell too.
     assert (tmp_path / "seething.png").is_file()
+    assert (tmp_path / "seething.gif").is_file()
+    # While the loop rendered for display a progress bar showed (the `notebook` extra, which
+    # the test extra includes): a tqdm widget, and nothing on stderr (checked above).
+    widgets = [o for o in outputs if o["output_type"] == "display_data"
+               and "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert widgets, "the loop should show a progress bar while it renders"

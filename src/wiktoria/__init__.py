@@ -48,6 +48,17 @@ from wiktoria import _aliases  # noqa: E402
 
 _aliases.install()
 
+from wiktoria.common import workers as _workers  # noqa: E402
+
+
+def _frames_ahead(source: Any, jobs: int | None) -> Any:
+    from wiktoria.run.ahead import FramesAhead
+
+    return FramesAhead(source, jobs=jobs)
+
+
+_workers.register_frames_ahead(_frames_ahead)  # Animation.save(jobs=N), see common.workers
+
 from wiktoria.moods import Mood, Motion, blend, mood, mood_at, moods  # noqa: E402
 from wiktoria.render import register_layer, unregister_layer  # noqa: E402  (built-ins too)
 from wiktoria.scene import Canvas, Layer, Loop, Scene, layer_types, param  # noqa: E402

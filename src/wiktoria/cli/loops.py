@@ -28,9 +28,14 @@ __all__ = ["loop_animation"]
 def loop_animation(*, scene_file: str | None, mood: str | None, to: str | None,
                    pingpong: bool | None, frames: int | None, fps: float | None,
                    size: tuple[int, int] | None, seed: int | None, style: str | None,
-                   sets: tuple[str, ...] | list[str]) -> Animation:
+                   sets: tuple[str, ...] | list[str],
+                   duration: float | None = None) -> Animation:
     """The loop ``animate`` and ``frames`` render: built from the options (``None``: the
     default), or read from ``scene_file`` with the options given over its values.
+
+    ``--frames`` and ``--duration`` together are a usage error (exit 2); with neither, a new
+    loop lasts a time in its mood's duration range chosen by the seed, and a scene file's loop
+    keeps its frame count.
 
     Examples
     --------
@@ -39,16 +44,20 @@ def loop_animation(*, scene_file: str | None, mood: str | None, to: str | None,
     >>> len(anim), anim.fps
     (4, 24.0)
     """
+    if frames is not None and duration is not None:
+        raise click.UsageError(f"give --frames or --duration, not both (got --frames {frames} "
+                               f"and --duration {duration:g})")
     overrides = parse_overrides(list(sets))
     if scene_file is None:
-        return animate(mood or "seething", size=size or (512, 512),
-                       frames=48 if frames is None else frames, fps=24 if fps is None else fps,
+        return animate(mood or "seething", size=size or (512, 512), frames=frames,
+                       fps=24 if fps is None else fps, duration=duration,
                        seed=seed, style=style or "landscape", to=to,
                        pingpong=True if pingpong is None else pingpong, **overrides)
     scene, resolved = scene_from_options(scene_file=scene_file, mood=mood, size=size, seed=seed,
                                          style=style, overrides=overrides,
                                          default_size=(512, 512))
-    scene = with_loop(scene, frames=frames, fps=fps, to=to, pingpong=pingpong)
+    scene = with_loop(scene, frames=frames, fps=fps, to=to, pingpong=pingpong,
+                      duration=duration)
     return animation_from_scene(scene, resolved)
 
 
@@ -63,7 +72,11 @@ def loop_options(func: Any) -> Any:
                      help="With --to: there and back (still loops), or one way  "
                           "[default: pingpong]"),
         click.option("--frames", "-n", type=int, default=None,
-                     help="Frames in the loop  [default: 48]"),
+                     help="Frames in the loop  [default: from the duration]"),
+        click.option("--duration", "-d", type=click.FloatRange(0, min_open=True), default=None,
+                     metavar="SECONDS",
+                     help="Seconds of one loop, instead of --frames: round(SECONDS x fps) "
+                          "frames  [default: the mood's duration range, chosen by the seed]"),
         click.option("--fps", type=float, default=None,
                      help="Frames per second, at most 100  [default: 24]"),
         click.option("--size", type=SIZE, default=None, help="WIDTHxHEIGHT  [default: 512x512]"),
@@ -98,7 +111,8 @@ def _report_seed(seed: int | None, scene_file: str | None, anim: Animation) -> N
               help=".gif, .png (APNG), .webp or .mp4  [default: MOOD-SEED.gif]")
 @reports
 def animate_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: int | None,
-                fps: float | None, size: tuple[int, int] | None, seed: int | None,
+                duration: float | None, fps: float | None, size: tuple[int, int] | None,
+                seed: int | None,
                 style: str | None, sets: tuple[str, ...], scene_file: str | None,
                 dump_scene: str | None, jobs: int | None, quiet: bool, dither: str | None,
                 quality: int | None, output: str | None) -> None:
@@ -108,6 +122,7 @@ def animate_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames:
     Examples:
       wiktoria animate --mood seething -o seething.gif
       wiktoria animate --mood serene --frames 96 --fps 24 --size 720x405 -o serene.webp
+      wiktoria animate --mood serene --duration 15 --fps 12 -o serene.gif
       wiktoria animate --mood seething --to serene -o turn.gif
       wiktoria animate --mood electric --style flow -o electric.mp4
       wiktoria animate --scene seething-1234.gif --size 1280x720 -o big.mp4
@@ -121,7 +136,8 @@ def animate_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames:
         check_output_dir(output)
     check_dump(dump_scene, output)
     anim = loop_animation(scene_file=scene_file, mood=mood, to=to, pingpong=pingpong,
-                          frames=frames, fps=fps, size=size, seed=seed, style=style, sets=sets)
+                          frames=frames, fps=fps, size=size, seed=seed, style=style, sets=sets,
+                          duration=duration)
     path = Path(output) if output is not None else default_filename(anim.scene, ext=".gif")
     options = {k: v for k, v in (("dither", dither), ("quality", quality)) if v is not None}
     # the loop and the dump: both or neither
@@ -168,7 +184,8 @@ def _frame_range(start: int | None, stop: int | None, n: int) -> range:
               metavar="SECONDS", help="Wait this long for the scheduler  [default: 10]")
 @reports
 def frames_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: int | None,
-               fps: float | None, size: tuple[int, int] | None, seed: int | None,
+               duration: float | None, fps: float | None, size: tuple[int, int] | None,
+               seed: int | None,
                style: str | None, sets: tuple[str, ...], scene_file: str | None,
                dump_scene: str | None, jobs: int | None, quiet: bool, start: int | None,
                stop: int | None, resume: bool, overwrite: bool, pattern: str | None,
@@ -204,7 +221,8 @@ def frames_cmd(mood: str | None, to: str | None, pingpong: bool | None, frames: 
         raise ValueError(f"--dump-scene {str(dump_scene)!r} is inside the frames folder "
                          f"{str(output)!r}; give the scene a place of its own")
     anim = loop_animation(scene_file=scene_file, mood=mood, to=to, pingpong=pingpong,
-                          frames=frames, fps=fps, size=size, seed=seed, style=style, sets=sets)
+                          frames=frames, fps=fps, size=size, seed=seed, style=style, sets=sets,
+                          duration=duration)
     selection = _frame_range(start, stop, len(anim))
     options: dict[str, Any] = {} if pattern is None else {"pattern": pattern}
     with contextlib.ExitStack() as stack:

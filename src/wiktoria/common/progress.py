@@ -26,9 +26,12 @@ Examples
 
 from __future__ import annotations
 
+import sys
+import warnings
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Counter", "Progress", "check_progress", "started"]
+__all__ = ["Counter", "Progress", "TqdmProgress", "check_progress", "in_notebook",
+           "notebook_progress", "started"]
 
 
 @runtime_checkable
@@ -93,3 +96,75 @@ def started(progress: Progress | None, total: int) -> Progress | None:
         if callable(start):
             start(int(total))
     return progress
+
+
+def in_notebook() -> bool:
+    """Whether this code runs in a Jupyter kernel (IPython with a kernel attached); IPython is
+    never imported here, only looked up if already loaded."""
+    ipython = sys.modules.get("IPython")
+    get = getattr(ipython, "get_ipython", None)
+    shell = get() if callable(get) else None
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+class TqdmProgress:
+    """A :class:`Progress` shown as a ``tqdm`` bar (``tqdm.auto``: a widget in Jupyter when
+    ipywidgets is installed, else text); the bar closes when all items are done.
+
+    Parameters
+    ----------
+    label : str
+        The bar's description.
+    factory : callable, optional
+        Makes the bar: ``factory(total=..., desc=..., leave=False)`` (default
+        ``tqdm.auto.tqdm``; tests pass a fake).
+    """
+
+    def __init__(self, label: str, factory: Any = None) -> None:
+        if factory is None:
+            from tqdm.auto import tqdm as factory
+        self.label = label
+        self._factory = factory
+        self._bar: Any = None
+        self._left = 0
+
+    def start(self, total: int) -> None:
+        self.close()
+        self._left = int(total)
+        with warnings.catch_warnings():  # tqdm.auto without ipywidgets: a text bar, no warning
+            warnings.simplefilter("ignore")
+            self._bar = self._factory(total=int(total), desc=self.label, leave=False)
+
+    def __call__(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(int(n))
+            self._left -= int(n)
+            if self._left <= 0:
+                self.close()
+
+    def close(self) -> None:
+        """Close the bar (also done when the last item is counted)."""
+        bar, self._bar = self._bar, None
+        if bar is not None:
+            bar.close()
+
+
+def notebook_progress(label: str) -> TqdmProgress | None:
+    """A :class:`TqdmProgress` when running in a Jupyter kernel and ``tqdm`` and
+    ``ipywidgets`` are installed (the ``notebook`` extra), else None: no bar, silently.
+
+    Examples
+    --------
+    >>> notebook_progress("frames") is None  # not in a notebook
+    True
+    """
+    if not in_notebook():
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import ipywidgets  # noqa: F401  (without it tqdm.auto writes text to stderr)
+            import tqdm.auto  # noqa: F401
+    except ImportError:
+        return None
+    return TqdmProgress(label)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from wiktoria.common.atomicio import atomic_write_text
 from wiktoria.moods.prior import Prior
 
 __all__ = [
+    "DURATION_LIMITS",
     "LEGACY_MOTION_KEYS",
     "MOTION_FIELDS",
     "Mood",
@@ -79,6 +80,45 @@ MOTION_FIELDS: dict[str, tuple[float, float, str]] = {
 }
 """Motion parameter ``name: (minimum, maximum, meaning)``."""
 
+DURATION_LIMITS: tuple[float, float] = (1.0, 120.0)
+"""Seconds: the shortest and longest a mood's loop ``duration`` range may reach."""
+
+DURATION_RULE = ("expected [shortest, longest] seconds of one loop, each from "
+                 f"{DURATION_LIMITS[0]:g} to {DURATION_LIMITS[1]:g}, shortest first")
+
+
+def duration_for_arousal(arousal: float) -> tuple[float, float]:
+    """The loop duration range that follows from arousal: calm moods loop slowly.
+
+    With ``u = (arousal + 1) / 2`` the middle is ``20 * 4 ** -u`` seconds (20 s at the calmest,
+    5 s at the most aroused, log-spaced as perceived time is), the range that middle divided
+    and multiplied by 1.25, each end rounded to 0.1 s.
+
+    Examples
+    --------
+    >>> duration_for_arousal(1.0)
+    (4.0, 6.2)
+    >>> duration_for_arousal(-0.65)
+    (12.6, 19.6)
+    """
+    u = (validate.number(arousal, "arousal", -1.0, 1.0) + 1.0) / 2.0
+    mid = 20.0 * 4.0**-u
+    return (round(mid / 1.25, 1), round(mid * 1.25, 1))
+
+
+def check_duration(value: Any, name: str = "motion.duration") -> tuple[float, float]:
+    """``value`` as a ``(shortest, longest)`` pair of seconds within :data:`DURATION_LIMITS`,
+    else a one-line ``ValueError`` naming ``name``, the value and what is allowed."""
+    lo, hi = DURATION_LIMITS
+    if (isinstance(value, str | bytes) or not hasattr(value, "__len__") or len(value) != 2
+            or not all(validate.is_number(v) for v in value)):
+        raise ValueError(f"{name} = {_show(value)}: {DURATION_RULE}")
+    a, b = float(value[0]), float(value[1])
+    if not (lo <= a <= b <= hi):
+        raise ValueError(f"{name} = {_show(value)}: {DURATION_RULE}")
+    return (a, b)
+
+
 LEGACY_MOTION_KEYS: tuple[str, ...] = ("persistence", "lacunarity", "jitter")
 """Motion keys of version 0.1 mood files that never reached a painting: read and ignored."""
 
@@ -106,6 +146,11 @@ class Motion:
         ``[0, 1]``: blend from smooth fBm to ridged ``abs`` turbulence.
     stroke_density, stroke_length, stroke_curl : float
         ``[0, 1]`` hints for flow strokes: how many, how long, how tightly curled.
+    duration : (float, float) or None
+        Seconds of one loop, shortest and longest (within :data:`DURATION_LIMITS`): a loop made
+        without a frame count or duration lasts a time in this range, chosen by its seed.
+        None (a motion made without it): the mood fills it in from its arousal
+        (:func:`duration_for_arousal`).
     """
 
     speed: float
@@ -115,9 +160,14 @@ class Motion:
     stroke_density: float
     stroke_length: float
     stroke_curl: float
+    duration: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
+        if self.duration is not None:
+            object.__setattr__(self, "duration", check_duration(self.duration))
         for f in fields(self):
+            if f.name == "duration":
+                continue
             value = getattr(self, f.name)
             lo, hi, _ = MOTION_FIELDS[f.name]
             object.__setattr__(self, f.name, validate.number(value, f"motion.{f.name}", lo, hi))
@@ -136,6 +186,7 @@ class Motion:
         stroke_density      ``0.15 + 0.80 u``
         stroke_length       ``0.20 + 0.70 u``
         stroke_curl         ``0.05 + 0.60 u + 0.30 neg u``
+        duration            :func:`duration_for_arousal` (20 s calm .. 5 s aroused, middle)
         ==================  ===========================================
 
         Speed, turbulence, stroke density and length rise with arousal; negative, aroused moods
@@ -157,12 +208,14 @@ class Motion:
             stroke_density=0.15 + 0.80 * u,
             stroke_length=0.20 + 0.70 * u,
             stroke_curl=0.05 + 0.60 * u + 0.30 * neg * u,
+            duration=duration_for_arousal(arousal),
         )
 
     @classmethod
     def mix(cls, motions: list[Motion], weights: list[float]) -> Motion:
-        """Weighted mean of motions: geometric for ``speed`` (perceived speed is logarithmic),
-        arithmetic for everything else. ``weights`` are normalised."""
+        """Weighted mean of motions: geometric for ``speed`` and for each end of ``duration``
+        (perceived speed and time are logarithmic), arithmetic for everything else (None if
+        any duration is None). ``weights`` are normalised."""
         total = float(sum(weights))
         if not motions or len(motions) != len(weights) or total <= 0:
             raise ValueError("Motion.mix needs as many positive-sum weights as motions")
@@ -170,13 +223,21 @@ class Motion:
         values: dict[str, float] = {}
         pairs = list(zip(w, motions, strict=True))
         for f in fields(cls):
+            if f.name == "duration":
+                continue
             if f.name == "speed":
                 values[f.name] = math.exp(sum(wi * math.log(m.speed) for wi, m in pairs))
             else:
                 values[f.name] = sum(wi * getattr(m, f.name) for wi, m in pairs)
             lo, hi, _ = MOTION_FIELDS[f.name]
             values[f.name] = min(max(values[f.name], lo), hi)  # rounding at the range ends
-        return cls(**values)
+        duration = None
+        if all(m.duration is not None for m in motions):
+            dlo, dhi = DURATION_LIMITS
+            ends = [min(max(math.exp(sum(wi * math.log(m.duration[k])  # type: ignore[index]
+                                         for wi, m in pairs)), dlo), dhi) for k in (0, 1)]
+            duration = (ends[0], max(ends))
+        return cls(**values, duration=duration)
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,6 +272,8 @@ class Mood:
     palette : Palette
         Callable: ``mood.palette(values)`` maps values in [0, 1] to uint8 RGB.
     motion : Motion
+        Its ``duration`` is always set: a motion without one gets the mood's
+        :func:`duration_for_arousal`.
     aliases : tuple of str
         Other names that find this mood.
     description : str
@@ -252,6 +315,9 @@ class Mood:
             raise TypeError(f"palette must be a Palette, got {type(self.palette).__name__}")
         if not isinstance(self.motion, Motion):
             raise TypeError(f"motion must be a Motion, got {type(self.motion).__name__}")
+        if self.motion.duration is None:
+            object.__setattr__(self, "motion", replace(
+                self.motion, duration=duration_for_arousal(self.arousal)))
         if isinstance(self.aliases, str):
             raise TypeError(f"aliases must be a sequence of names, got the string {self.aliases!r}")
         aliases = tuple(_check_name(a, "alias") for a in self.aliases)

@@ -21,6 +21,7 @@ A mood file is human-editable TOML::
 
     [motion]                   # all optional; missing keys follow from the affect (see Motion)
     speed = 0.32
+    duration = [4.0, 6.0]      # seconds of one loop: a loop's length is chosen in it by seed
 
     [composition]              # all optional; missing keys follow from the affect (see Prior)
     layouts = { high = 3, valley = 2, vortex = 1 }   # relative weights of the layouts
@@ -49,6 +50,8 @@ from wiktoria.colour.ramp import HUE_PATHS, SHAPES, SPACES, Palette, Stop, warn_
 from wiktoria.common.toml import TomlWriter, check_toml_text, toml_value
 from wiktoria.moods.mood import (
     _MISSING,
+    DURATION_LIMITS,
+    DURATION_RULE,
     LEGACY_MOTION_KEYS,
     MOTION_FIELDS,
     NAME_RULE,
@@ -57,6 +60,8 @@ from wiktoria.moods.mood import (
     MoodFileWarning,
     Motion,
     _check_name,
+    check_duration,
+    duration_for_arousal,
 )
 from wiktoria.moods.prior import LAYOUTS, LIGHTS, PRIOR_FIELDS, Prior
 
@@ -92,7 +97,11 @@ def write_mood(writer: TomlWriter, mood: Mood, table: str = "") -> None:
     """Write ``mood`` into a TOML document: at the top level, or as the table ``table``.
 
     A scene embeds its mood this way (``table="mood"``), so it reproduces without the mood
-    file; :func:`mood_from_dict` reads either form back equal.
+    file; :func:`mood_from_dict` reads either form back equal. ``motion.duration`` is left out
+    when it is the one the arousal gives (:func:`~wiktoria.moods.mood.duration_for_arousal`,
+    which reading fills in), so a mood whose range follows from its arousal (every shipped
+    mood, and every mood read from a file older than the range) is written as before the range
+    existed, and the files made then reproduce byte for byte.
     """
     prefix = f"{table}." if table else ""
     if table:
@@ -116,6 +125,11 @@ def write_mood(writer: TomlWriter, mood: Mood, table: str = "") -> None:
     writer.table(f"{prefix}motion")
     for name, (lo, hi, meaning) in MOTION_FIELDS.items():
         writer.pair(name, getattr(mood.motion, name), comment=f"{lo:g} to {hi:g}: {meaning}")
+    duration = mood.motion.duration
+    if duration is not None and duration != duration_for_arousal(mood.arousal):
+        writer.pair("duration", list(duration),
+                    comment=f"seconds of one loop, shortest and longest, "
+                            f"{DURATION_LIMITS[0]:g} to {DURATION_LIMITS[1]:g}")
     prior = mood.prior
     writer.table(f"{prefix}composition")
     writer.pair("layouts", dict(prior.layouts), comment="relative weights of the layouts")
@@ -279,13 +293,20 @@ class _Reader:
         motion_table = self.table(doc, "motion", required=False)
         self.legacy = [k for k in LEGACY_MOTION_KEYS if k in motion_table]
         motion_table = {k: v for k, v in motion_table.items() if k not in LEGACY_MOTION_KEYS}
-        self.known(motion_table, tuple(MOTION_FIELDS), "motion.")
+        self.known(motion_table, (*MOTION_FIELDS, "duration"), "motion.")
         default = Motion.for_affect(valence, arousal)
+        duration = default.duration
+        if "duration" in motion_table:
+            try:
+                duration = check_duration(motion_table["duration"])
+            except ValueError:
+                raise self.fail("motion.duration", motion_table["duration"],
+                                DURATION_RULE) from None
         motion = Motion(**{
             key: self.number(motion_table, key, f"motion.{key}", lo, hi,
                              default=getattr(default, key))
             for key, (lo, hi, _) in MOTION_FIELDS.items()
-        })
+        }, duration=duration)
         return Mood(name, valence, arousal, palette, motion, tuple(aliases), description,
                     source, path, prior=self.prior(doc, valence, arousal))
 

@@ -36,7 +36,7 @@ from wiktoria.scene.composition import Composition, composition_from_dict
 from wiktoria.scene.layer import Layer
 
 __all__ = ["MAX_FPS", "MAX_FRAMES", "MAX_LAYERS", "MAX_SIDE", "MAX_TEXT", "MIN_FPS", "Canvas",
-           "Loop", "Scene", "check_size"]
+           "Loop", "Scene", "check_size", "frames_for_duration"]
 
 MAX_SIDE = 16384
 MAX_FRAMES = 100_000
@@ -50,6 +50,33 @@ MAX_LAYERS = 256
 MAX_TEXT = 2**20
 #: Deepest nesting of arrays and tables in a scene or mood text (a scene needs 3).
 MAX_DEPTH = 16
+
+
+def frames_for_duration(duration: Any, fps: Any) -> int:
+    """Frames of a loop of ``duration`` seconds at ``fps``: ``round(duration * fps)``, at
+    least 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        One line naming the value and what is allowed: a number of seconds above 0 giving at
+        most 100,000 frames (and ``fps`` from 0.001 to 100).
+
+    Examples
+    --------
+    >>> frames_for_duration(2.5, 24), frames_for_duration(0.01, 24)
+    (60, 1)
+    """
+    rate = validate.number(fps, "fps", MIN_FPS, MAX_FPS)
+    longest = MAX_FRAMES / rate
+    allowed = (f"duration must be a number of seconds above 0 and at most {longest:g} "
+               f"(at {rate:g} fps, {MAX_FRAMES} frames), got {validate.show(duration)}")
+    if not validate.is_number(duration):
+        raise TypeError(allowed)
+    seconds = float(duration)
+    if not (0.0 < seconds <= longest) or round(seconds * rate) > MAX_FRAMES:
+        raise ValueError(allowed)
+    return max(1, round(seconds * rate))
 
 
 def check_size(size: Any) -> tuple[int, int]:
@@ -171,8 +198,20 @@ class Loop:
 
     @property
     def duration(self) -> float:
-        """Seconds of one loop."""
+        """Seconds of one loop: ``frames / fps`` (the scene records frames and fps)."""
         return self.frames / self.fps
+
+    @classmethod
+    def from_duration(cls, duration: float, fps: float, **kwargs: Any) -> Loop:
+        """A loop of ``duration`` seconds at ``fps``: :func:`frames_for_duration` frames;
+        ``kwargs`` as the constructor (``frame``, ``to``, ``pingpong``, ``to_layers``).
+
+        Examples
+        --------
+        >>> Loop.from_duration(1.5, 12).frames
+        18
+        """
+        return cls(frames_for_duration(duration, fps), fps, **kwargs)
 
     @property
     def phase(self) -> float:

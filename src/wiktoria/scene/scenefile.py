@@ -12,7 +12,13 @@ from wiktoria.common.toml import TomlWriter
 from wiktoria.moods.mood import Mood, MoodFileError
 from wiktoria.moods.moodfile import mood_from_dict
 from wiktoria.scene.layer import Layer, UnknownLayerError, layer_from_dict
-from wiktoria.scene.scene import MAX_FRAMES, Canvas, Loop, _as_mood  # noqa: F401
+from wiktoria.scene.scene import (  # noqa: F401
+    MAX_FRAMES,
+    Canvas,
+    Loop,
+    _as_mood,
+    frames_for_duration,
+)
 
 __all__ = [
     "legacy_transition",
@@ -96,7 +102,7 @@ def read_layers(raw: Any, origin: str, key: str) -> tuple[Layer, ...]:
     return tuple(layers)
 
 
-_LOOP_KEYS = ("frames", "fps", "frame", "to", "pingpong", "layers")
+_LOOP_KEYS = ("frames", "duration", "fps", "frame", "to", "pingpong", "layers")
 
 
 def read_loop(raw: Any, origin: str, n_layers: int) -> Loop:
@@ -106,9 +112,13 @@ def read_loop(raw: Any, origin: str, n_layers: int) -> Loop:
     if extra:
         raise ValueError(f"{origin}: unknown loop key {sorted(extra)[0]!r}; valid: "
                          f"{', '.join(_LOOP_KEYS)}")
-    for key in ("frames", "fps"):
-        if key not in raw:
-            raise ValueError(f"{origin}: missing key 'loop.{key}'")
+    if "fps" not in raw:
+        raise ValueError(f"{origin}: missing key 'loop.fps'")
+    if "frames" not in raw and "duration" not in raw:
+        raise ValueError(f"{origin}: missing key 'loop.frames' (or 'loop.duration', seconds)")
+    if "frames" in raw and "duration" in raw:
+        raise ValueError(f"{origin}: give loop.frames or loop.duration, not both (got frames = "
+                         f"{raw['frames']!r}, duration = {raw['duration']!r})")
     to = None
     if "to" in raw and raw["to"] != "":
         to = read_mood(raw["to"], origin, "loop.to", None)
@@ -118,6 +128,8 @@ def read_loop(raw: Any, origin: str, n_layers: int) -> Loop:
                          f"got {len(to_layers)}")
     args = {k: raw[k] for k in ("frames", "fps", "frame", "pingpong") if k in raw}
     try:
+        if "duration" in raw:  # a hand-written scene; it is written back as frames
+            args["frames"] = frames_for_duration(raw["duration"], raw["fps"])
         return Loop(**args, to=to, to_layers=to_layers)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{origin}: loop.{exc}") from None
