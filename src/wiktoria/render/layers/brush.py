@@ -35,10 +35,15 @@ from wiktoria.render.strokes.raster import StrokeSet
 from wiktoria.render.strokes.streamlines import evenly_spaced
 from wiktoria.scene.layers import BrushLayer
 
-__all__ = ["LAND_SWAY", "SWAY", "SWAY_FREQUENCY", "BrushRenderer", "select"]
+__all__ = ["LAND_SWAY", "SLOPE", "SWAY", "SWAY_FREQUENCY", "BrushRenderer", "select"]
 
-#: How far strokes sway in an animation, in their spacings (at most; less near an outline).
-SWAY = 1.0
+#: How far strokes sway in an animation: frame heights per noise cell per second of the
+#: layer's speed (at most; less near an outline, and never so far that the sway's slope
+#: passes SLOPE).
+SWAY = 0.02
+#: The steepest slope of the sway (displacement per pixel): far below 1, so strokes never
+#: cross. The sway's slope at unit amplitude is below ``9.5 * frequency`` per frame height.
+SLOPE = 0.25
 #: The sway on the land, relative to the air's (the land holds still).
 LAND_SWAY = 0.3
 #: Cells per frame height of the sway, relative to the layer's ``frequency``.
@@ -67,9 +72,9 @@ _CACHE: dict[Any, _Rest] = {}
 
 
 def _outline_room(points: np.ndarray, g: Any, sx: float, sy: float, amp: float) -> np.ndarray:
-    """How far each point (frame pixels) may sway, of ``amp``: less within ``3 * amp`` of
-    another form's outline (so a stroke never leaves its form: it moves less than a third of
-    its distance to the outline), and ``LAND_SWAY`` on the land."""
+    """How far each point (frame pixels) may sway, of ``amp``: less within ``4 * amp`` of
+    another form's outline (so a stroke never leaves its form: it moves less than a quarter
+    of its distance to the outline), and ``LAND_SWAY`` on the land."""
     gh, gw = g.labels.shape
     p = points.astype(np.float64)
 
@@ -79,7 +84,7 @@ def _outline_room(points: np.ndarray, g: Any, sx: float, sy: float, amp: float) 
         return g.labels[j, i]  # type: ignore[no-any-return]
 
     own = label(p[:, 0], p[:, 1])
-    far = 3.0 * amp
+    far = 4.0 * amp
     dist = np.full(len(p), far)
     angles = np.arange(8) * (np.pi / 4)
     for r in far * np.array([1.0, 0.75, 0.5, 0.33, 0.2, 0.1]):  # nearest last
@@ -244,7 +249,9 @@ class BrushRenderer(LayerRenderer):
             accented = np.zeros(0, bool)
         rest = _Rest(g, points, offsets, wid, lift, shift, accented, form_depth, line_of_stroke)
         if glide:
-            amp = SWAY * spacing * _outline_room(lines.points, g, sx, sy, SWAY * spacing)
+            reach = H * min(SWAY * layer.speed,
+                            SLOPE / (9.5 * SWAY_FREQUENCY * layer.frequency))
+            amp = reach * _outline_room(lines.points, g, sx, sy, reach)
             rest.glide = Glide(lines, line_of_stroke, first, np.diff(offsets),
                                rng=self.rng("brush-glide", c.variant),
                                travel=travel_per_loop(layer.speed, duration, H),
@@ -311,7 +318,19 @@ class BrushRenderer(LayerRenderer):
         W = buf.shape[1]
         # Three channels: the stroke's value shift, its hue shift and its opacity.
         chans = np.zeros((len(rows), W, 3), F32)
-        self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx)
+        cover = band.shared.get("cover")
+        if self.fade is not None and cover is not None and self.form_depth is not None:
+            # An animation frame: the land breathes, so its strokes, placed at rest, show
+            # only where it covers the frame now, and the air's only where it does not.
+            land = self.form_depth[idx] >= 0
+            self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx[land])
+            air = np.zeros_like(chans)
+            self.set.paint(air, self.channels, self.ones, row0=r0, select=idx[~land])
+            c = np.clip(cover, 0, 1).astype(F32)[..., None]
+            chans *= c
+            chans += air * (F32(1) - c)
+        else:
+            self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx)
         # Only the pixels a stroke touches are coloured (a fraction of the band).
         flat = chans.reshape(-1, 3)
         on = np.flatnonzero(flat[:, 2])

@@ -55,7 +55,7 @@ TRAVEL = 0.1
 FADE = 0.2
 #: Most stroke lengths (the median) a stroke travels in one life; faster strokes live
 #: several lives per loop.
-LIFE = 4.0
+LIFE = 2.0
 
 
 def travel_per_loop(speed: float, duration: float, height: float) -> float:
@@ -80,7 +80,7 @@ class Glide:
         Each stroke's line, the index of its first point in ``lines.points`` and its number
         of points.
     rng : numpy.random.Generator
-        Draws each line's cell offset.
+        Draws where each line's cells begin.
     travel : float
         Pixels a stroke glides per loop.
     angle : float
@@ -122,17 +122,25 @@ class Glide:
             sign = np.where(dot < 0, -1.0, 1.0)
         else:
             sign = np.zeros(0)
-        offset = rng.random(nl)
-        # Lives per loop and pixels per life.
-        med = float(np.median(self.length)) if len(self.length) and median is None else \
-            float(median or 1.0)
+        # Lives per loop, and pixels per life: at most LIFE median strokes.
+        med = float(median) if median is not None else \
+            (float(np.median(self.length)) if len(self.length) else 1.0)
         travel = abs(float(travel))
         self.lives = max(1, int(np.ceil(travel / max(1e-6, LIFE * med))))
-        self.life = travel / self.lives
+        life = travel / self.lives
+        # Cells a life long along each line, from a random place (so births and deaths are
+        # spread over the loop, and no stroke is being born at frame 0 for lying at its
+        # line's start).
         self.sign = sign[line]
-        # The stroke's place in its cell (along the way it glides) is its phase.
-        q = self.sign * (self.start - self.lo) + offset[line] * max(self.life, 1e-9)
-        self.phase = np.mod(q / max(self.life, 1e-9), 1.0) if self.life > 0 else \
+        self.cell = np.full(len(line), max(life, 1e-9))
+        shift = rng.random(nl)[line] * self.cell
+        # The stroke's upstream end, from its line's upstream end.
+        q = np.where(self.sign > 0, self.start - self.lo, self.hi - self.start - self.length)
+        self.phase = np.mod((q + shift) / self.cell, 1.0) if life > 0 else \
+            np.zeros(len(line))
+        # A stroke with no room to glide on its short line stays (and sways).
+        room = (hi - lo)[line] - self.length
+        self.moves = _smooth(room / np.maximum(self.length, 1e-9)) if life > 0 else \
             np.zeros(len(line))
 
     def __len__(self) -> int:
@@ -146,20 +154,18 @@ class Glide:
         ``displace``, when given, is a function ``(points) -> (dx, dy)`` (pixels), the sway,
         scaled by the sway amplitude at each point.
         """
-        if len(self) == 0 or self.life <= 0:
-            age = np.full(len(self), 0.5)
-            shift = np.zeros(len(self))
-            fade = np.ones(len(self))
-        else:
-            age = np.mod(self.lives * phase + self.phase, 1.0)
-            shift = self.sign * self.life * (age - self.phase)
-            fade = _smooth(np.minimum(age, 1.0 - age) / FADE)
-        a = self.start + shift
+        age = np.mod(self.lives * phase + self.phase, 1.0)
+        glide = self.moves * self.cell * (age - self.phase)  # downstream, pixels
+        born = _smooth(np.minimum(age, 1.0 - age) / FADE)
+        a = self.start + self.sign * glide
         lo = np.maximum(a, self.lo)
         hi = np.minimum(a + self.length, self.hi)
         seen = hi - lo
-        # A stroke running off its line's end fades as it shortens.
-        fade = fade * _smooth(seen / np.maximum(0.5 * self.length, 1e-9))
+        # A stroke grows out of its line's upstream end (clipped), and its head fades before
+        # it reaches the downstream end, where the tail follows it.
+        head = np.where(self.sign > 0, self.hi - a - self.length, a - self.lo)
+        ends = _smooth(head / (FADE * np.minimum(self.cell, self.length)))
+        fade = 1.0 - self.moves * (1.0 - born * ends)
         keep = np.flatnonzero((seen > 0.5) & (fade > 1e-3))
         lo, hi, fade = lo[keep], hi[keep], fade[keep]
         n = np.maximum(2, np.rint(self.counts[keep] * (hi - lo)
