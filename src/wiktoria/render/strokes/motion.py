@@ -154,6 +154,7 @@ class Glide:
         ``displace``, when given, is a function ``(points) -> (dx, dy)`` (pixels), the sway,
         scaled by the sway amplitude at each point.
         """
+        phase = float(phase) % 1.0  # phase 1 is phase 0 exactly
         age = np.mod(self.lives * phase + self.phase, 1.0)
         glide = self.moves * self.cell * (age - self.phase)  # downstream, pixels
         born = _smooth(np.minimum(age, 1.0 - age) / FADE)
@@ -161,11 +162,9 @@ class Glide:
         lo = np.maximum(a, self.lo)
         hi = np.minimum(a + self.length, self.hi)
         seen = hi - lo
-        # A stroke grows out of its line's upstream end (clipped), and its head fades before
-        # it reaches the downstream end, where the tail follows it.
-        head = np.where(self.sign > 0, self.hi - a - self.length, a - self.lo)
-        ends = _smooth(head / (FADE * np.minimum(self.cell, self.length)))
-        fade = 1.0 - self.moves * (1.0 - born * ends)
+        # A stroke grows out of its line's upstream end and runs into its downstream end
+        # (clipped: the outline or the stroke the line met hides it), its tail following.
+        fade = 1.0 - self.moves * (1.0 - born)
         keep = np.flatnonzero((seen > 0.5) & (fade > 1e-3))
         lo, hi, fade = lo[keep], hi[keep], fade[keep]
         n = np.maximum(2, np.rint(self.counts[keep] * (hi - lo)
