@@ -323,12 +323,17 @@ class BrushRenderer(LayerRenderer):
             # An animation frame: the land breathes, so its strokes, placed at rest, show
             # only where it covers the frame now, and the air's only where it does not.
             land = self.form_depth[idx] >= 0
-            self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx[land])
-            air = np.zeros_like(chans)
-            self.set.paint(air, self.channels, self.ones, row0=r0, select=idx[~land])
-            c = np.clip(cover, 0, 1).astype(F32)[..., None]
-            chans *= c
-            chans += air * (F32(1) - c)
+            c = np.clip(cover, 0, 1).astype(F32)
+            lo, hi = float(c.min()), float(c.max())
+            if lo < 1 and hi > 0:
+                self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx[land])
+                air = np.zeros_like(chans)
+                self.set.paint(air, self.channels, self.ones, row0=r0, select=idx[~land])
+                chans *= c[..., None]
+                chans += air * (F32(1) - c)[..., None]
+            else:  # all land, or all air: only its strokes show
+                self.set.paint(chans, self.channels, self.ones, row0=r0,
+                               select=idx[land] if lo >= 1 else idx[~land])
         else:
             self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx)
         # Only the pixels a stroke touches are coloured (a fraction of the band).
