@@ -13,6 +13,14 @@ tapered ends) into three channels: the strokes' value shift, hue shift and opaci
 colour is then the colour of the surface below it (the ``value`` and ``hue`` the air and the
 land published for the band) shifted by its own amounts, so strokes are lit like the forms they
 lie on. The strokes are available as data through :meth:`BrushRenderer.strokes`.
+
+In an animation the strokes keep their identity from frame to frame (issue 15): they are
+placed once, at rest (in the still's frame: a still is frame 0 of its loop), cached per process
+for the loop's other frames, and then glide along their own streamlines, are born and die
+gently and sway (:mod:`wiktoria.render.strokes.motion`). Each frame is still computed on its
+own (any frame in any process, in any order, gives the same bytes). The land breathes under
+them: a land stroke shows only where the land covers the frame now, an air stroke only where
+it does not. Stills are painted exactly as before.
 """
 
 from __future__ import annotations
@@ -107,7 +115,8 @@ def select(points: np.ndarray, offsets: np.ndarray, idx: np.ndarray
 
 
 class BrushRenderer(LayerRenderer):
-    """Places the strokes once per frame, then paints those that meet each band."""
+    """Places the strokes once per still (once per loop in an animation, then moves them),
+    then paints those that meet each band."""
 
     layer: BrushLayer
 
