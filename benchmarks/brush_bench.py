@@ -13,6 +13,10 @@ brush layer's methods timed in place, so the layers below have published what th
 * ``bands``: all of its ``band`` calls for the frame (rasterising and colouring the strokes);
 * ``layer``: prepare + bands, the stroke layer of one frame.
 
+In a loop the strokes are placed once, at rest, and cached per process (issue 15): the
+figures are then those of a process's next frames (warm), and ``guide`` and ``place`` are 0;
+``--cold`` clears the cache before every frame (a process's first frame of a loop).
+
 The 512x512 frames are frame 7 of a 48-frame, 24 fps loop (an animation frame, time moving);
 ``--still`` adds 1920x1080 stills. Figures are medians over moods x seeds x rounds, in ms, warm
 (one painting per style first compiles and loads everything). The issue's target: the stroke
@@ -60,6 +64,9 @@ def scene_for(mood: str, seed: int, style: str, size: tuple[int, int], animated:
     return scene
 
 
+COLD = False
+
+
 def measure(style: str, moods: list[str], seeds: list[int], size: tuple[int, int],
             animated: bool, rounds: int) -> dict[str, float]:
     render(scene_for(moods[0], seeds[0], style, size, animated))  # warm up
@@ -68,10 +75,14 @@ def measure(style: str, moods: list[str], seeds: list[int], size: tuple[int, int
         for seed in seeds:
             scene = scene_for(mood, seed, style, size, animated)
             for _ in range(rounds):
+                if COLD:
+                    getattr(brush_module, "_CACHE", {}).clear()
                 TIMES.clear()
                 render(scene)
                 frame = {k: sum(v) for k, v in TIMES.items()}
                 frame["bands"] = frame.pop("band", 0.0)
+                frame.setdefault("guide", 0.0)
+                frame.setdefault("place", 0.0)
                 frame["layer"] = frame["prepare"] + frame["bands"]
                 for k, v in frame.items():
                     per_frame.setdefault(k, []).append(v)
@@ -86,7 +97,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--styles", nargs="+", default=["landscape", "flow"])
     ap.add_argument("--still", action="store_true", help="also 1920x1080 stills")
+    ap.add_argument("--cold", action="store_true", help="no cached placement (first frames)")
     args = ap.parse_args()
+    global COLD
+    COLD = args.cold
     moods = wiktoria.moods() if args.moods == ["all"] else args.moods
     _instrument()
     cases = [("512x512 frame", (512, 512), True)]

@@ -13,25 +13,95 @@ tapered ends) into three channels: the strokes' value shift, hue shift and opaci
 colour is then the colour of the surface below it (the ``value`` and ``hue`` the air and the
 land published for the band) shifted by its own amounts, so strokes are lit like the forms they
 lie on. The strokes are available as data through :meth:`BrushRenderer.strokes`.
+
+In an animation the strokes keep their identity from frame to frame (issue 15): they are
+placed once, at rest (in the still's frame: a still is frame 0 of its loop), cached per process
+for the loop's other frames, and then glide along their own streamlines, are born and die
+gently and sway (:mod:`wiktoria.render.strokes.motion`). Each frame is still computed on its
+own (any frame in any process, in any order, gives the same bytes). The land breathes under
+them: a land stroke shows only where the land covers the frame now, an air stroke only where
+it does not. Stills are painted exactly as before.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from wiktoria.colour import linear_to_srgb, srgb_to_uint8
 from wiktoria.colour.roles import LIGHT_MAX
-from wiktoria.render.layer import F32, Band, LayerRenderer
+from wiktoria.render.layer import F32, Band, Frame, LayerRenderer, renderer_for
 from wiktoria.render.light import light_of
 from wiktoria.render.strokedata import Strokes
 from wiktoria.render.strokes._jit import warm_up
 from wiktoria.render.strokes.guide import guide
 from wiktoria.render.strokes.marks import cut, widths
+from wiktoria.render.strokes.motion import Glide, sway, travel_per_loop
 from wiktoria.render.strokes.raster import StrokeSet
 from wiktoria.render.strokes.streamlines import evenly_spaced
 from wiktoria.scene.layers import BrushLayer
 
-__all__ = ["BrushRenderer", "select"]
+__all__ = ["LAND_SWAY", "SLOPE", "SWAY", "SWAY_FREQUENCY", "BrushRenderer", "select"]
+
+#: How far strokes sway in an animation: frame heights per noise cell per second of the
+#: layer's speed (at most; less near an outline, and never so far that the sway's slope
+#: passes SLOPE).
+SWAY = 0.02
+#: The steepest slope of the sway (displacement per pixel): far below 1, so strokes never
+#: cross. The sway's slope at unit amplitude is below ``9.5 * frequency`` per frame height.
+SLOPE = 0.25
+#: The sway on the land, relative to the air's (the land holds still).
+LAND_SWAY = 0.3
+#: Cells per frame height of the sway, relative to the layer's ``frequency``.
+SWAY_FREQUENCY = 0.5
+
+
+@dataclass
+class _Rest:
+    """The strokes as a still places them, and how they glide through a loop."""
+
+    guide: Any
+    points: np.ndarray
+    offsets: np.ndarray
+    widths: np.ndarray
+    lift: np.ndarray
+    shift: np.ndarray
+    accented: np.ndarray
+    form_depth: np.ndarray | None
+    line_of_stroke: np.ndarray
+    glide: Glide | None = None
+
+
+#: The strokes at rest of the last loops painted in this process (consecutive frames of one
+#: loop share them).
+_CACHE: dict[Any, _Rest] = {}
+
+
+def _outline_room(points: np.ndarray, g: Any, sx: float, sy: float, amp: float) -> np.ndarray:
+    """How far each point (frame pixels) may sway, of ``amp``: less within ``4 * amp`` of
+    another form's outline (so a stroke never leaves its form: it moves less than a quarter
+    of its distance to the outline), and ``LAND_SWAY`` on the land."""
+    gh, gw = g.labels.shape
+    p = points.astype(np.float64)
+
+    def label(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        i = np.clip(np.rint((x + 0.5) / sx - 0.5).astype(np.intp), 0, gw - 1)
+        j = np.clip(np.rint((y + 0.5) / sy - 0.5).astype(np.intp), 0, gh - 1)
+        return g.labels[j, i]  # type: ignore[no-any-return]
+
+    own = label(p[:, 0], p[:, 1])
+    far = 4.0 * amp
+    dist = np.full(len(p), far)
+    angles = np.arange(8) * (np.pi / 4)
+    for r in far * np.array([1.0, 0.75, 0.5, 0.33, 0.2, 0.1]):  # nearest last
+        for a in angles:  # 8 directions x 6 radii: a few lookups per point, once per loop
+            other = label(p[:, 0] + r * np.cos(a), p[:, 1] + r * np.sin(a)) != own
+            dist[other] = np.minimum(dist[other], r)
+    room = dist / far
+    room = room * room * (3.0 - 2.0 * room)
+    return np.where(own > 0, LAND_SWAY, 1.0) * room  # type: ignore[no-any-return]
 
 
 def select(points: np.ndarray, offsets: np.ndarray, idx: np.ndarray
@@ -45,7 +115,8 @@ def select(points: np.ndarray, offsets: np.ndarray, idx: np.ndarray
 
 
 class BrushRenderer(LayerRenderer):
-    """Places the strokes once per frame, then paints those that meet each band."""
+    """Places the strokes once per still (once per loop in an animation, then moves them),
+    then paints those that meet each band."""
 
     layer: BrushLayer
 
@@ -55,13 +126,89 @@ class BrushRenderer(LayerRenderer):
     def prepare(self) -> None:
         fr, layer = self.frame, self.layer
         W, H = fr.width, fr.height
+        loop = fr.scene.loop
+        if loop is None or layer.speed <= 0:
+            rest = self._place(fr, layer, glide=False)
+            self.fade = None
+        else:
+            rest = self._rest()
+        self.guide = rest.guide
+        self.form_depth = rest.form_depth
+        if loop is None or layer.speed <= 0:
+            self.points, self.offsets = rest.points, rest.offsets
+            self.widths, self.lift, self.shift = rest.widths, rest.lift, rest.shift
+            self.accented = rest.accented
+            self.line_of_stroke = rest.line_of_stroke
+        else:
+            # An animation frame: the strokes placed at rest glide along their streamlines,
+            # fade in and out, and sway (wiktoria.render.strokes.motion).
+            clock = fr.clock(layer.speed)
+            g = rest.glide
+            move = sway(W, H, clock.u, clock.v, frequency=SWAY_FREQUENCY * layer.frequency,
+                        seed=self.seed("brush-sway", fr.composition.variant))
+            pts, offs, fade, keep = g.at(clock.phase, move)
+            self.points, self.offsets = pts, offs
+            self.widths = rest.widths[keep]
+            self.lift, self.shift = rest.lift[keep], rest.shift[keep]
+            self.accented = rest.accented[keep]
+            self.line_of_stroke = rest.line_of_stroke[keep]
+            if self.form_depth is not None:
+                self.form_depth = self.form_depth[keep]
+            self.fade = fade.astype(F32)
+        n = len(self.widths)
+        # Checked once, painted band by band.
+        self.set = StrokeSet(self.points, self.offsets, self.widths, ends=layer.ends)
+        self.channels = np.stack([self.lift, self.shift, np.ones(n, F32)], 1)
+        self.white = np.ones((n, 3), F32)
+        self.ones = np.ones(n, F32) if self.fade is None else self.fade
+        # The pixel at each stroke's middle, and the surface's value and hue there, which the
+        # bands record as they paint (for the strokes as data; NaN until painted).
+        mid = self.points[(self.offsets[:-1] + self.offsets[1:]) // 2]
+        self.mid_x = np.clip(np.rint(mid[:, 0]).astype(np.intp), 0, W - 1)
+        self.mid_y = np.clip(np.rint(mid[:, 1]).astype(np.intp), 0, H - 1)
+        self.mid_surface = np.full((n, 2), np.nan, F32)
+
+    def _rest(self) -> _Rest:
+        """The strokes at rest of this frame's loop: placed in the still's frame (the scene
+        without its loop, whose layers below lay out again), once per process and loop."""
+        fr = self.frame
+        scene = fr.scene
+        still = replace(scene, loop=None)
+        key = (still, fr.width, fr.height, fr.seed, self.occurrence)
+        got = _CACHE.get(key)
+        if got is not None:
+            return got
+        mood, layers = still.frame_state()
+        rest_frame = Frame(scene=still, mood=mood, width=fr.width, height=fr.height,
+                           seed=fr.seed)
+        counts: dict[str, int] = {}
+        spec = None
+        for layer in layers:
+            occurrence = counts.get(layer.type, 0)
+            counts[layer.type] = occurrence + 1
+            if layer.type == self.layer.type and occurrence == self.occurrence:
+                spec = layer
+                break
+            renderer_for(layer)(layer, rest_frame, occurrence).layout()
+        if spec is None:  # not in the scene's own stack: place with this frame's spec
+            spec = self.layer
+        got = self._place(rest_frame, spec, glide=True, duration=scene.loop.duration)
+        while len(_CACHE) >= 2:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = got
+        return got
+
+    def _place(self, fr: Frame, layer: BrushLayer, *, glide: bool, duration: float = 0.0
+               ) -> _Rest:
+        """The strokes of ``fr`` as a still places them (with ``glide``, also how they glide
+        through a loop of ``duration`` seconds)."""
+        W, H = fr.width, fr.height
         px = H / 1080.0
         c = fr.composition
         t, period = fr.time(layer.speed)
         g = guide(fr, follow=layer.follow, frequency=layer.frequency, octaves=layer.octaves,
                   seed=self.seed("brush-field", c.variant), t=t, period=period, air=layer.air,
                   turn=layer.turn, angle=float(np.radians(layer.angle)))
-        self.guide = g
         gh, gw = g.u.shape
         d_sep = max(1.5, layer.spacing * px * g.scale)
         # Steps of half the spacing: a stroke bends over tens of pixels, so its chords stray
@@ -78,48 +225,47 @@ class BrushRenderer(LayerRenderer):
         lines = type(lines)(pts.astype(np.float32), lines.offsets)
         spacing = layer.spacing * px
         median = layer.length * px
-        marks, self.line_of_stroke = cut(lines, rng, median=median, spread=layer.variety,
-                                         gap=0.6 * spacing, shortest=max(2.0, 1.2 * spacing),
-                                         return_lines=True)
-        self.points, self.offsets = marks.points, marks.offsets
+        marks, line_of_stroke, first = cut(lines, rng, median=median, spread=layer.variety,
+                                           gap=0.6 * spacing, shortest=max(2.0, 1.2 * spacing),
+                                           return_lines=True, return_starts=True)
+        points, offsets = marks.points, marks.offsets
         n = len(marks)
-        self.widths = widths(marks, rng, median=layer.width * px, spread=0.45 * layer.variety,
-                             length_median=median)
-        self.lift = (layer.lift + layer.jitter * rng.standard_normal(n)).astype(F32)
-        self.shift = (layer.jitter * 1.5 * rng.standard_normal(n)).astype(F32)
+        wid = widths(marks, rng, median=layer.width * px, spread=0.45 * layer.variety,
+                     length_median=median)
+        lift = (layer.lift + layer.jitter * rng.standard_normal(n)).astype(F32)
+        shift = (layer.jitter * 1.5 * rng.standard_normal(n)).astype(F32)
         # The form each stroke lies on (its depth; -1 in the air), for the strokes as data.
         forms = fr.shared.get("forms") or []
-        self.form_depth = None
+        form_depth = None
         if n and forms:
-            mid = self.points[(self.offsets[:-1] + self.offsets[1:]) // 2]
+            mid = points[(offsets[:-1] + offsets[1:]) // 2]
             gi = np.clip(((mid[:, 0] + 0.5) / sx - 0.5).round().astype(np.intp), 0, gw - 1)
             gj = np.clip(((mid[:, 1] + 0.5) / sy - 0.5).round().astype(np.intp), 0, gh - 1)
             lab = g.labels[gj, gi]
             depths = np.array([-1.0] + [f.depth for f in forms], np.float32)
-            self.form_depth = depths[lab]
+            form_depth = depths[lab]
         # A few strokes near the light take the accent.
         light = light_of(fr)
         if n:
-            mid = self.points[(self.offsets[:-1] + self.offsets[1:]) // 2].astype(np.float64)
+            mid = points[(offsets[:-1] + offsets[1:]) // 2].astype(np.float64)
             d = np.hypot(mid[:, 0] - light.x, mid[:, 1] - light.y)
             # Near means within a fifth of the frame at most, even of a broad glow: the accent
             # stays rare and by the light.
             reach = max(1.0, min(6.0 * light.spread, 0.2 * max(W, H)))
             near = np.exp(-((d / reach) ** 2))
-            self.accented = rng.random(n) < layer.accent * 3.0 * near
+            accented = rng.random(n) < layer.accent * 3.0 * near
         else:
-            self.accented = np.zeros(0, bool)
-        # Checked once, painted band by band.
-        self.set = StrokeSet(self.points, self.offsets, self.widths, ends=layer.ends)
-        self.channels = np.stack([self.lift, self.shift, np.ones(n, F32)], 1)
-        self.white = np.ones((n, 3), F32)
-        self.ones = np.ones(n, F32)
-        # The pixel at each stroke's middle, and the surface's value and hue there, which the
-        # bands record as they paint (for the strokes as data; NaN until painted).
-        mid = self.points[(self.offsets[:-1] + self.offsets[1:]) // 2]
-        self.mid_x = np.clip(np.rint(mid[:, 0]).astype(np.intp), 0, W - 1)
-        self.mid_y = np.clip(np.rint(mid[:, 1]).astype(np.intp), 0, H - 1)
-        self.mid_surface = np.full((n, 2), np.nan, F32)
+            accented = np.zeros(0, bool)
+        rest = _Rest(g, points, offsets, wid, lift, shift, accented, form_depth, line_of_stroke)
+        if glide:
+            reach = H * min(SWAY * layer.speed,
+                            SLOPE / (9.5 * SWAY_FREQUENCY * layer.frequency))
+            amp = reach * _outline_room(lines.points, g, sx, sy, reach)
+            rest.glide = Glide(lines, line_of_stroke, first, np.diff(offsets),
+                               rng=self.rng("brush-glide", c.variant),
+                               travel=travel_per_loop(layer.speed, duration, H),
+                               angle=float(np.radians(layer.angle)), median=median, sway=amp)
+        return rest
 
     def strokes(self) -> Strokes:
         """The strokes as data (frame pixels). A stroke's colour in the data is the colour it
@@ -181,7 +327,24 @@ class BrushRenderer(LayerRenderer):
         W = buf.shape[1]
         # Three channels: the stroke's value shift, its hue shift and its opacity.
         chans = np.zeros((len(rows), W, 3), F32)
-        self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx)
+        cover = band.shared.get("cover")
+        if self.fade is not None and cover is not None and self.form_depth is not None:
+            # An animation frame: the land breathes, so its strokes, placed at rest, show
+            # only where it covers the frame now, and the air's only where it does not.
+            land = self.form_depth[idx] >= 0
+            c = np.clip(cover, 0, 1).astype(F32)
+            lo, hi = float(c.min()), float(c.max())
+            if lo < 1 and hi > 0:
+                self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx[land])
+                air = np.zeros_like(chans)
+                self.set.paint(air, self.channels, self.ones, row0=r0, select=idx[~land])
+                chans *= c[..., None]
+                chans += air * (F32(1) - c)[..., None]
+            else:  # all land, or all air: only its strokes show
+                self.set.paint(chans, self.channels, self.ones, row0=r0,
+                               select=idx[land] if lo >= 1 else idx[~land])
+        else:
+            self.set.paint(chans, self.channels, self.ones, row0=r0, select=idx)
         # Only the pixels a stroke touches are coloured (a fraction of the band).
         flat = chans.reshape(-1, 3)
         on = np.flatnonzero(flat[:, 2])

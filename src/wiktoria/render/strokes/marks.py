@@ -28,18 +28,23 @@ __all__ = ["cut", "widths"]
 
 
 def cut(lines: Streamlines, rng: np.random.Generator, *, median: float, spread: float,
-        gap: float, shortest: float, return_lines: bool = False
-        ) -> Streamlines | tuple[Streamlines, np.ndarray]:
+        gap: float, shortest: float, return_lines: bool = False, return_starts: bool = False
+        ) -> Streamlines | tuple[Streamlines, np.ndarray] | tuple[Streamlines, np.ndarray,
+                                                                     np.ndarray]:
     """Cut ``lines`` into strokes of log-normal lengths (``median`` pixels, log-sd ``spread``)
     separated by ``gap`` pixels; strokes shorter than ``shortest`` are dropped.
 
     A stroke never runs from one line into the next: a cut falls at every line's start. With
-    ``return_lines``, also the index of the line each stroke was cut from.
+    ``return_lines``, also the index of the line each stroke was cut from; with
+    ``return_starts`` (and ``return_lines``), also the index in ``lines.points`` of each
+    stroke's first point (a stroke is the run of its line's points from there).
     """
     pts, off = lines.points, lines.offsets
     n, count = len(pts), len(lines)
     if n == 0 or count == 0:
         empty = Streamlines(np.zeros((0, 2), np.float32), np.zeros(1, np.int64))
+        if return_starts:
+            return empty, np.zeros(0, np.int64), np.zeros(0, np.int64)
         return (empty, np.zeros(0, np.int64)) if return_lines else empty
     line_of = np.repeat(np.arange(count), np.diff(off))
     seg = np.hypot(*np.diff(pts.astype(np.float64), axis=0).T)
@@ -75,6 +80,8 @@ def cut(lines: Streamlines, rng: np.random.Generator, *, median: float, spread: 
     sizes = counts[good]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     out = Streamlines(points.astype(np.float32), offsets)
+    if return_starts:
+        return out, line_of[start_idx[good]].astype(np.int64), start_idx[good].astype(np.int64)
     return (out, line_of[start_idx[good]].astype(np.int64)) if return_lines else out
 
 
