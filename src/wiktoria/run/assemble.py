@@ -121,13 +121,13 @@ class FramesFolder:
                 w, h = size_e
                 raise ValueError(f"frames of different sizes in {name!r}: {first!r} is "
                                  f"{base.size[0]}x{base.size[1]}, {entry!r} is {w}x{h}")
+            if entry not in expected:
+                raise ValueError(f"{entry!r} in {name!r} is not named like a frame of the loop "
+                                 f"of {first!r} ({names[0]} to {names[-1]}; another --pattern?)")
             if text_e in index_of_text and mood_e == mood_text:
                 raise ValueError(f"{entry!r} in {name!r} carries frame "
                                  f"{index_of_text[text_e]} of the loop, not the frame its name "
                                  "says; frames must keep the names wiktoria frames gave them")
-            if entry not in expected:
-                raise ValueError(f"{entry!r} in {name!r} is not named like a frame of the loop "
-                                 f"of {first!r} ({names[0]} to {names[-1]}; another --pattern?)")
             raise ValueError(f"frames of different scenes in {name!r}: {first!r} is "
                              f"{_describe(base)}; {entry!r} is {_describe(other)}")
         missing = [i for i, name_i in enumerate(names) if name_i not in headers]
