@@ -131,14 +131,14 @@ MP4_MAXRATE_1080P = 14_000_000
 
 def mp4_crf(quality: int) -> int:
     """x264 CRF for ``quality`` 1-100: ``round(51 - 0.35 * quality)``, so 100 is CRF 16
-    (transparent), 80 (the default) CRF 23, 50 CRF 33 and 1 CRF 51 (the worst). Lower CRF is
+    (transparent), 80 (the default) CRF 23, 50 CRF 34 and 1 CRF 51 (the worst). Lower CRF is
     better and larger: each 6 steps about doubles the size. CRF 0 (lossless) is not offered:
     it needs the High 4:4:4 profile, which browsers do not play.
 
     Examples
     --------
     >>> [mp4_crf(q) for q in (1, 50, 80, 100)]
-    [51, 33, 23, 16]
+    [51, 34, 23, 16]
     """
     return round(51 - 0.35 * quality)
 
