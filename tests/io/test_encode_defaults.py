@@ -82,7 +82,7 @@ def test_mp4_default_is_crf_23_tagged_bt709(anim, tmp_path: Path) -> None:
     assert data == encode_animation(anim, ".mp4", quality=80)
     assert b"crf=23.0" in data and b"rc=crf" in data  # x264 writes its options in the stream
     info = _stream_info(data, tmp_path)
-    assert "h264 (High)" in info and "yuv420p(tv, bt709" in info, info
+    assert "h264 (High)" in info and "yuv420p(tv, bt709, progressive)" in info, info
 
 
 def test_mp4_quality_sets_the_size(anim, tmp_path: Path) -> None:

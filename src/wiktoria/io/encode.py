@@ -163,11 +163,10 @@ def mp4_video_args(quality: int, width: int, height: int) -> list[str]:
     4:2:0 (what every browser plays), converted and tagged as BT.709, limited range (so
     browsers show the colours of the frames, not BT.601's greener ones)."""
     rate = mp4_maxrate(quality, width, height)
-    return ["-vf", "scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd,format=yuv420p",
+    return ["-vf", "scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd,format=yuv420p,"
+            "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
             "-c:v", "libx264", "-preset", X264_PRESET, "-crf", str(mp4_crf(quality)),
-            "-maxrate", str(rate), "-bufsize", str(rate), "-pix_fmt", "yuv420p",
-            "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
-            "-color_range", "tv"]
+            "-maxrate", str(rate), "-bufsize", str(rate), "-pix_fmt", "yuv420p"]
 
 
 class EncodeWarning(UserWarning):
