@@ -53,6 +53,7 @@ def test_quality_to_crf() -> None:
     assert crfs == sorted(crfs, reverse=True)
     assert DEFAULT_QUALITY[".mp4"] == 80
     assert mp4_maxrate(80, 1920, 1080) == 14_000_000  # 10 s: at most ~18 MB
+    assert isinstance(mp4_maxrate(80, 1920, 1080), int)
     rates = [mp4_maxrate(q, 1920, 1080) for q in range(1, 101)]
     assert rates == sorted(rates)
     args = mp4_video_args(80, 1920, 1080)

@@ -24,6 +24,10 @@ GIF
 * Frames after the first store only the rectangle that changed (disposal 1, "keep");
   identical consecutive frames are merged with their delays summed.
 
+Defaults (sized for sharing; ``benchmarks/encode_bench.py``): WebP is lossy at quality 82
+(``quality=100`` is lossless, 0.3's default, 20-60x larger); MP4 is H.264 at quality 80 (CRF
+23, :mod:`wiktoria.io.mp4`); GIF and APNG take no quality (GIF: ``dither``).
+
 APNG delays are exact fractions (``1/fps`` as ``num/den``); WebP timestamps use the same
 cumulative rounding in milliseconds; MP4 gets the exact rate (``-r`` as a fraction).
 
@@ -94,6 +98,7 @@ from wiktoria.io.frames import (
     iter_frames,
 )
 from wiktoria.io.metadata import MP4_EXTRA_MESSAGE, embedded_scene, png_info, xmp_packet
+from wiktoria.io.mp4 import mp4_crf, mp4_maxrate, mp4_video_args
 from wiktoria.io.quantize import DITHERS, PALETTE_FRAMES, Quantizer, build_palette
 
 __all__ = [
@@ -108,6 +113,9 @@ __all__ = [
     "embedded_scene",
     "encode_animation",
     "frame_durations",
+    "mp4_crf",
+    "mp4_maxrate",
+    "mp4_video_args",
     "write_animation",
 ]
 
@@ -121,52 +129,9 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 #: ``quality`` when none is given: lossy WebP at 82, MP4 at 80 (x264 CRF 23).
 DEFAULT_QUALITY: dict[str, int] = {".webp": 82, ".mp4": 80}
-#: libwebp's effort, 0-6 (4: within 1-2 % of 6's size, in about half its time).
+#: libwebp's effort, 0-6. Measured (seething 512x512, 48 frames, q82): 6 is 4 % smaller
+#: than 4 but takes 14x as long (55 s vs 3.8 s).
 WEBP_METHOD = 4
-#: x264 preset: ``slow`` is ~10 % smaller than ``medium`` at the same CRF, ~1.5x the time.
-X264_PRESET = "slow"
-#: The bit rate cap of a 1920x1080 MP4 at the default quality (see :func:`mp4_maxrate`).
-MP4_MAXRATE_1080P = 14_000_000
-
-
-def mp4_crf(quality: int) -> int:
-    """x264 CRF for ``quality`` 1-100: ``round(51 - 0.35 * quality)``, so 100 is CRF 16
-    (transparent), 80 (the default) CRF 23, 50 CRF 34 and 1 CRF 51 (the worst). Lower CRF is
-    better and larger: each 6 steps about doubles the size. CRF 0 (lossless) is not offered:
-    it needs the High 4:4:4 profile, which browsers do not play.
-
-    Examples
-    --------
-    >>> [mp4_crf(q) for q in (1, 50, 80, 100)]
-    [51, 34, 23, 16]
-    """
-    return round(51 - 0.35 * quality)
-
-
-def mp4_maxrate(quality: int, width: int, height: int) -> int:
-    """x264's bit rate cap (bit/s) for ``quality`` and a frame size: 14 Mbit/s for 1920x1080
-    at the default quality (a 10 s loop stays under 20 MB however busy), in proportion to the
-    pixels, doubled for every 6 CRF steps better (as the sizes of CRF encodes go).
-
-    Examples
-    --------
-    >>> mp4_maxrate(80, 1920, 1080), mp4_maxrate(80, 960, 540)
-    (14000000, 3500000)
-    """
-    scale = width * height / (1920 * 1080) * 2 ** ((23 - mp4_crf(quality)) / 6)
-    return max(100_000, round(MP4_MAXRATE_1080P * scale, -3))
-
-
-def mp4_video_args(quality: int, width: int, height: int) -> list[str]:
-    """ffmpeg's video options for an MP4 of ``quality`` 1-100: H.264 (libx264, deterministic)
-    at :func:`mp4_crf`, capped at :func:`mp4_maxrate`, preset :data:`X264_PRESET`, 8-bit
-    4:2:0 (what every browser plays), converted and tagged as BT.709, limited range (so
-    browsers show the colours of the frames, not BT.601's greener ones)."""
-    rate = mp4_maxrate(quality, width, height)
-    return ["-vf", "scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd,format=yuv420p,"
-            "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
-            "-c:v", "libx264", "-preset", X264_PRESET, "-crf", str(mp4_crf(quality)),
-            "-maxrate", str(rate), "-bufsize", str(rate), "-pix_fmt", "yuv420p"]
 
 
 class EncodeWarning(UserWarning):
@@ -542,12 +507,15 @@ def write_animation(
         Frames ``anim.frame_array(i)`` are (H, W, 3) uint8 arrays, rendered lazily and
         streamed; ``anim.fps`` sets frame durations; ``anim.scene.to_toml()`` is embedded.
     path : str or os.PathLike
-        ``.gif``, ``.png`` (APNG), ``.webp`` (animated WebP) or ``.mp4`` (H.264 crf 18,
-        yuv420p, odd sizes padded by one edge pixel; needs the ``mp4`` extra).
+        ``.gif``, ``.png`` (APNG), ``.webp`` (animated WebP) or ``.mp4`` (H.264, see
+        :func:`wiktoria.io.mp4.mp4_video_args`; odd sizes padded by one edge pixel; needs the
+        ``mp4`` extra).
     dither : {"none", "ordered", "floyd"}
         GIF only. ``ordered`` is stable in time; ``floyd`` makes static areas flicker.
     quality : int, optional
-        WebP only: 1-100 for lossy; None (default) writes lossless WebP.
+        WebP: 1-99 lossy, 100 lossless; MP4: 1-100, x264 CRF ``51 - 0.35 * quality``
+        (:func:`~wiktoria.io.mp4.mp4_crf`). None: :data:`DEFAULT_QUALITY` (WebP 82, MP4 80 =
+        CRF 23). GIF and APNG take none.
     loop : int
         Times to play, 0 = forever (GIF, APNG, WebP; MP4 has no loop flag).
     progress : wiktoria.common.progress.Progress, optional
