@@ -75,7 +75,8 @@ def test_a_resumed_render_encodes_to_the_whole_loop(tmp_path: Path,
     res = run(["encode", "fr", "-o", "a.gif"], tmp_path, monkeypatch)
     assert res.exit_code == 2
     assert res.output == ("Error: 'fr' misses 2 of the 4 frames: 2-3 (frame_00002.png, "
-                          "frame_00003.png); render them with wiktoria frames --resume\n")
+                          "frame_00003.png); render them with wiktoria frames --resume (same "
+                          "options)\n")
     assert not (tmp_path / "a.gif").exists()
     assert run(["frames", *LOOP, "--resume", "-o", "fr"], tmp_path, monkeypatch).exit_code == 0
     assert run(["encode", "fr", "-o", "a.gif"], tmp_path, monkeypatch).exit_code == 0
@@ -87,7 +88,7 @@ def test_a_custom_pattern(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert run(["frames", *LOOP, "--pattern", "f_###.png", "-o", "fr"], tmp_path,
                monkeypatch).exit_code == 0
     res = run(["encode", "fr", "-o", "a.png"], tmp_path, monkeypatch)
-    assert res.exit_code == 2 and "another --pattern?" in res.output
+    assert res.exit_code == 2 and "give the --pattern they were written with" in res.output
     res = run(["encode", "fr", "--pattern", "f_###.png", "-o", "a.png"], tmp_path, monkeypatch)
     assert res.exit_code == 0, res.output
     assert run(["animate", *LOOP, "-o", "b.png"], tmp_path, monkeypatch).exit_code == 0
@@ -128,7 +129,8 @@ def _truncated(root: Path) -> None:
 
 @pytest.mark.parametrize(("break_it", "args", "message"), [
     (_missing, [], "Error: 'fr' misses 2 of the 4 frames: 1-2 (frame_00001.png, "
-                   "frame_00002.png); render them with wiktoria frames --resume"),
+                   "frame_00002.png); render them with wiktoria frames --resume (same "
+                   "options)"),
     (_other_scene, [], "Error: frames of different scenes in 'fr': 'frame_00000.png' is serene "
                        "seed 3, 32x24, 4 frames at 24 fps; 'frame_00002.png' is serene seed 4, "
                        "32x24, 4 frames at 24 fps"),
@@ -144,7 +146,7 @@ def _truncated(root: Path) -> None:
     (None, ["-o", "out.bmp"], "Error: cannot write an animation to 'out.bmp': unknown "
                               "extension '.bmp'; valid: .gif, .png, .webp, .mp4"),
     (None, ["-o", "fr/out.gif"], "Error: write 'fr/out.gif' outside the frames folder 'fr' "
-                                 "(wiktoria frames --resume refuses foreign files there)"),
+                                 "(resuming its render would refuse a foreign file there)"),
     (None, ["--quality", "50"], "Error: quality applies to .webp and .mp4 only, got "
                                 "quality=50 for .gif"),
     (None, ["--dither", "floyd", "-o", "out.webp"], "Error: dither applies to .gif only"),
@@ -182,5 +184,5 @@ def test_encode_as_a_real_subprocess(work: Path) -> None:
                           cwd=work, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 2
     assert proc.stderr == ("Error: 'fr' misses 1 of the 4 frames: 0 (frame_00000.png); render "
-                           "them with wiktoria frames --resume\n")
+                           "them with wiktoria frames --resume (same options)\n")
     assert not (work / "c.mp4").exists()

@@ -12,6 +12,9 @@ from wiktoria.cli.progress import ProgressBar
 
 __all__: list[str] = []
 
+_ADVICE = {"resume": "render them with wiktoria frames --resume (same options)",
+           "pattern": "give the --pattern they were written with"}
+
 
 @cli.command("encode")
 @click.argument("frames_dir", metavar="FRAMES_DIR", type=click.Path(file_okay=False))
@@ -40,10 +43,13 @@ def encode_cmd(frames_dir: str, dither: str | None, quality: int | None, pattern
       wiktoria encode frames/ --quality 90 -o serene.webp
     """
     from wiktoria.io.formats import is_stream
-    from wiktoria.run.assemble import encode_frames
+    from wiktoria.run.assemble import FramesFolderError, encode_frames
 
     options = {k: v for k, v in (("dither", dither), ("quality", quality),
                                  ("pattern", pattern)) if v is not None}
-    with ProgressBar(label="frames", quiet=quiet) as bar:
-        path = encode_frames(frames_dir, output, progress=bar, **options)
+    try:
+        with ProgressBar(label="frames", quiet=quiet) as bar:
+            path = encode_frames(frames_dir, output, progress=bar, **options)
+    except FramesFolderError as exc:
+        raise ValueError(f"{exc.detail}; {_ADVICE[exc.fix]}") from None
     click.echo(f"wrote {Path(path)}", err=is_stream(path))

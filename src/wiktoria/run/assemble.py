@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from PIL import Image
@@ -33,7 +33,32 @@ from wiktoria.moods.moodfile import parse_mood
 from wiktoria.run.folders import DEFAULT_PATTERN, frame_names, max_frame_bytes, png_text
 from wiktoria.scene import Scene
 
-__all__ = ["FramesFolder", "encode_frames", "ranges"]
+__all__ = ["FramesFolder", "FramesFolderError", "encode_frames", "ranges"]
+
+
+class FramesFolderError(ValueError):
+    """A frames folder cannot be encoded: frames are missing, broken or named otherwise.
+
+    Attributes
+    ----------
+    detail : str
+        What is wrong, without advice.
+    fix : str
+        ``"resume"`` (render the missing or broken frames again) or ``"pattern"`` (the files
+        are named by another pattern): the CLI words the advice with its own flags.
+    """
+
+    ADVICE: ClassVar[dict[str, str]] = {
+        "resume": "render them again with render_frames(..., resume=True)",
+        "pattern": "another pattern?"}
+
+    def __init__(self, detail: str, fix: str) -> None:
+        super().__init__(f"{detail}; {self.ADVICE[fix]}")
+        self.detail = detail
+        self.fix = fix
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.detail, self.fix)
 
 
 def ranges(indices: list[int]) -> str:
@@ -78,8 +103,9 @@ class FramesFolder:
     Raises
     ------
     ValueError
-        The folder is missing, empty, holds a file that is not a frame, frames of different
-        scenes, sizes or moods, or misses frames (named).
+        The folder is missing, empty, holds a file that is not a frame, or frames of different
+        scenes, sizes or moods; :class:`FramesFolderError` (one) when frames are missing
+        (named) or named by another pattern, or (from ``frame_array``) a frame is broken.
     """
 
     def __init__(self, folder: str | os.PathLike[str], pattern: str = DEFAULT_PATTERN) -> None:
@@ -122,8 +148,9 @@ class FramesFolder:
                 raise ValueError(f"frames of different sizes in {name!r}: {first!r} is "
                                  f"{base.size[0]}x{base.size[1]}, {entry!r} is {w}x{h}")
             if entry not in expected:
-                raise ValueError(f"{entry!r} in {name!r} is not named like a frame of the loop "
-                                 f"of {first!r} ({names[0]} to {names[-1]}; another --pattern?)")
+                raise FramesFolderError(f"{entry!r} in {name!r} is not named like a frame of "
+                                        f"the loop of {first!r} ({names[0]} to {names[-1]})",
+                                        "pattern")
             if text_e in index_of_text and mood_e == mood_text:
                 raise ValueError(f"{entry!r} in {name!r} carries frame "
                                  f"{index_of_text[text_e]} of the loop, not the frame its name "
@@ -134,9 +161,8 @@ class FramesFolder:
         if missing:
             shown = ", ".join(names[i] for i in missing[:3]) + (", ..." if len(missing) > 3
                                                                 else "")
-            raise ValueError(f"{name!r} misses {len(missing)} of the {n} frames: "
-                             f"{ranges(missing)} ({shown}); render them with wiktoria frames "
-                             "--resume")
+            raise FramesFolderError(f"{name!r} misses {len(missing)} of the {n} frames: "
+                                    f"{ranges(missing)} ({shown})", "resume")
         self._folder = path
         self._names = names
         self._scene = replace(base, loop=replace(base.loop, frame=0))
@@ -178,8 +204,8 @@ class FramesFolder:
                 return np.asarray(im)
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ValueError(f"frame {name!r} in {str(self._folder)!r} cannot be read ({detail});"
-                             " render it again with wiktoria frames --resume") from None
+            raise FramesFolderError(f"frame {name!r} in {str(self._folder)!r} cannot be read "
+                                    f"({detail})", "resume") from None
 
 
 def _header(file: Path) -> tuple[str, str | None, tuple[int, int]] | None:
@@ -248,6 +274,6 @@ def encode_frames(
     frames = FramesFolder(folder, pattern)
     if not is_stream(out) and out.resolve().parent == frames.folder.resolve():
         raise ValueError(f"write {str(output)!r} outside the frames folder "
-                         f"{str(frames.folder)!r} (wiktoria frames --resume refuses foreign "
-                         "files there)")
+                         f"{str(frames.folder)!r} (resuming its render would refuse a foreign "
+                         "file there)")
     return write_animation(frames, output, progress=progress, **options)
