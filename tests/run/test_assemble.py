@@ -50,3 +50,14 @@ def test_ranges() -> None:
     assert ranges([]) == ""
     assert ranges([4]) == "4"
     assert ranges([0, 1, 2, 5, 7, 8]) == "0-2, 5, 7-8"
+
+
+def test_scenes_that_differ_in_a_layer_value(anim, tmp_path: Path) -> None:
+    render_frames(anim, tmp_path / "fr", jobs=1)
+    other = animate("tender", size=(24, 16), frames=5, seed=2, **{"air.warp": 2.0})
+    render_frames(other, tmp_path / "other", frames=range(3, 4), jobs=1)
+    (tmp_path / "other" / "frame_00003.png").replace(tmp_path / "fr" / "frame_00003.png")
+    with pytest.raises(ValueError, match=r"frames of different scenes in '.*fr': "
+                                         r"'frame_00000.png' is 'warp = .*'; 'frame_00003.png' "
+                                         r"is 'warp = 2.0'$"):
+        FramesFolder(tmp_path / "fr")

@@ -155,8 +155,11 @@ class FramesFolder:
                 raise ValueError(f"{entry!r} in {name!r} carries frame "
                                  f"{index_of_text[text_e]} of the loop, not the frame its name "
                                  "says; frames must keep the names wiktoria frames gave them")
-            raise ValueError(f"frames of different scenes in {name!r}: {first!r} is "
-                             f"{_describe(base)}; {entry!r} is {_describe(other)}")
+            a, b = _describe(base), _describe(other)
+            if a == b:  # the same mood, seed, size and loop: name the first line that differs
+                a, b = _first_difference(expected.get(entry, text), text_e)
+            raise ValueError(f"frames of different scenes in {name!r}: {first!r} is {a}; "
+                             f"{entry!r} is {b}")
         missing = [i for i, name_i in enumerate(names) if name_i not in headers]
         if missing:
             shown = ", ".join(names[i] for i in missing[:3]) + (", ..." if len(missing) > 3
@@ -221,6 +224,16 @@ def _header(file: Path) -> tuple[str, str | None, tuple[int, int]] | None:
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
     return found[1][SCENE_KEY], found[1].get(MOOD_KEY), size
+
+
+def _first_difference(a: str, b: str) -> tuple[str, str]:
+    """The first lines (without comments) where two scene TOMLs differ, quoted."""
+    la = [line.split("#")[0].strip() for line in a.splitlines()]
+    lb = [line.split("#")[0].strip() for line in b.splitlines()]
+    for x, y in zip([*la, ""], [*lb, ""], strict=False):
+        if x != y:
+            return repr(x[:60]), repr(y[:60])
+    return "one scene", "another"  # only comments differ
 
 
 def _scene(text: str, mood_text: str | None, file: Path) -> Scene:
