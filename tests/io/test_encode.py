@@ -120,7 +120,8 @@ def _gif_blocks(data: bytes) -> tuple[bool, list[int]]:
 @pytest.mark.parametrize("ext", PILLOW_FORMATS)
 def test_round_trip(anim: wiktoria.Animation, source: np.ndarray, tmp_path: Path,
                     ext: str) -> None:
-    path = write_animation(anim, tmp_path / f"loop{ext}")
+    options = {"quality": 100} if ext == ".webp" else {}  # lossless WebP
+    path = write_animation(anim, tmp_path / f"loop{ext}", **options)
     assert path == tmp_path / f"loop{ext}"
     frames, durations, info = _decode(path)
     assert frames.shape == (N, H, W, 3)
@@ -399,9 +400,12 @@ def test_bad_quality(tmp_path: Path, quality: object) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_quality_is_for_webp_only(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"quality applies to \.webp only"):
-        write_animation(Synthetic(), tmp_path / "a.gif", quality=80)
+@pytest.mark.parametrize("ext", [".gif", ".png"])
+def test_quality_is_for_webp_and_mp4_only(tmp_path: Path, ext: str) -> None:
+    with pytest.raises(ValueError, match=rf"quality applies to \.webp and \.mp4 only, got "
+                                         rf"quality=80 for \{ext}$"):
+        write_animation(Synthetic(), tmp_path / f"a{ext}", quality=80)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_lossy_webp(tmp_path: Path) -> None:
@@ -411,7 +415,7 @@ def test_lossy_webp(tmp_path: Path) -> None:
     frames, _, _ = _decode(path)
     assert frames.shape == src.shape
     assert np.abs(frames.astype(np.int16) - src).mean() < 4
-    assert path.stat().st_size < len(encode_animation(synth, ".webp"))
+    assert path.stat().st_size < len(encode_animation(synth, ".webp", quality=100))
 
 
 @pytest.mark.parametrize("loop", [-1, 65536, 1.5])

@@ -7,13 +7,21 @@ without a traceback (:mod:`wiktoria.cli.app`).
 
 Modules: :mod:`~wiktoria.cli.app` (the group), :mod:`~wiktoria.cli.paint` (``paint``,
 ``reproduce``), :mod:`~wiktoria.cli.loops` (``animate``, ``frames``),
-:mod:`~wiktoria.cli.palette` (``moods``, ``palette``), :mod:`~wiktoria.cli.noise` (``noise``),
-:mod:`~wiktoria.cli.progress` (the progress bar), :mod:`~wiktoria.cli.scenes` (``--scene``).
+:mod:`~wiktoria.cli.encode` (``encode``), :mod:`~wiktoria.cli.palette` (``moods``,
+``palette``), :mod:`~wiktoria.cli.noise` (``noise``), :mod:`~wiktoria.cli.progress` (the
+progress bar), :mod:`~wiktoria.cli.scenes` (``--scene``).
 """
 
 from __future__ import annotations
 
-from wiktoria.cli import layers, loops, noise, paint, palette  # noqa: F401  (register the commands)
+from wiktoria.cli import (  # noqa: F401  (register the commands)
+    encode,
+    layers,
+    loops,
+    noise,
+    paint,
+    palette,
+)
 from wiktoria.cli.app import cli, main
 from wiktoria.cli.palette import mood_table, truecolor_terminal
 

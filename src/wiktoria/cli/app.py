@@ -1,9 +1,9 @@
 """The click group ``wiktoria`` and what every command shares: one-line errors and warnings.
 
 Commands live in :mod:`wiktoria.cli.paint` (``paint``, ``reproduce``),
-:mod:`wiktoria.cli.loops` (``animate``, ``frames``), :mod:`wiktoria.cli.palette` (``moods``,
-``palette``) and :mod:`wiktoria.cli.noise` (``noise``); importing :mod:`wiktoria.cli` registers
-them all.
+:mod:`wiktoria.cli.loops` (``animate``, ``frames``), :mod:`wiktoria.cli.encode` (``encode``),
+:mod:`wiktoria.cli.palette` (``moods``, ``palette``) and :mod:`wiktoria.cli.noise` (``noise``);
+importing :mod:`wiktoria.cli` registers them all.
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ def cli() -> None:
       wiktoria paint --mood 0.3,-0.5 --style flow -o calm.png
       wiktoria animate --mood seething -o seething.gif
       wiktoria frames --mood serene --frames 240 -o frames/
+      wiktoria encode frames/ -o serene.mp4
       wiktoria moods
       wiktoria reproduce seething-1234.png -o copy.png
 

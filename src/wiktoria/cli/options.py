@@ -104,12 +104,13 @@ def worker_options(what: str) -> Any:
 
 
 def encoder_options(note: str = "") -> Any:
-    """``--dither`` (GIF) and ``--quality`` (WebP), with ``note`` after each help text."""
+    """``--dither`` (GIF) and ``--quality`` (WebP, MP4), with ``note`` after each help text."""
     return lambda func: _apply(func, [
         click.option("--dither", type=click.Choice(["none", "ordered", "floyd"]), default=None,
                      help=f"GIF dithering{note}  [default: none]"),
         click.option("--quality", type=int, default=None,
-                     help=f"WebP: lossy quality 1-100{note}  [default: lossless]"),
+                     help=f"WebP 1-99 lossy, 100 lossless; MP4 1-100 (x264 CRF 51 - 0.35 x "
+                          f"quality){note}  [default: WebP 82, MP4 80 = CRF 23]"),
     ])
 
 

@@ -217,7 +217,7 @@ def reproduce_cmd(source: str, out: str | None, output: str | None, frame: int |
     OUT is frame N as a still (.png, .jpg, .webp, .tif).
     A still SOURCE (a PNG or JPEG still, a frame of `wiktoria frames`, a .toml
     without [loop]) renders that still again: OUT is .png, .jpg, .webp or .tif.
-    GIF dithering and WebP quality are not recorded: give --dither/--quality again.
+    GIF dithering and WebP or MP4 quality are not recorded: give --dither/--quality again.
 
     \b
     Examples:

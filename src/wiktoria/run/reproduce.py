@@ -9,7 +9,7 @@ The rule (:func:`reproduce`):
 * a **still** (a Wiktoria PNG or JPEG, a frame PNG of ``wiktoria frames``, or a scene
   ``.toml`` without ``[loop]``) renders that still again, pixel for pixel, into a still file.
 
-Encoder settings (GIF dither, WebP quality) are not recorded in the file: pass them again.
+Encoder settings (GIF dither, WebP and MP4 quality) are not recorded in the file: pass them again.
 """
 
 from __future__ import annotations
