@@ -21,7 +21,7 @@ Examples
 --------
 >>> [(round(w, 2), round(a, 2), g) for w, a, g in phases(0.0, 2)]
 [(1.0, 0.0, 0), (0.0, -0.5, 0)]
->>> sum(w for w, _, _ in phases(0.3, 2))
+>>> round(sum(w for w, _, _ in phases(0.3, 2)), 12)
 1.0
 """
 
