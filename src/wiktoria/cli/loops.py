@@ -21,6 +21,7 @@ from wiktoria.cli.options import (
 from wiktoria.cli.progress import ProgressBar
 from wiktoria.cli.scenes import check_dump, scene_from_options, write_dump
 from wiktoria.motion.animation import Animation, animate, animation_from_scene, with_loop
+from wiktoria.scene.styles import STYLES
 
 __all__ = ["loop_animation"]
 
@@ -83,7 +84,7 @@ def loop_options(func: Any) -> Any:
         click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
                      help="Seed; drawn and printed when omitted."),
         click.option("--style", default=None, shell_complete=complete_style,
-                     help="landscape, flow or marble  [default: landscape]"),
+                     help=f"{', '.join(STYLES)}  [default: landscape]"),
         click.option("--set", "sets", multiple=True, metavar="LAYER.PARAM=VALUE",
                      shell_complete=complete_set,
                      help="Override a layer parameter (repeatable)."),

@@ -27,6 +27,7 @@ from wiktoria.common.atomicio import check_output_dir, together
 from wiktoria.io.formats import default_filename, is_stream, still_format
 from wiktoria.io.svg import check_svg_options
 from wiktoria.render.painting import Painting, paint_scene
+from wiktoria.scene.styles import STYLES
 
 __all__ = ["paint_to_file"]
 
@@ -127,7 +128,7 @@ def _sweep(mood: str | None, size: tuple[int, int] | None, seeds: str, style: st
               help="Seed; drawn and printed when omitted. A range (0..99) or list (1,5,9) "
                    "renders a sweep into the -o folder, in parallel.")
 @click.option("--style", default=None, shell_complete=complete_style,
-              help="landscape, flow or marble  [default: landscape]")
+              help=f"{', '.join(STYLES)}  [default: landscape]")
 @click.option("--set", "sets", multiple=True, metavar="LAYER.PARAM=VALUE",
               shell_complete=complete_set,
               help="Override a layer parameter (repeatable), e.g. --set strata.count=4.")
