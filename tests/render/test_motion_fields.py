@@ -69,3 +69,15 @@ def test_sky_travels_without_a_pulse() -> None:
     means = lum.mean(axis=(1, 2))
     assert means.max() - means.min() < 3.0
     assert np.abs(np.diff(lum, axis=0)).mean() > 0.05  # and it does move
+
+
+def test_sky_textures_are_shared_and_give_the_same_frames() -> None:
+    # a process keeps the generations' textures; a frame rendered afresh is the same
+    import wiktoria.render.layers.air as air
+
+    a = wiktoria.animate("seething", size=(96, 64), seed=5, frames=16)
+    later = np.asarray(a.frame(9))
+    air._TEXTURES.clear()
+    again = wiktoria.animate("seething", size=(96, 64), seed=5, frames=16)
+    assert np.array_equal(np.asarray(again.frame(9)), later)
+    assert 0 < len(air._TEXTURES) <= 8

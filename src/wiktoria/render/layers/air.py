@@ -10,6 +10,7 @@ fade out.
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -31,6 +32,28 @@ AIR_GRID = 640
 def _normalised(a: np.ndarray) -> np.ndarray:
     sd = float(a.std())
     return ((a - a.mean()) / (sd if sd > 1e-9 else 1.0)).astype(F32)
+
+
+#: The textures of the sky's recent generations in this process (loops' frames share them).
+_TEXTURES: dict[tuple, np.ndarray] = {}
+_TEXTURES_LOCK = threading.Lock()
+
+
+def _bilinear(tex: np.ndarray, fy: np.ndarray, fx: np.ndarray) -> np.ndarray:
+    """``tex`` (fields, rows, columns) at fractional row and column indices ``fy, fx``
+    (inside it), bilinearly, shape (fields,) + the indices' shape."""
+    h, w = tex.shape[1:]
+    fy = np.clip(fy, 0, h - 1.001)
+    fx = np.clip(fx, 0, w - 1.001)
+    j, i = fy.astype(np.intp), fx.astype(np.intp)
+    ty, tx = (fy - j).astype(F32), (fx - i).astype(F32)
+    flat = tex.reshape(len(tex), -1)
+    k = j * w + i
+    a, b = flat[:, k], flat[:, k + 1]
+    top = a + (b - a) * tx
+    a, b = flat[:, k + w], flat[:, k + w + 1]
+    low = a + (b - a) * tx
+    return (top + (low - top) * ty).astype(F32)  # type: ignore[no-any-return]
 
 
 class AirRenderer(LayerRenderer):
@@ -139,6 +162,16 @@ class AirRenderer(LayerRenderer):
             angle += math.pi
         vx, vy = flowmap.velocity(x, y, clock.u, clock.v, seed=self.seed("air-flow", c.variant),
                                   curl=0.35 + 0.65 * turb, wind=1.0 - 0.6 * turb, angle=angle)
+        # Each generation's texture is computed once on the grid (the fast separable path),
+        # widened by the farthest the flow carries it, and looked up at the carried
+        # coordinates; a process keeps the last few, which its next frames share.
+        xs, ys = x.ravel().astype(np.float64), y.ravel().astype(np.float64)
+        dx = float(xs[1] - xs[0]) if len(xs) > 1 else 1.0
+        dy = float(ys[1] - ys[0]) if len(ys) > 1 else 1.0
+        reach = 0.5 * step * 3.0  # the flow's speed stays under about 3 (clipped beyond)
+        px, py = math.ceil(reach / abs(dx)) + 2, math.ceil(reach / abs(dy)) + 2
+        ex = xs[0] + dx * np.arange(-px, len(xs) + px)
+        ey = ys[0] + dy * np.arange(-py, len(ys) + py)
         layers = []
         for i, (w, age, g) in enumerate(flowmap.phases(clock.phase, k)):
             if w == 0.0:
@@ -148,8 +181,19 @@ class AirRenderer(LayerRenderer):
             if age == 0.0 and ox == 0.0 and oy == 0.0:
                 layers.append((w, clouds(x, y)))
                 continue
+            key = (self.seed("air", c.variant), layer, fr.width, fr.height, len(xs), len(ys),
+                   g, i, px, py)
+            tex = _TEXTURES.get(key)
+            if tex is None:
+                tex = np.stack(clouds((ex + ox).reshape(1, -1), (ey + oy).reshape(-1, 1)))
+                with _TEXTURES_LOCK:
+                    while len(_TEXTURES) >= 8:
+                        _TEXTURES.pop(next(iter(_TEXTURES)))
+                    _TEXTURES[key] = tex
             d = F32(age * step)
-            layers.append((w, clouds(x - d * vx + F32(ox), y - d * vy + F32(oy))))
+            fx = (np.arange(len(xs), dtype=F32)[None, :] + F32(px)) - d * vx / F32(dx)
+            fy = (np.arange(len(ys), dtype=F32)[:, None] + F32(py)) - d * vy / F32(dy)
+            layers.append((w, tuple(_bilinear(tex, fy, fx))))
         (wa, a), (wb, b) = layers
         if a is None:
             return b  # type: ignore[return-value]
