@@ -172,7 +172,7 @@ def plan(seed: int, mood: Mood, *, layout: str | None = None,
     elif layout == "monolith":
         horizon, ranges = u(0.56, 0.88), int(r.integers(1, 3))
         # The emptier the mood, the smaller and farther the form.
-        near = u(0.15, 0.55) * (1.5 - pr.empty)
+        near = min(0.7, u(0.15, 0.55) * (1.5 - pr.empty))  # within the parameter's range
         scale = u(0.04, 0.14) * (1.4 - pr.empty)
         fy = horizon - near * u(0.4, 0.7)
     elif layout == "enclosure":
