@@ -19,6 +19,7 @@ from wiktoria.render import flowmap
 from wiktoria.render.forms import covered
 from wiktoria.render.layer import F32, Band, LayerRenderer, box_smooth, interp_grid, smoothstep
 from wiktoria.render.light import light_of
+from wiktoria.render.strokes.field import sample_bilinear
 from wiktoria.scene.layers import AirLayer
 
 __all__ = ["AIR_GRID", "AIR_SCALE", "AirRenderer"]
@@ -37,23 +38,6 @@ def _normalised(a: np.ndarray) -> np.ndarray:
 #: The textures of the sky's recent generations in this process (loops' frames share them).
 _TEXTURES: dict[tuple, np.ndarray] = {}
 _TEXTURES_LOCK = threading.Lock()
-
-
-def _bilinear(tex: np.ndarray, fy: np.ndarray, fx: np.ndarray) -> np.ndarray:
-    """``tex`` (fields, rows, columns) at fractional row and column indices ``fy, fx``
-    (inside it), bilinearly, shape (fields,) + the indices' shape."""
-    h, w = tex.shape[1:]
-    fy = np.clip(fy, 0, h - 1.001)
-    fx = np.clip(fx, 0, w - 1.001)
-    j, i = fy.astype(np.intp), fx.astype(np.intp)
-    ty, tx = (fy - j).astype(F32), (fx - i).astype(F32)
-    flat = tex.reshape(len(tex), -1)
-    k = j * w + i
-    a, b = flat[:, k], flat[:, k + 1]
-    top = a + (b - a) * tx
-    a, b = flat[:, k + w], flat[:, k + w + 1]
-    low = a + (b - a) * tx
-    return (top + (low - top) * ty).astype(F32)  # type: ignore[no-any-return]
 
 
 class AirRenderer(LayerRenderer):
@@ -193,7 +177,7 @@ class AirRenderer(LayerRenderer):
             d = F32(age * step)
             fx = (np.arange(len(xs), dtype=F32)[None, :] + F32(px)) - d * vx / F32(dx)
             fy = (np.arange(len(ys), dtype=F32)[:, None] + F32(py)) - d * vy / F32(dy)
-            layers.append((w, tuple(_bilinear(tex, fy, fx))))
+            layers.append((w, tuple(sample_bilinear(f, fx, fy) for f in tex)))
         (wa, a), (wb, b) = layers
         if a is None:
             return b  # type: ignore[return-value]

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from wiktoria import noise
+from wiktoria.render.layer import interp_grid
 
 if TYPE_CHECKING:
     from wiktoria.render.layer import Frame
@@ -90,23 +91,12 @@ def _coarse(x: np.ndarray, k: int) -> np.ndarray:
 
 def _bilinear(c: np.ndarray, cy: np.ndarray, cx: np.ndarray, ys: np.ndarray, xs: np.ndarray
               ) -> np.ndarray:
-    """Values ``c`` given at rows ``cy`` and columns ``cx`` (rising, spanning ``ys`` and
-    ``xs``), interpolated bilinearly at ``ys`` x ``xs`` (float32)."""
-    if len(cy) == len(ys) and len(cx) == len(xs):
-        return c.astype(F32)
-
-    def weights(a: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if len(a) < 2:
-            return np.zeros(len(at), np.intp), np.zeros(len(at), F32)
-        i = np.clip(np.searchsorted(a, at, "right") - 1, 0, len(a) - 2)
-        return i, ((at - a[i]) / (a[i + 1] - a[i])).astype(F32)
-
-    j, fy = weights(cy, ys)
-    i, fx = weights(cx, xs)
+    """Values ``c`` given at rows ``cy`` and columns ``cx`` (every sample of ``ys``, ``xs``
+    when ``k`` is 1: taken as they are), interpolated at ``ys`` x ``xs`` (float32)."""
     c = c.astype(F32)
-    j1, i1 = np.minimum(j + 1, len(cy) - 1), np.minimum(i + 1, len(cx) - 1)
-    rows = c[j] + (c[j1] - c[j]) * fy[:, None]
-    return rows[:, i] + (rows[:, i1] - rows[:, i]) * fx  # type: ignore[no-any-return]
+    if len(cy) == len(ys) and len(cx) == len(xs):
+        return c
+    return interp_grid(c, cy, cx, ys, xs)
 
 
 def guide(frame: Frame, *, follow: float, frequency: float, octaves: int, seed: int, t: float,
