@@ -45,8 +45,25 @@ def luma(frames: np.ndarray) -> np.ndarray:
                                                           np.float32))
 
 
-def moved(lum: np.ndarray) -> float:
-    """The ``moved`` share (module docstring) over all frame pairs ``n, n + GAP``."""
+def _frac_shift(img: np.ndarray, fy: float, fx: float) -> np.ndarray:
+    """``img`` (n, h, w) sampled at ``(y + fy, x + fx)``, bilinear, edges repeated."""
+    out = img
+    for axis, f in ((1, fy), (2, fx)):
+        if f == 0.0:
+            continue
+        step = 1 if f > 0 else -1
+        nb = np.roll(out, -step, axis=axis)
+        edge = [slice(None)] * 3
+        edge[axis] = slice(-1, None) if step > 0 else slice(0, 1)
+        nb[tuple(edge)] = out[tuple(edge)]
+        out = out + (nb - out) * np.float32(abs(f))
+    return out
+
+
+def moved(lum: np.ndarray, subpixel: bool = False) -> float:
+    """The ``moved`` share (module docstring) over frame pairs ``n, n + GAP``; with
+    ``subpixel``, each block's best whole-pixel shift is refined to a quarter pixel
+    (bilinear)."""
     h, w = lum.shape[1:]
     by, bx = (h - 2 * SHIFT) // BLOCK, (w - 2 * SHIFT) // BLOCK
     y0, x0 = SHIFT, SHIFT
@@ -66,11 +83,28 @@ def moved(lum: np.ndarray) -> float:
     textured = blocks(a).std(axis=(3, 4)) >= 4.0
     base = np.abs(blocks(a) - bb).mean(axis=(3, 4))
     best = base.copy()
+    arg_y = np.zeros(base.shape, np.intp)
+    arg_x = np.zeros(base.shape, np.intp)
     for dy in range(-SHIFT, SHIFT + 1):  # 289 whole-frame shifts, each vectorised
         for dx in range(-SHIFT, SHIFT + 1):
             shifted = a[:, y0 + dy:y0 + dy + by * BLOCK, x0 + dx:x0 + dx + bx * BLOCK]
             sb = shifted.reshape(n, by, BLOCK, bx, BLOCK).swapaxes(2, 3)
-            np.minimum(best, np.abs(sb - bb).mean(axis=(3, 4)), out=best)
+            m = np.abs(sb - bb).mean(axis=(3, 4))
+            better = m < best
+            best[better] = m[better]
+            arg_y[better], arg_x[better] = dy, dx
+    if subpixel:
+        k = np.arange(BLOCK)
+        rows = (y0 + np.arange(by)[None, :, None] * BLOCK + arg_y)[..., None] + k  # n,by,bx,B
+        cols = (x0 + np.arange(bx)[None, None, :] * BLOCK + arg_x)[..., None] + k
+        ii = np.arange(n)[:, None, None, None, None]
+        for fy in (-0.5, -0.25, 0.0, 0.25, 0.5):
+            for fx in (-0.5, -0.25, 0.0, 0.25, 0.5):
+                if fy == 0.0 and fx == 0.0:
+                    continue
+                af = _frac_shift(a, fy, fx)
+                sb = af[ii, rows[..., :, None], cols[..., None, :]]
+                np.minimum(best, np.abs(sb - bb).mean(axis=(3, 4)), out=best)
     ok = textured & (base > 0.5)
     if not ok.any():
         return float("nan")
@@ -94,6 +128,7 @@ def measure(mood: str, size: int, seed: int, style: str, frames: int | None,
     stds = lum.std(axis=(1, 2))
     mad = float(np.abs(np.roll(lum, -1, axis=0) - lum).mean())
     return {"frames": len(arr), "seconds": len(arr) / anim.fps, "moved": moved(lum),
+            "moved_sub": moved(lum, subpixel=True),
             "swing": float(means.max() - means.min()),
             "contrast": float(stds.max() - stds.min()), "mad": mad}
 
@@ -120,7 +155,7 @@ def main() -> None:
     sets = {k.replace(".", "__"): float(v) for k, v in (x.split("=", 1) for x in args.set)}
     if args.strip is not None:
         args.strip.mkdir(parents=True, exist_ok=True)
-    keys = ["frames", "seconds", "moved", "swing", "contrast", "mad"]
+    keys = ["frames", "seconds", "moved", "moved_sub", "swing", "contrast", "mad"]
     print(f"style {args.style}, {args.size}x{args.size}, seeds {args.seeds}; medians over seeds")
     print("| mood | arousal | " + " | ".join(keys) + " |")
     print("|---" * (len(keys) + 2) + "|")
