@@ -20,6 +20,7 @@ from wiktoria.common.atomicio import atomic_write_text
 from wiktoria.moods.prior import Prior
 
 __all__ = [
+    "CHARACTER_FIELDS",
     "DURATION_LIMITS",
     "LEGACY_MOTION_KEYS",
     "MOTION_FIELDS",
@@ -79,6 +80,17 @@ MOTION_FIELDS: dict[str, tuple[float, float, str]] = {
     "stroke_curl": (0.0, 1.0, "0 laminar strokes, 1 tightly curled ones"),
 }
 """Motion parameter ``name: (minimum, maximum, meaning)``."""
+
+CHARACTER_FIELDS: dict[str, tuple[float, float, str]] = {
+    "rise": (-1.0, 1.0, "the wind's upward share: 1 boils straight up from below, 0 level"),
+    "stall": (0.0, 1.0, "0 a steady pace, 1 motion that creeps and stops once every few "
+                        "seconds"),
+    "rhythm": (0.0, 4.0, "beats per second of a rhythmic sway of the strokes (0: none)"),
+}
+"""The character of a mood's motion, ``name: (minimum, maximum, meaning)``: optional in a
+mood file (0 when missing, and left out when 0, so older files keep their bytes)."""
+
+_RANGES = {**MOTION_FIELDS, **CHARACTER_FIELDS}
 
 DURATION_LIMITS: tuple[float, float] = (1.0, 120.0)
 """Seconds: the shortest and longest a mood's loop ``duration`` range may reach."""
@@ -151,6 +163,9 @@ class Motion:
         without a frame count or duration lasts a time in this range, chosen by its seed.
         None (a motion made without it): the mood fills it in from its arousal
         (:func:`duration_for_arousal`).
+    rise, stall, rhythm : float
+        The motion's character (:data:`CHARACTER_FIELDS`), 0 by default: how far the air
+        rises, how often the pace stalls, the beat of a rhythmic sway.
     """
 
     speed: float
@@ -161,6 +176,9 @@ class Motion:
     stroke_length: float
     stroke_curl: float
     duration: tuple[float, float] | None = None
+    rise: float = 0.0
+    stall: float = 0.0
+    rhythm: float = 0.0
 
     def __post_init__(self) -> None:
         if self.duration is not None:
@@ -169,7 +187,7 @@ class Motion:
             if f.name == "duration":
                 continue
             value = getattr(self, f.name)
-            lo, hi, _ = MOTION_FIELDS[f.name]
+            lo, hi, _ = _RANGES[f.name]
             object.__setattr__(self, f.name, validate.number(value, f"motion.{f.name}", lo, hi))
 
     @classmethod
@@ -229,7 +247,7 @@ class Motion:
                 values[f.name] = math.exp(sum(wi * math.log(m.speed) for wi, m in pairs))
             else:
                 values[f.name] = sum(wi * getattr(m, f.name) for wi, m in pairs)
-            lo, hi, _ = MOTION_FIELDS[f.name]
+            lo, hi, _ = _RANGES[f.name]
             values[f.name] = min(max(values[f.name], lo), hi)  # rounding at the range ends
         duration = None
         if all(m.duration is not None for m in motions):

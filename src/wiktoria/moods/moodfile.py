@@ -50,6 +50,7 @@ from wiktoria.colour.ramp import HUE_PATHS, SHAPES, SPACES, Palette, Stop, warn_
 from wiktoria.common.toml import TomlWriter, check_toml_text, toml_value
 from wiktoria.moods.mood import (
     _MISSING,
+    CHARACTER_FIELDS,
     DURATION_LIMITS,
     DURATION_RULE,
     LEGACY_MOTION_KEYS,
@@ -125,6 +126,10 @@ def write_mood(writer: TomlWriter, mood: Mood, table: str = "") -> None:
     writer.table(f"{prefix}motion")
     for name, (lo, hi, meaning) in MOTION_FIELDS.items():
         writer.pair(name, getattr(mood.motion, name), comment=f"{lo:g} to {hi:g}: {meaning}")
+    for name, (lo, hi, meaning) in CHARACTER_FIELDS.items():
+        if getattr(mood.motion, name) != 0.0:
+            writer.pair(name, getattr(mood.motion, name),
+                        comment=f"{lo:g} to {hi:g}: {meaning}")
     duration = mood.motion.duration
     if duration is not None and duration != duration_for_arousal(mood.arousal):
         writer.pair("duration", list(duration),
@@ -293,7 +298,7 @@ class _Reader:
         motion_table = self.table(doc, "motion", required=False)
         self.legacy = [k for k in LEGACY_MOTION_KEYS if k in motion_table]
         motion_table = {k: v for k, v in motion_table.items() if k not in LEGACY_MOTION_KEYS}
-        self.known(motion_table, (*MOTION_FIELDS, "duration"), "motion.")
+        self.known(motion_table, (*MOTION_FIELDS, *CHARACTER_FIELDS, "duration"), "motion.")
         default = Motion.for_affect(valence, arousal)
         duration = default.duration
         if "duration" in motion_table:
@@ -306,7 +311,10 @@ class _Reader:
             key: self.number(motion_table, key, f"motion.{key}", lo, hi,
                              default=getattr(default, key))
             for key, (lo, hi, _) in MOTION_FIELDS.items()
-        }, duration=duration)
+        }, duration=duration, **{
+            key: self.number(motion_table, key, f"motion.{key}", lo, hi, default=0.0)
+            for key, (lo, hi, _) in CHARACTER_FIELDS.items()
+        })
         return Mood(name, valence, arousal, palette, motion, tuple(aliases), description,
                     source, path, prior=self.prior(doc, valence, arousal))
 

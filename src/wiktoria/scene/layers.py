@@ -163,6 +163,10 @@ class AirLayer(Layer):
     glow: float = param(0.6, 0.0, 1.0, "brightening of the air around the light")
     gradient: float = param(0.3, 0.0, 1.0, "darkening of the sky away from the horizon")
     speed: float = param(0.5, 0.0, 50.0, "noise cells per second the air evolves (animations)")
+    rise: float = param(0.0, -1.0, 1.0, "upward share of the wind: 1 boils straight up, 0 level "
+                        "(animations)")
+    stall: float = param(0.0, 0.0, 1.0, "0 a steady drift, 1 a pace that stops once every few "
+                         "seconds (animations)")
 
 
 @dataclass(frozen=True)
@@ -340,6 +344,10 @@ class BrushLayer(Layer):
     accent: float = param(0.02, 0.0, 0.5, "share of strokes near the light in the accent")
     opacity: float = param(0.85, 0.0, 1.0, "opacity of the strokes")
     speed: float = param(0.5, 0.0, 50.0, "noise cells per second the field evolves (animations)")
+    stall: float = param(0.0, 0.0, 1.0, "0 strokes glide steadily, 1 they stop once every few "
+                         "seconds (animations)")
+    rhythm: float = param(0.0, 0.0, 4.0, "beats per second of a rhythmic sway of the strokes, "
+                          "0 none (animations)")
 
 
 BUILTIN_LAYERS: tuple[type[Layer], ...] = (AirLayer, LandLayer, LightLayer, PaperLayer,

@@ -152,6 +152,8 @@ def _air(m: Mood) -> AirLayer:
         glow=round(0.55 + 0.25 * (1 - u), 3),
         gradient=round(0.25 + 0.3 * max(-m.valence, 0.0), 3),
         speed=round(3.0 * mo.speed, 4),
+        rise=mo.rise,
+        stall=mo.stall,
     )
 
 
@@ -206,6 +208,8 @@ def _brush(m: Mood, flow: bool = False) -> BrushLayer:
         accent=round(0.02 + 0.03 * u, 3),
         opacity=round((0.8 if flow else 0.5) + 0.3 * u, 3) if not flow else 0.9,
         speed=round(4.0 * mo.speed, 4),
+        stall=mo.stall,
+        rhythm=mo.rhythm,
     )
 
 
