@@ -1,5 +1,12 @@
 """Textures that travel: advection by a flow map, two phases cross-faded, loops exact.
 
+The flow is a prevailing wind (:func:`wind`), uniform, which carries the texture without
+distorting it however far it goes, plus a slowly turning curl field (:func:`velocity`) whose
+reach is capped, so features curl without tearing. A generation may therefore be long
+(:data:`GENERATION_TRAVEL` cells of wind): most loops hold one, and the cross-fade that
+renews the texture is slow. :func:`pace` lets the motion creep and stall while the loop stays
+exact.
+
 A texture that changes in time by evaluating noise at a later time dissolves and re-forms
 where it stands (a cross-fade). Here a texture's *coordinates* are carried along a slowly
 evolving, divergence-free flow instead (Neyret's advected textures, in the stateless form of a
@@ -32,13 +39,63 @@ import math
 import numpy as np
 
 from wiktoria import noise
+from wiktoria.render.layer import Frame, stream_rng
 
-__all__ = ["GENERATION_TRAVEL", "blend", "generations", "offset", "phases", "velocity"]
+__all__ = ["CURL_REACH", "GENERATION_TRAVEL", "STALL_PERIOD", "blend", "generations", "offset",
+           "pace", "phases", "stalls", "velocity", "wind"]
 
 F32 = np.float32
 
-#: Travel of one generation, in noise cells of the texture: more stretches features visibly.
-GENERATION_TRAVEL = 0.5
+#: Wind travel of one generation, in noise cells of the texture (the uniform wind does not
+#: distort the texture: only the cross-fade limits it).
+GENERATION_TRAVEL = 4.0
+#: The farthest the curl field carries a feature in a generation, cells (more tears it).
+CURL_REACH = 0.15
+#: Seconds between two stalls of a motion that stalls (:func:`pace`).
+STALL_PERIOD = 4.0
+
+
+def wind(frame: Frame, rise: float = 0.0) -> float:
+    """The prevailing wind of a painting, radians in the noise plane (0: to the right, y
+    down): within 0.35 rad of level, either way, drawn from the canvas seed and the
+    composition's variant, then turned up by ``rise`` (1: straight up, -1: down). The sky's
+    clouds travel along it and the strokes glide with it.
+    """
+    variant, seed = frame.composition.variant, frame.seed
+    angle = float(stream_rng(seed, "air-wind", variant).uniform(-0.35, 0.35))
+    if stream_rng(seed, "air-wind-side", variant).random() < 0.5:
+        angle += math.pi
+    if rise:
+        r = max(-1.0, min(1.0, float(rise)))
+        x = (1.0 - abs(r)) * math.cos(angle)
+        y = (1.0 - abs(r)) * math.sin(angle) - r
+        angle = math.atan2(y, x)
+    return angle
+
+
+def pace(phase: float, stall: float, cycles: int) -> float:
+    """A loop's ``phase`` (0 .. 1) as a motion that stalls lives it: ``cycles`` times a loop
+    the pace falls to ``1 - stall`` of its mean (0: it stops) and rises to ``1 + stall``;
+    phase 0 and 1 stay where they are, so the loop is still exact, and ``stall`` 0 is the
+    phase itself.
+
+    Examples
+    --------
+    >>> pace(0.3, 0.0, 2), pace(0.0, 1.0, 3), pace(1.0, 1.0, 3)
+    (0.3, 0.0, 1.0)
+    >>> [round(pace(p, 1.0, 1), 3) for p in (0.1, 0.5, 0.9)]
+    [0.006, 0.5, 0.994]
+    """
+    if stall <= 0.0:
+        return phase
+    w = 2.0 * math.pi * max(1, int(cycles))
+    return phase - stall * math.sin(w * phase) / w
+
+
+def stalls(duration: float) -> int:
+    """How many times a loop of ``duration`` seconds stalls (about every
+    :data:`STALL_PERIOD` seconds, at least once)."""
+    return max(1, round(duration / STALL_PERIOD))
 
 
 def generations(travel: float) -> int:

@@ -22,12 +22,15 @@ from wiktoria.render.light import light_of
 from wiktoria.render.strokes.field import sample_bilinear
 from wiktoria.scene.layers import AirLayer
 
-__all__ = ["AIR_GRID", "AIR_SCALE", "AirRenderer"]
+__all__ = ["AIR_GRID", "AIR_SCALE", "WIND_PACE", "AirRenderer"]
 
 #: The air is smooth: it is computed on a grid of at most this fraction of the resolution,
 #: and at most :data:`AIR_GRID` samples along its longer side, then interpolated.
 AIR_SCALE = 0.5
 AIR_GRID = 640
+#: The clouds travel this share of the layer's ``speed`` (cells a second): ``speed`` is the
+#: rate at which the field changes, and a texture carried that far reads as a time-lapse.
+WIND_PACE = 0.25
 
 
 def _normalised(a: np.ndarray) -> np.ndarray:
@@ -46,6 +49,17 @@ class AirRenderer(LayerRenderer):
     and ``hue``) and colours them in two axes."""
 
     layer: AirLayer
+
+    def layout(self) -> None:
+        """Publish the wind (``wind``): its direction in the frame, radians (y down), and the
+        pixels a second the clouds travel with it, for the strokes that travel with them."""
+        fr, layer = self.frame, self.layer
+        angle = flowmap.wind(fr, layer.rise)
+        # Noise x is stretched: a cell of x is ``stretch`` cells of y wide on the frame.
+        ex, ey = math.cos(angle) * layer.stretch, math.sin(angle)
+        cell = fr.height / layer.frequency  # pixels per noise cell (y)
+        fr.shared["wind"] = (math.atan2(ey, ex),
+                             WIND_PACE * layer.speed * math.hypot(ex, ey) * cell)
 
     def prepare(self) -> None:
         fr, layer = self.frame, self.layer
@@ -122,7 +136,8 @@ class AirRenderer(LayerRenderer):
         """The warped fBm of the clouds and its last displacement, at noise coordinates
         ``x`` (a row) by ``y`` (a column). In a loop the clouds travel: their coordinates are
         carried along a slowly turning, divergence-free wind (:mod:`wiktoria.render.flowmap`),
-        ``speed / 4`` cells a second, two phases cross-faded; frame 0 is the still."""
+        ``speed / 4`` cells a second, two phases cross-faded; frame 0 is the still. The wind
+        rises by the layer's ``rise`` and its pace stalls by its ``stall``."""
         fr, layer = self.frame, self.layer
         c = fr.composition
 
@@ -135,29 +150,36 @@ class AirRenderer(LayerRenderer):
         loop = fr.scene.loop
         if clock.still or loop is None:
             return clouds(x, y)
-        # Weather travels at a quarter of the layer's pace: ``speed`` is the rate at which the field
-        # changes, and a texture carried that far per second reads as a time-lapse.
-        travel = 0.25 * layer.speed * loop.duration
+        travel = WIND_PACE * layer.speed * loop.duration
         k = flowmap.generations(travel)
-        step = travel / k
+        step = travel / k  # cells of wind in a generation
         turb = float(fr.mood.motion.turbulence)
-        angle = float(self.rng("air-wind", c.variant).uniform(-0.35, 0.35))
-        if self.rng("air-wind-side", c.variant).random() < 0.5:
-            angle += math.pi
-        vx, vy = flowmap.velocity(x, y, clock.u, clock.v, seed=self.seed("air-flow", c.variant),
-                                  curl=0.35 + 0.65 * turb, wind=1.0 - 0.6 * turb, angle=angle)
+        angle = flowmap.wind(fr, layer.rise)
+        # The curl field turns as slowly as the wind carries the clouds, and carries them at
+        # most CURL_REACH cells a generation (more for a turbulent mood).
+        turning = fr.clock(0.25 * layer.speed)
+        cx, cy = flowmap.velocity(x, y, turning.u, turning.v,
+                                  seed=self.seed("air-flow", c.variant), curl=1.0, wind=0.0,
+                                  angle=angle, frequency=0.5)
+        curl = min(step, flowmap.CURL_REACH) * (0.35 + 0.65 * turb)
+        # Displacement per unit of age (a generation's ages run from -1/2 to 1/2), cells.
+        vx = F32(step * math.cos(angle)) + F32(curl) * cx
+        vy = F32(step * math.sin(angle)) + F32(curl) * cy
+        phase = flowmap.pace(clock.phase, layer.stall, flowmap.stalls(loop.duration))
         # Each generation's texture is computed once on the grid (the fast separable path),
-        # widened by the farthest the flow carries it, and looked up at the carried
-        # coordinates; a process keeps the last few, which its next frames share.
+        # widened by the farthest the flow carries it (the curl's speed stays under about 3),
+        # and looked up at the carried coordinates; a process keeps the last few, which its
+        # next frames share.
         xs, ys = x.ravel().astype(np.float64), y.ravel().astype(np.float64)
         dx = float(xs[1] - xs[0]) if len(xs) > 1 else 1.0
         dy = float(ys[1] - ys[0]) if len(ys) > 1 else 1.0
-        reach = 0.5 * step * 3.0  # the flow's speed stays under about 3 (clipped beyond)
-        px, py = math.ceil(reach / abs(dx)) + 2, math.ceil(reach / abs(dy)) + 2
+        rx = 0.5 * (step * abs(math.cos(angle)) + 3.0 * curl)
+        ry = 0.5 * (step * abs(math.sin(angle)) + 3.0 * curl)
+        px, py = math.ceil(rx / abs(dx)) + 2, math.ceil(ry / abs(dy)) + 2
         ex = xs[0] + dx * np.arange(-px, len(xs) + px)
         ey = ys[0] + dy * np.arange(-py, len(ys) + py)
         layers = []
-        for i, (w, age, g) in enumerate(flowmap.phases(clock.phase, k)):
+        for i, (w, age, g) in enumerate(flowmap.phases(phase, k)):
             if w == 0.0:
                 layers.append((w, None))
                 continue
@@ -174,7 +196,7 @@ class AirRenderer(LayerRenderer):
                     while len(_TEXTURES) >= 8:
                         _TEXTURES.pop(next(iter(_TEXTURES)))
                     _TEXTURES[key] = tex
-            d = F32(age * step)
+            d = F32(age)
             fx = (np.arange(len(xs), dtype=F32)[None, :] + F32(px)) - d * vx / F32(dx)
             fy = (np.arange(len(ys), dtype=F32)[:, None] + F32(py)) - d * vy / F32(dy)
             layers.append((w, tuple(sample_bilinear(f, fx, fy) for f in tex)))

@@ -32,6 +32,7 @@ import numpy as np
 
 from wiktoria.colour import linear_to_srgb, srgb_to_uint8
 from wiktoria.colour.roles import LIGHT_MAX
+from wiktoria.render import flowmap
 from wiktoria.render.layer import F32, Band, Frame, LayerRenderer, renderer_for
 from wiktoria.render.light import light_of
 from wiktoria.render.strokedata import Strokes
@@ -43,7 +44,8 @@ from wiktoria.render.strokes.raster import StrokeSet
 from wiktoria.render.strokes.streamlines import evenly_spaced
 from wiktoria.scene.layers import BrushLayer
 
-__all__ = ["LAND_SWAY", "SLOPE", "SWAY", "SWAY_FREQUENCY", "BrushRenderer", "select"]
+__all__ = ["LAND_GLIDE", "LAND_SWAY", "RHYTHM", "SLOPE", "SWAY", "SWAY_FREQUENCY", "BrushRenderer",
+           "select"]
 
 #: How far strokes sway in an animation: frame heights per noise cell per second of the
 #: layer's speed (at most; less near an outline, and never so far that the sway's slope
@@ -54,6 +56,11 @@ SWAY = 0.02
 SLOPE = 0.25
 #: The sway on the land, relative to the air's (the land holds still).
 LAND_SWAY = 0.3
+#: How far a stroke on the land glides, relative to one in the air (which travels with the
+#: wind): the land's strokes creep, the air's stream past.
+LAND_GLIDE = 0.15
+#: Share of the sway that dances to the layer's ``rhythm`` (when it has one).
+RHYTHM = 0.75
 #: Cells per frame height of the sway, relative to the layer's ``frequency``.
 SWAY_FREQUENCY = 0.5
 
@@ -142,11 +149,17 @@ class BrushRenderer(LayerRenderer):
         else:
             # An animation frame: the strokes placed at rest glide along their streamlines,
             # fade in and out, and sway (wiktoria.render.strokes.motion).
+            # A mood that stalls glides at a pace that stops and starts (as its sky does); one
+            # with a rhythm sways to its beat, a whole number of beats a loop.
             clock = fr.clock(layer.speed)
             g = rest.glide
+            beats = max(1, round(layer.rhythm * loop.duration)) if layer.rhythm > 0 else 0
             move = sway(W, H, clock.u, clock.v, frequency=SWAY_FREQUENCY * layer.frequency,
-                        seed=self.seed("brush-sway", fr.composition.variant))
-            pts, offs, fade, keep = g.at(clock.phase, move)
+                        seed=self.seed("brush-sway", fr.composition.variant),
+                        beat=2.0 * np.pi * beats * clock.phase,
+                        rhythm=RHYTHM if beats else 0.0)
+            phase = flowmap.pace(clock.phase, layer.stall, flowmap.stalls(loop.duration))
+            pts, offs, fade, keep = g.at(phase, move)
             self.points, self.offsets = pts, offs
             self.widths = rest.widths[keep]
             self.lift, self.shift = rest.lift[keep], rest.shift[keep]
@@ -258,13 +271,23 @@ class BrushRenderer(LayerRenderer):
             accented = np.zeros(0, bool)
         rest = _Rest(g, points, offsets, wid, lift, shift, accented, form_depth, line_of_stroke)
         if glide:
-            reach = H * min(SWAY * layer.speed,
-                            SLOPE / (9.5 * SWAY_FREQUENCY * layer.frequency))
+            # A dance swings as far as the strokes may without crossing.
+            steepest = SLOPE / (9.5 * SWAY_FREQUENCY * layer.frequency)
+            reach = H * (steepest if layer.rhythm > 0 else min(SWAY * layer.speed, steepest))
             amp = reach * _outline_room(lines.points, g, sx, sy, reach)
+            # Strokes in the air travel with the wind (the air's, when there is one), those
+            # on the land creep (the land holds still, and its strokes with it).
+            travel = travel_per_loop(layer.speed, duration, H)
+            angle = flowmap.wind(fr) + float(np.radians(layer.angle))
+            wind = fr.shared.get("wind")
+            if wind is not None:
+                angle, travel = wind[0] + float(np.radians(layer.angle)), wind[1] * duration
+            if form_depth is not None:
+                travel = travel * np.where(form_depth >= 0, LAND_GLIDE, 1.0)
             rest.glide = Glide(lines, line_of_stroke, first, np.diff(offsets),
                                rng=self.rng("brush-glide", c.variant),
-                               travel=travel_per_loop(layer.speed, duration, H),
-                               angle=float(np.radians(layer.angle)), median=median, sway=amp)
+                               travel=travel,
+                               angle=angle, median=median, sway=amp)
         return rest
 
     def strokes(self) -> Strokes:

@@ -4,23 +4,56 @@ The source is painted with the value of light (above 1, towards white) where not
 front of it: a disc or a bolt behind the land is hidden by it (the band's ``cover``), while a
 rift that splits the land is in front. The bloom, in the light role's colour, spills over
 everything in linear light.
+
+In a loop a seam flickers: its core and the glow that hugs it brighten and dim along its
+length, a noise on the loop's time circle at the layer's ``speed`` (a rift smoulders slowly;
+a bolt crackles, more deeply, along its filaments). The broad halo stays steady, so the frame's
+mean does not pulse with it; frame 0 is the still.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from wiktoria.render.layer import F32, Band, LayerRenderer
+from wiktoria import noise
+from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LightLayer
 
-__all__ = ["LightRenderer"]
+__all__ = ["FLICKER", "LightRenderer"]
+
+#: How deeply a seam's core flickers in a loop (share of its brightness), by kind.
+FLICKER = {"rift": 0.35, "lightning": 0.6}
+#: Flicker cells along the frame's height: each stretch of a seam flickers on its own.
+FLICKER_FREQUENCY = 3.0
 
 
 class LightRenderer(LayerRenderer):
     """Paints the composition's light over the layers below it."""
 
     layer: LightLayer
+    flicker: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def prepare(self) -> None:
+        fr, layer = self.frame, self.layer
+        light = light_of(fr)
+        clock = fr.clock(layer.speed)
+        depth = FLICKER.get(light.kind, 0.0)
+        if light.seam is None or clock.still or depth == 0.0:
+            return
+        W, H = fr.width, fr.height
+        gy = np.linspace(-1.0, H, max(8, math.ceil(12 * FLICKER_FREQUENCY)))
+        gx = np.linspace(-1.0, W, max(8, math.ceil(12 * FLICKER_FREQUENCY * W / H)))
+        x = ((gx + 0.5) * FLICKER_FREQUENCY / H).reshape(1, -1)
+        y = ((gy + 0.5) * FLICKER_FREQUENCY / H).reshape(-1, 1)
+        seed = self.seed("light-flicker", fr.composition.variant)
+        n = (noise.fbm(x, y, clock.u, clock.v, octaves=2, seed=seed, dtype=np.float32)
+             - noise.fbm(x, y, 0.0, 0.0, octaves=2, seed=seed, dtype=np.float32))
+        # fBm's values stay within about +-1; the core keeps at least a fifth of its light.
+        self.flicker = (np.clip(F32(1.0) + F32(depth) * n, 0.2, 1.0 + depth).astype(F32),
+                        gy, gx)
 
     def band(self, band: Band) -> None:
         fr, layer = self.frame, self.layer
@@ -43,6 +76,9 @@ class LightRenderer(LayerRenderer):
             # A tight glow hugs the jagged core; the wide halo below follows the smoothed
             # path (the jagged one, row by row, would streak it).
             core = np.maximum(core, F32(0.55) * np.exp(-exact / (F32(1.5) * width + F32(0.5))))
+            if self.flicker is not None:
+                f, gy, gx = self.flicker
+                core = np.minimum(core * interp_grid(f, gy, gx, rows, np.arange(W)), F32(1.0))
             # A rift burns: its heat spreads wider than a bolt's flash.
             spread = 14.0 if light.kind == "rift" else 5.0
             halo = (F32(0.6) * np.exp(-dist / F32(spread * light.width + 1.0))

@@ -40,6 +40,8 @@ True
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from wiktoria import noise
@@ -81,8 +83,8 @@ class Glide:
         of points.
     rng : numpy.random.Generator
         Draws where each line's cells begin.
-    travel : float
-        Pixels a stroke glides per loop.
+    travel : float or float array (S,)
+        Pixels a stroke glides per loop (each its own, or all the same).
     angle : float
         The dominant direction, radians: each line glides the way that agrees with it.
     median : float
@@ -125,23 +127,21 @@ class Glide:
         # Lives per loop, and pixels per life: at most LIFE median strokes.
         med = float(median) if median is not None else \
             (float(np.median(self.length)) if len(self.length) else 1.0)
-        travel = abs(float(travel))
-        self.lives = max(1, int(np.ceil(travel / max(1e-6, LIFE * med))))
+        travel = np.abs(np.broadcast_to(np.asarray(travel, np.float64), (len(line),)))
+        self.lives = np.maximum(1, np.ceil(travel / max(1e-6, LIFE * med))).astype(np.int64)
         life = travel / self.lives
         # Cells a life long along each line, from a random place (so births and deaths are
         # spread over the loop, and no stroke is being born at frame 0 for lying at its
         # line's start).
         self.sign = sign[line]
-        self.cell = np.full(len(line), max(life, 1e-9))
+        self.cell = np.maximum(life, 1e-9)
         shift = rng.random(nl)[line] * self.cell
         # The stroke's upstream end, from its line's upstream end.
         q = np.where(self.sign > 0, self.start - self.lo, self.hi - self.start - self.length)
-        self.phase = np.mod((q + shift) / self.cell, 1.0) if life > 0 else \
-            np.zeros(len(line))
+        self.phase = np.where(life > 0, np.mod((q + shift) / self.cell, 1.0), 0.0)
         # A stroke with no room to glide on its short line stays (and sways).
         room = (hi - lo)[line] - self.length
-        self.moves = _smooth(room / np.maximum(self.length, 1e-9)) if life > 0 else \
-            np.zeros(len(line))
+        self.moves = np.where(life > 0, _smooth(room / np.maximum(self.length, 1e-9)), 0.0)
 
     def __len__(self) -> int:
         return len(self.start)
@@ -188,11 +188,16 @@ class Glide:
 
 
 def sway(width: int, height: int, u: float, v: float, *, frequency: float, seed: int,
-         octaves: int = 2):
+         octaves: int = 2, beat: float = 0.0, rhythm: float = 0.0):
     """The sway at clock coordinates ``(u, v)``: a function ``(points) -> (dx, dy)`` of unit
     amplitude (about 1 at most), the curl of a noise potential of ``frequency`` cells per frame
     height at ``(u, v)`` minus the same at rest (0 at rest; divergence-free, so strokes neither
-    bunch nor thin)."""
+    bunch nor thin).
+
+    With ``rhythm`` (0 .. 1) that share of the sway is a dance instead: a still potential's
+    curl times ``sin(beat)`` (``beat``: radians of the rhythm; a loop holds a whole number of
+    beats, and the sway is 0 at beat 0), so the strokes swing to and fro together, in time.
+    """
     cell = height / frequency  # pixels per noise cell
     k = max(4.0, cell / 12.0)  # grid spacing, pixels: the potential is smooth at this scale
     gx = np.arange(-1, int(np.ceil(width / k)) + 2) * k
@@ -200,6 +205,10 @@ def sway(width: int, height: int, u: float, v: float, *, frequency: float, seed:
     x, y = (gx / cell).reshape(1, -1), (gy / cell).reshape(-1, 1)
     psi = noise.fbm(x, y, u, v, octaves=octaves, seed=seed, dtype=np.float64)
     psi = psi - noise.fbm(x, y, 0.0, 0.0, octaves=octaves, seed=seed, dtype=np.float64)
+    if rhythm > 0.0:
+        # A still potential, far from the wandering one's rest (so it is not 0 there).
+        still = noise.fbm(x, y, 17.3, 5.1, octaves=octaves, seed=seed, dtype=np.float64)
+        psi = (1.0 - rhythm) * psi + rhythm * math.sin(beat) * still
     # Curl, per noise cell: (d psi / dy, -d psi / dx); fBm's slope is about 2 per cell at most.
     dpy, dpx = np.gradient(psi, k / cell)
     fx, fy = 0.5 * dpy, -0.5 * dpx
