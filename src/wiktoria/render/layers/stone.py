@@ -29,6 +29,11 @@ width in pixels (never under a pixel, so a thin vein stays unbroken), crisp or s
 into the stone on one side, swollen and thinned along their length by a slow field. Near the
 light the main veins take the accent colour; a rift or a bolt of lightning is a luminous
 fissure through the stone.
+
+In a loop the warp's fields and the slow masks at the stone's own coordinates evolve on the
+layer's clock (:meth:`~wiktoria.render.layer.Frame.clock`: 4-D noise, two coordinates on a
+circle, at any speed); the fields read at warped coordinates are 2-D and travel with the warp,
+so the stone flows rather than dissolving, at about the cost of the former 3-D noise.
 """
 
 from __future__ import annotations

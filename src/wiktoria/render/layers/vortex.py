@@ -18,7 +18,9 @@ at down to 0.4 of it (:func:`streak_scale`), then interpolated per band. In a lo
 rigidly (a whole number of arm spacings per loop) and the streaks are advected by the vortex's
 angular velocity in two phases half a life apart (Neyret's advected textures): each is
 regenerated when its weight is zero and they are blended without loss of contrast, so the
-streaks travel without pulsing and the loop closes exactly.
+streaks travel without pulsing and the loop closes exactly. The turbulence, clouds, veils and
+hue evolve on the layer's clock (:meth:`~wiktoria.render.layer.Frame.clock`: 4-D noise, two
+coordinates on a circle), at any speed, with no whole-cell period.
 """
 
 from __future__ import annotations
