@@ -107,7 +107,10 @@ def test_every_mood_paints_with_its_value_range(mood: str) -> None:
 
 @pytest.mark.parametrize("mood", MOODS)
 def test_veins_are_continuous_networks(mood: str) -> None:
-    tiny, long = _vein_shares(_vein_cover(mood, 1))
+    # Medians over seeds: how much of one seed's veins run on is luck of its pattern (from
+    # 0.06 to 0.9 between seeds of one mood).
+    tiny, long = np.median([_vein_shares(_vein_cover(mood, seed)) for seed in range(1, 6)],
+                           axis=0)
     assert tiny <= 0.12, f"{tiny:.0%} of the vein pixels lie in specks"
     assert long >= 0.2, f"only {long:.0%} of the vein pixels lie in veins that run on"
 

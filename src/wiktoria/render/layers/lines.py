@@ -100,17 +100,19 @@ class LinesRenderer(LayerRenderer):
         scale = 1.0 / dist  # how much a height shrinks with distance
         y_far, y_near = c.horizon * H, H * 0.985
         base = y_far + (y_near - y_far) * f + c.tilt * H * (u - 0.5) * (1.0 - 0.4 * f)
-        t, period = fr.time(layer.speed)
-        per = (None, None, period)
+        # Time: two noise coordinates on the layer's clock (continuous at any speed, exact
+        # loops; a still is (0, 0)).
+        clock = fr.clock(layer.speed)
+        tu, tv = clock.u, clock.v
         zw = k / layer.coherence
         xw = (u - c.focus_x) * layer.frequency * dist**0.6
-        hills = noise.fbm(xw, zw, t, octaves=layer.octaves, seed=self.seed("lines-terrain"),
-                          period=per, dtype=np.float64)
+        hills = noise.fbm(xw, zw, tu, tv, octaves=layer.octaves, seed=self.seed("lines-terrain"),
+                          dtype=np.float64)
         h = np.clip(0.4 + 1.7 * hills, 0.0, None) ** (1.0 + 1.2 * layer.sharpness)
         if layer.sharpness > 0:
-            spikes = noise.ridged(xw * 2.2 + 5.3, zw * 1.6, t, octaves=max(1, layer.octaves - 1),
-                                  seed=self.seed("lines-spikes"), period=per,
-                                  dtype=np.float64)
+            spikes = noise.ridged(xw * 2.2 + 5.3, zw * 1.6, tu, tv,
+                                  octaves=max(1, layer.octaves - 1),
+                                  seed=self.seed("lines-spikes"), dtype=np.float64)
             h = h + layer.sharpness * 0.9 * np.clip(spikes - 0.3, 0, None) ** 2
         h = h / (float(np.quantile(h, 0.995)) or 1.0)
         env, extra = self._envelope(u, s, hills)
@@ -268,14 +270,14 @@ class LinesRenderer(LayerRenderer):
         sl = gradient(box_smooth(yc, max(3, W // 80), passes=3, axis=1), axis=1).astype(F32)
         fac_s = (sl * (-dx) + dy) / (np.sqrt(F32(1) + sl * sl) * (np.hypot(dx, dy) + F32(1e-3)))
         lit_s = F32(0.5) + F32(0.5) * np.tanh(F32(3.0) * fac_s)
-        t, period = fr.time(layer.speed)
+        clock = fr.clock(layer.speed)
         k = np.arange(K, dtype=F32).reshape(-1, 1)
         zw = k / F32(layer.coherence)
         ux = (cols / F32(W)).reshape(1, -1)
-        grain = noise.fbm(ux * F32(6.0), zw * F32(0.7) + F32(3.1), t, octaves=3,
-                          seed=self.seed("lines-value"), period=(None, None, period))
-        hue_n = noise.fbm(ux * F32(1.6), zw * F32(0.05) + F32(7.7), t, octaves=2,
-                          seed=self.seed("lines-hue"), period=(None, None, period))
+        grain = noise.fbm(ux * F32(6.0), zw * F32(0.7) + F32(3.1), clock.u, clock.v, octaves=3,
+                          seed=self.seed("lines-value"))
+        hue_n = noise.fbm(ux * F32(1.6), zw * F32(0.05) + F32(7.7), clock.u, clock.v, octaves=2,
+                          seed=self.seed("lines-hue"))
         hue = (F32(0.5) + F32(0.3) * np.tanh(F32(2.0) * hue_n) + F32(0.15) * (s - F32(0.5))
                - F32(0.15) * tight)
         # The haze at the horizon: the sky's value there, which far lines and fills fade to.

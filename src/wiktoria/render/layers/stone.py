@@ -29,6 +29,11 @@ width in pixels (never under a pixel, so a thin vein stays unbroken), crisp or s
 into the stone on one side, swollen and thinned along their length by a slow field. Near the
 light the main veins take the accent colour; a rift or a bolt of lightning is a luminous
 fissure through the stone.
+
+In a loop the warp's fields and the slow masks at the stone's own coordinates evolve on the
+layer's clock (:meth:`~wiktoria.render.layer.Frame.clock`: 4-D noise, two coordinates on a
+circle, at any speed); the fields read at warped coordinates are 2-D and travel with the warp,
+so the stone flows rather than dissolving, at about the cost of the former 3-D noise.
 """
 
 from __future__ import annotations
@@ -159,22 +164,29 @@ class StoneRenderer(LayerRenderer):
         gx = np.linspace(-1.0, W, w)
         gy = np.linspace(-1.0, H, h)
         px, py = self._coords(gy, gx)
-        t, period = fr.time(layer.speed)
-        per = (None, None, period)
+        # Time: two noise coordinates on the layer's clock (continuous at any speed, exact
+        # loops; a still is (0, 0)). Only the warp's fields and the slow masks at the stone's
+        # own coordinates are on the clock (4-D noise); the fields sampled at warped
+        # coordinates are 2-D, and move because the warp carries their coordinates: the
+        # stone flows instead of dissolving, and 4-D noise is paid for only where needed.
+        clock = fr.clock(layer.speed)
         k = F32(layer.warp)
 
-        def fbm(x: np.ndarray, y: np.ndarray, name: str, octaves: int = layer.octaves
-                ) -> np.ndarray:
-            return noise.fbm(x, y, t, octaves=octaves, seed=self.seed(name), period=per)
+        def fbm(x: np.ndarray, y: np.ndarray, name: str, octaves: int = layer.octaves,
+                timed: bool = False) -> np.ndarray:
+            if timed:
+                return noise.fbm(x, y, clock.u, clock.v, octaves=octaves, seed=self.seed(name))
+            return noise.fbm(x, y, octaves=octaves, seed=self.seed(name))
 
         # The warp: q, then r = fbm(p + k q) (and one more level at depth 3), f = fbm(p + k r).
         # The warp's own fields need fewer octaves than the final one (which carries detail).
         wo = max(2, layer.octaves - 2)
-        qx, qy = fbm(px, py, "stone-qx", wo), fbm(px, py, "stone-qy", wo)
+        qx, qy = fbm(px, py, "stone-qx", wo, True), fbm(px, py, "stone-qy", wo, True)
         rx, ry = qx, qy
         for level in range(1, layer.depth):
             wx, wy = px + k * rx, py + k * ry
-            rx, ry = fbm(wx, wy, f"stone-rx{level}", wo), fbm(wx, wy, f"stone-ry{level}", wo)
+            rx = fbm(wx, wy, f"stone-rx{level}", wo, True)
+            ry = fbm(wx, wy, f"stone-ry{level}", wo, True)
         vx, vy = px + k * rx, py + k * ry
         f = _normalised(fbm(vx, vy, "stone-f"))
         fold = _normalised(np.hypot(qx, qy))
@@ -183,7 +195,7 @@ class StoneRenderer(LayerRenderer):
         broad = light.falloff(dist, 4.0)
         tight = light.falloff(dist, 1.2)
         # The quiet share of the stone: calmer value, fewer veins.
-        quiet_f = fbm(px * 0.3 + 3.1, py * 0.3 - 1.7, "stone-quiet", 2)
+        quiet_f = fbm(px * 0.3 + 3.1, py * 0.3 - 1.7, "stone-quiet", 2, True)
         cut = float(np.quantile(quiet_f, min(0.95, c.empty)))
         busy = F32(0.2) + F32(0.8) * smoothstep(quiet_f, cut - 0.15, cut + 0.15)
         busy = np.maximum(busy, tight)
@@ -233,8 +245,8 @@ class StoneRenderer(LayerRenderer):
         # The veins' phases: bands across the bedding folded by the warp and crinkled by the
         # final field (Perlin's marble, in Quilez's warp), and a sparser family across them.
         s = layer.stretch
-        crease = _normalised(noise.turbulence(vx * 1.5 + 5.5, vy * 1.5 - 3.3, t, octaves=4,
-                                              seed=self.seed("stone-crease"), period=per))
+        crease = _normalised(noise.turbulence(vx * 1.5 + 5.5, vy * 1.5 - 3.3, octaves=4,
+                                              seed=self.seed("stone-crease")))
         rough = F32(0.08 + 0.04 * layer.warp)
         beta = float(self.rng("stone-cross").uniform(0.7, 1.2)) * float(
             self.rng("stone-cross-side").choice([-1.0, 1.0]))
@@ -244,16 +256,16 @@ class StoneRenderer(LayerRenderer):
                   np.pi * (0.35 * n0 * (s * vx * sb + vy * cb) + 0.3 * f + rough * crease),
                   np.pi * (2.0 * n0 * (vy - 0.15 * s * vx) + 0.25 * f + 1.5 * rough * crease))
         # Slow masks: where the finer veins run, and how wide the veins swell.
-        net = fbm(px * 0.45 - 7.3, py * 0.45 + 2.2, "stone-network", 3)
+        net = fbm(px * 0.45 - 7.3, py * 0.45 + 2.2, "stone-network", 3, True)
         fx_, fy_ = c.focus_x * W, c.focus_y * H
         near_focus = np.exp(-(((gx.reshape(1, -1) - fx_) ** 2 + (gy.reshape(-1, 1) - fy_) ** 2)
                               / (0.35 * H) ** 2)).astype(F32)
         net = _normalised(net) + F32(1.2) * near_focus
         ncut = float(np.quantile(net, 1.0 - min(0.98, max(0.02, layer.network))))
         network = smoothstep(net, ncut - 0.6, ncut + 0.6) * busy
-        swell = fbm(vx * 2.0 + 13.1, vy * 2.0 - 4.4, "stone-swell", 2)
+        swell = fbm(vx * 2.0 + 13.1, vy * 2.0 - 4.4, "stone-swell", 2, True)
         swell = np.clip(F32(0.5) + F32(1.8) * swell, 0, 1)
-        fade = fbm(vx * 0.6 - 2.9, vy * 0.6 + 8.1, "stone-fade", 3)
+        fade = fbm(vx * 0.6 - 2.9, vy * 0.6 + 8.1, "stone-fade", 3, True)
         # (Veins run on into the quiet share, fainter: it makes the busy share read.)
         fade = (F32(0.7) + F32(0.3) * smoothstep(fade, -0.25, 0.3)) * (F32(0.6) + F32(0.4) * busy)
         self.grid = (gy, gx)

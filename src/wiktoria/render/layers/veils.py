@@ -345,13 +345,14 @@ class VeilsRenderer(LayerRenderer):
     def _noise(self, purpose: str, freq: float, stretch: float, octaves: int,
                pace: float) -> np.ndarray:
         """A normalised fBm over the grid, ``freq`` cells per height, stretched sideways,
-        evolving at ``pace`` times the layer's speed."""
+        evolving at ``pace`` times the layer's speed (on its clock: continuous at any speed,
+        and a still is frame 0 of every loop)."""
         fr = self.frame
-        t, period = fr.time(self.layer.speed * pace)
+        clock = fr.clock(self.layer.speed * pace)
         fx = ((self.gx + 0.5) / fr.height).reshape(1, -1)
         fy = ((self.gy + 0.5) / fr.height).reshape(-1, 1)
-        return _unit(noise.fbm(fx * freq / stretch, fy * freq, t, octaves=octaves,
-                               seed=self.seed(purpose), period=(None, None, period)))
+        return _unit(noise.fbm(fx * freq / stretch, fy * freq, clock.u, clock.v,
+                               octaves=octaves, seed=self.seed(purpose)))
 
     def _ground(self, value: float, hue: float) -> np.ndarray:
         """The ground: a stained, quiet colour, a little lighter in an aura round each field."""

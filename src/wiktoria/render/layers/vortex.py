@@ -18,7 +18,9 @@ at down to 0.4 of it (:func:`streak_scale`), then interpolated per band. In a lo
 rigidly (a whole number of arm spacings per loop) and the streaks are advected by the vortex's
 angular velocity in two phases half a life apart (Neyret's advected textures): each is
 regenerated when its weight is zero and they are blended without loss of contrast, so the
-streaks travel without pulsing and the loop closes exactly.
+streaks travel without pulsing and the loop closes exactly. The turbulence, clouds, veils and
+hue evolve on the layer's clock (:meth:`~wiktoria.render.layer.Frame.clock`: 4-D noise, two
+coordinates on a circle), at any speed, with no whole-cell period.
 """
 
 from __future__ import annotations
@@ -151,16 +153,18 @@ class VortexRenderer(LayerRenderer):
         self._geometry()
         gx, gy = _grid(W, VORTEX_SCALE), _grid(H, VORTEX_SCALE)
         u, v, r, phi = self._polar_at((gy + 0.5).reshape(-1, 1), (gx + 0.5).reshape(1, -1))
-        t, period = fr.time(layer.speed)
-        per = (None, None, period)
+        # Time: two noise coordinates on the layer's clock (continuous at any speed, exact
+        # loops; a still is (0, 0)).
+        clock = fr.clock(layer.speed)
+        tu, tv = clock.u, clock.v
         rc = F32(self.rc)
         # Turbulence: calm in the eye, full beyond two core radii.
         beta = F32(layer.turbulence) * np.clip(r / (F32(2.0) * rc), 0.15, 1.0)
         f = F32(layer.frequency / H)
-        w_phi = beta * F32(0.8) * noise.fbm(u * f, v * f, t, octaves=4,
-                                             seed=self.seed("v-wphi"), period=per)
-        w_r = beta * F32(0.5) * noise.fbm(u * f + F32(3.7), v * f - F32(1.3), t, octaves=3,
-                                           seed=self.seed("v-wr"), period=per)
+        w_phi = beta * F32(0.8) * noise.fbm(u * f, v * f, tu, tv, octaves=4,
+                                             seed=self.seed("v-wphi"))
+        w_r = beta * F32(0.5) * noise.fbm(u * f + F32(3.7), v * f - F32(1.3), tu, tv,
+                                           octaves=3, seed=self.seed("v-wr"))
         swirl = phi + self._winding(r) + w_phi
         # The turn: a whole number of arm spacings per loop (none for a slow, short loop).
         loop = fr.scene.loop
@@ -172,15 +176,16 @@ class VortexRenderer(LayerRenderer):
         lr = np.log1p(r / rc)
         # Broad arms of light, broken by a slow field so no two are alike.
         nm = max(2, layer.streaks // 5)
-        slow = _normalised(noise.fbm(swirl * F32(nm / TAU), lr * F32(1.1) + w_r, t, octaves=3,
-                                     seed=self.seed("v-veil"), period=(nm, None, period)))
+        slow = _normalised(noise.fbm(swirl * F32(nm / TAU), lr * F32(1.1) + w_r, tu, tv,
+                                     octaves=3, seed=self.seed("v-veil"),
+                                     period=(nm, None, None, None)))
         arms = np.cos(F32(layer.arms) * (swirl + arm_turn) + F32(self.phase))
         arms = F32(0.5) + F32(0.5) * np.tanh(F32(1.6) * (arms + F32(0.5) * slow))
         # Cloud masses: noise advected by the turn of the vortex (swirled Cartesian).
         a = phi + F32(0.7) * self._winding(r) + w_phi
         rr = r * F32(1.3 * layer.frequency / H)
-        cloud = _normalised(noise.fbm(rr * np.cos(a), rr * np.sin(a), t, octaves=5,
-                                      seed=self.seed("v-cloud"), period=per))
+        cloud = _normalised(noise.fbm(rr * np.cos(a), rr * np.sin(a), tu, tv, octaves=5,
+                                      seed=self.seed("v-cloud")))
         # Light: the core, its halo (spilling further on one side), the arms it feeds.
         eye = smoothstep(r, 0.5 * self.rc, 2.5 * self.rc)
         lop = F32(1) + F32(self.lopsided) * eye * np.cos(phi - F32(self.spill))
@@ -214,15 +219,15 @@ class VortexRenderer(LayerRenderer):
         value = value + g * F32(0.85) * core
         # Hue: its own field wound with the arms, shifted towards the light's.
         hn = max(2, layer.arms + 1)
-        hue_f = noise.fbm(swirl * F32(hn / TAU), lr * F32(0.8), t, octaves=2,
-                          seed=self.seed("v-hue"), period=(hn, None, period))
+        hue_f = noise.fbm(swirl * F32(hn / TAU), lr * F32(0.8), tu, tv, octaves=2,
+                          seed=self.seed("v-hue"), period=(hn, None, None, None))
         hue = (F32(0.5) + F32(0.32) * np.tanh(F32(1.1) * _normalised(hue_f))
                + F32(0.12) * (arms - F32(0.5)) * eye - F32(0.15) * core)
         # How strongly the streaks show: in patches along the spiral, in the light, out of
         # the eye, under the veils less.
-        patch = _normalised(noise.fbm(swirl * F32(nm * 2 / TAU), lr * F32(2.5) - w_r, t,
+        patch = _normalised(noise.fbm(swirl * F32(nm * 2 / TAU), lr * F32(2.5) - w_r, tu, tv,
                                       octaves=2, seed=self.seed("v-patch"),
-                                      period=(nm * 2, None, period)))
+                                      period=(nm * 2, None, None, None)))
         patch = smoothstep(patch, -0.5, 0.9)
         gain = (F32(layer.texture) * eye * (F32(0.035) + F32(0.16) * halo)
                 * (F32(0.15) + F32(0.85) * patch) * (F32(1) - F32(0.5) * dark)
