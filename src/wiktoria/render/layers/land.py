@@ -14,12 +14,21 @@ import numpy as np
 
 from wiktoria import noise
 from wiktoria.colour.roles import LIGHT_MAX
+from wiktoria.common.cache import LoopCache
 from wiktoria.render.forms import Form, forms_for, swayed
 from wiktoria.render.layer import F32, Band, LayerRenderer, gradient, smoothstep
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LandLayer
 
 __all__ = ["LandRenderer"]
+
+#: The still's forms of a painting (a loop's frames sway them; the still is the same).
+_FORMS = LoopCache("land-forms", groups=4, max_bytes=16 * 2**20)
+#: What a loop's frames share per band: the light's geometry, and each form's relief terms
+#: (its slopes, base value and hue), which hold still in a loop. ~4 arrays of the band's size
+#: per form the band meets: ~35 MB at 512x512, ~150 MB at 1920x1080 (beyond that the first
+#: bands are kept).
+_STATIC = LoopCache("land-static", groups=2, max_bytes=192 * 2**20)
 
 
 class LandRenderer(LayerRenderer):
@@ -32,7 +41,11 @@ class LandRenderer(LayerRenderer):
         fr, layer = self.frame, self.layer
         # The land holds still: the still's forms, swaying slowly in a loop (it is not
         # re-formed by time, which would make hills into peaks within a second).
-        still = forms_for(fr, layer.roughness, layer.frequency, layer.octaves, 0.0, None)
+        key = (fr.seed, fr.width, fr.height, fr.composition, fr.mood.motion.turbulence,
+               layer.roughness, layer.frequency, layer.octaves)
+        still = _FORMS.get(key, "still", lambda: forms_for(fr, layer.roughness,
+                                                            layer.frequency, layer.octaves,
+                                                            0.0, None))
         self.forms: list[Form] = swayed(still, fr.clock(layer.speed), fr.height,
                                         seed=self.seed("land-sway", fr.composition.variant))
         fr.shared["forms"] = self.forms
@@ -53,6 +66,46 @@ class LandRenderer(LayerRenderer):
                       seed=self.seed("land-relief2", variant))
         return a.astype(F32), b.astype(F32)
 
+    def _group(self) -> tuple:
+        """Everything the static terms of a band depend on, but its rows."""
+        fr = self.frame
+        return (fr.seed, fr.width, fr.height, self.occurrence, fr.composition, self.layer,
+                len(self.forms))
+
+    def _static(self, rows: np.ndarray) -> tuple:
+        """The terms of a band that hold still in a loop: the light's geometry (direction,
+        falloffs, azimuth) and, per form (None for those the band does not meet),
+        its relief's scaled slopes across and down, its base value and its hue."""
+        fr, layer = self.frame, self.layer
+        W, H = fr.width, fr.height
+        last, first = float(rows[-1]) + 1.0, float(rows[0])
+        light = light_of(fr)
+        ldx, ldy = light.direction(rows, W)
+        dist = light.distance(rows, W)
+        broad = light.falloff(dist, 4.0)
+        near_light = light.falloff(dist, 1.5)
+        cols = np.arange(W, dtype=F32).reshape(1, -1)
+        azimuth = np.exp(-(((cols - F32(light.x)) / F32(0.35 * W)) ** 2))
+        ta, tb = self._textures(rows)
+        scale = F32(H / 5.0 * 0.02 * (0.5 + layer.relief))
+        terms: list[tuple[np.ndarray, ...] | None] = []
+        for form, angle in zip(self.forms, self.angles, strict=True):
+            if form.top() >= last or form.bottom() <= first:
+                terms.append(None)
+                continue
+            depth = F32(form.depth)
+            ca, sa = F32(np.cos(angle)), F32(np.sin(angle))
+            tex = ca * ta + sa * tb
+            tdy = (tex[2:] - tex[:-2]) * F32(0.5)
+            tex = tex[1:-1]
+            tdx = gradient(tex, axis=1)
+            tone = F32(layer.tone) + F32(0.25) * (F32(1) - depth)
+            v0 = tone * (F32(1) + F32(layer.relief) * F32(0.9) * tex)
+            hue0 = F32(0.5) + F32(0.32) * (ca * tb[1:-1] - sa * ta[1:-1]) * F32(2.0) + F32(
+                0.18) * (depth - F32(0.5))
+            terms.append((tdx * scale * F32(12.0), tdy * scale * F32(12.0), v0, hue0))
+        return ldx, ldy, broad, near_light, azimuth, terms
+
     def band(self, band: Band) -> None:
         fr, layer = self.frame, self.layer
         c = fr.composition
@@ -62,11 +115,12 @@ class LandRenderer(LayerRenderer):
         todo = [f for f in self.forms if f.top() < last and f.bottom() > first]
         if not todo:
             return
-        light = light_of(fr)
-        ldx, ldy = light.direction(rows, W)
-        dist = light.distance(rows, W)
-        broad = light.falloff(dist, 4.0)
-        near_light = light.falloff(dist, 1.5)
+        # The static terms of the forms this band meets (a swaying outline may leave or enter
+        # a band: the forms met are part of the key).
+        ldx, ldy, broad, near_light, azimuth, terms = _STATIC.get(
+            self._group(), (int(rows[0]), len(rows), tuple(
+                f.top() < last and f.bottom() > first for f in self.forms)),
+            lambda: self._static(rows))
         haze = fr.shared.get("haze")
         if haze is None:
             haze_v = np.full((1, W), 0.6 + 0.3 * c.key, F32)
@@ -74,11 +128,8 @@ class LandRenderer(LayerRenderer):
         else:
             haze_v, haze_h = haze[0].reshape(1, -1), haze[1].reshape(1, -1)
         # The fog glows towards the light, and across the land below it (aerial perspective).
-        cols = np.arange(W, dtype=F32).reshape(1, -1)
-        azimuth = np.exp(-(((cols - F32(light.x)) / F32(0.35 * W)) ** 2))
         # Fog is lit air, never light itself: it stays below the value of a lit surface.
         haze_v = np.minimum(haze_v + F32(0.35) * broad + F32(0.2) * azimuth, F32(0.97))
-        ta, tb = self._textures(rows)
         value = band.shared.get("value")
         hue_out = band.shared.get("hue")
         covered = np.zeros((len(rows), W), F32)
@@ -89,29 +140,23 @@ class LandRenderer(LayerRenderer):
         rim_w = F32(0.007 * H + 1.0)
         dome = F32(0.06 * H + 2.0)
         accent_gain = F32(c.accent / 0.03)
-        for form, angle in zip(self.forms, self.angles, strict=True):
+        for form, term in zip(self.forms, terms, strict=True):
             if form.top() >= last or form.bottom() <= first:
                 continue
             d, inside, gx, gy = form.distance(rows, W)
             cover = np.clip(d + F32(0.5), 0, 1)
             if not cover.any():
                 continue
+            assert term is not None
+            tx, ty, v0, hue0 = term
             depth = F32(form.depth)
-            ca, sa = F32(np.cos(angle)), F32(np.sin(angle))
-            tex = ca * ta + sa * tb
-            tdy = (tex[2:] - tex[:-2]) * F32(0.5)
-            tex = tex[1:-1]
-            tdx = gradient(tex, axis=1)
             # Slopes: a rounded shoulder under the outline, plus the relief texture.
             shoulder = F32(1.2) * np.exp(-inside / dome)
-            scale = F32(H / 5.0 * 0.02 * (0.5 + layer.relief))
-            sx = shoulder * gx + tdx * scale * F32(12.0)
-            sy = shoulder * gy + tdy * scale * F32(12.0)
+            sx = shoulder * gx + tx
+            sy = shoulder * gy + ty
             facing_slope = -(sx * ldx + sy * ldy)
             lit = F32(0.5) + F32(0.5) * np.tanh(F32(1.6) * facing_slope)
-            tone = F32(layer.tone) + F32(0.25) * (F32(1) - depth)
-            v = tone * (F32(1) + F32(layer.relief) * F32(0.9) * tex)
-            v = v * (F32(1) - F32(layer.shade) * F32(0.7) * (F32(1) - lit))
+            v = v0 * (F32(1) - F32(layer.shade) * F32(0.7) * (F32(1) - lit))
             v = v + F32(0.45) * lit * broad * (F32(0.4) + F32(0.6) * depth)
             # A pool of light on the land below the light, shadow away from it.
             v = v * (F32(0.7) + F32(0.6) * azimuth * lit)
@@ -125,9 +170,7 @@ class LandRenderer(LayerRenderer):
             mist = F32(layer.fog) * F32(0.45) * far * smoothstep(inside, 0.0, 0.12 * H)
             fog = np.clip(F32(layer.fog) * far**F32(1.3) + mist, 0, 1)
             v = v + (haze_v - v) * fog
-            hue = F32(0.5) + F32(0.32) * (ca * tb[1:-1] - sa * ta[1:-1]) * F32(2.0) + F32(0.18) * (
-                depth - F32(0.5))
-            hue = hue + (haze_h - hue) * fog
+            hue = hue0 + (haze_h - hue0) * fog
             # Over land already painted a form mixes by its cover; where it is the first, its
             # value is taken whole (the blend with what lies behind happens once, below).
             w = np.where(covered > 0, cover, (cover > 0).astype(F32))
