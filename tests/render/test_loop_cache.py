@@ -107,14 +107,15 @@ def test_the_quantiser_memo_maps_like_a_fresh_quantiser() -> None:
 
 
 @pytest.mark.parametrize(("mood", "size", "style", "to"), CASES[:4])
-def test_the_land_kernel_paints_the_numpy_paths_bytes(mood: str, size: tuple[int, int],
-                                                      style: str, to: str | None,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from wiktoria.render.layers import land
+def test_the_land_and_light_kernels_paint_the_numpy_paths_bytes(
+        mood: str, size: tuple[int, int], style: str, to: str | None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from wiktoria.render.layers import land, light
 
-    if land._kernel() is None:
+    if land._kernel() is None or light._kernel() is None:
         pytest.skip("the numba backend is not in use")
     anim = wiktoria.animate(mood, size=size, frames=6, seed=3, style=style, to=to)
     compiled = [anim.plan.render(i).tobytes() for i in (0, 2)]
-    monkeypatch.setattr(land, "_kernel", lambda: None)
+    for module in (land, light):
+        monkeypatch.setattr(module, "_kernel", lambda: None)
     assert [anim.plan.render(i).tobytes() for i in (0, 2)] == compiled

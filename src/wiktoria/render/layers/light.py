@@ -8,9 +8,12 @@ everything in linear light.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from wiktoria.common.cache import LoopCache
+from wiktoria.noise import _accel
 from wiktoria.render.layer import F32, Band, LayerRenderer
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LightLayer
@@ -62,10 +65,69 @@ class LightRenderer(LayerRenderer):
         cover = band.shared.get("cover")
         hidden = np.zeros(halo.shape, F32) if cover is None or light.in_front else cover
         glow_col = fr.roles.linear("light")
+        lit = core is not None and bool(core.any())
+        hot = (fr.colour(np.full((1, 1), 1.45 * min(1.0, 0.5 + 0.5 * layer.intensity), F32))
+               if lit else None)
+        kernel = _kernel()
+        if kernel is not None and buf.flags.c_contiguous:
+            shape = halo.shape
+            kernel(_full(halo, shape), _full(hidden, shape),
+                   _full(core if lit else halo, shape), lit,
+                   np.ascontiguousarray(glow_col, F32),
+                   np.ascontiguousarray(glow_col if hot is None else hot.reshape(3), F32),
+                   F32(layer.bloom * layer.intensity), F32(min(1.0, layer.intensity)), buf)
+            return
         bloom = F32(layer.bloom * layer.intensity) * halo * (F32(1) - F32(0.6) * hidden)
         buf += glow_col * (F32(0.5) * bloom)[..., None]
-        if core is not None and core.any():
-            hot = fr.colour(np.full((1, 1), 1.45 * min(1.0, 0.5 + 0.5 * layer.intensity), F32))
+        if lit:
             a = (core * (F32(1) - hidden) * F32(min(1.0, layer.intensity)))[..., None]
             buf += (hot - buf) * a
         np.clip(buf, 0, 1, out=buf)
+
+
+def _full(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``a`` broadcast to ``shape``, read-only and C-contiguous (the kernel's one signature;
+    copied only when it is not one already)."""
+    b = np.broadcast_to(np.asarray(a, F32), shape)
+    if not b.flags.c_contiguous:
+        b = np.ascontiguousarray(b)
+    b = b.view()
+    b.flags.writeable = False
+    return b
+
+
+def _paint(halo: np.ndarray, hidden: np.ndarray, core: np.ndarray, lit: bool,
+           glow_col: np.ndarray, hot: np.ndarray, bloom: np.float32, intensity: np.float32,
+           buf: np.ndarray) -> None:
+    """:meth:`LightRenderer.band`'s numpy path, pixel by pixel in the same float32 operations
+    and order (the same bytes; compiled with numba by :func:`_kernel`): the bloom added in
+    the light's colour, the core (when ``lit``) mixed towards ``hot``, then clipped to
+    [0, 1], in place in ``buf``."""
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    n, m = halo.shape
+    for i in range(n):
+        for j in range(m):
+            hid = hidden[i, j]
+            b = np.float32(0.5) * (bloom * halo[i, j] * (one - np.float32(0.6) * hid))
+            a = core[i, j] * (one - hid) * intensity
+            for c in range(3):
+                x = buf[i, j, c] + glow_col[c] * b
+                if lit:
+                    x = x + (hot[c] - x) * a
+                buf[i, j, c] = min(max(x, zero), one)
+
+
+_KERNEL: list[Any] = []
+
+
+def _kernel() -> Any:
+    """:func:`_paint` compiled with numba (``cache=True``), or None under the numpy backend
+    (``WIKTORIA_BACKEND``) or without numba."""
+    if _accel.backend() != "numba":
+        return None
+    if not _KERNEL:
+        import numba
+
+        _KERNEL.append(numba.njit(cache=True, nogil=True)(_paint))
+    return _KERNEL[0]
