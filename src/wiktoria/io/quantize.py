@@ -315,25 +315,26 @@ class Quantizer:
         if self.dither == "floyd":
             return self._floyd(frame)
         keys = _pack(frame)
+        if self.dither == "none" or self.palette.shape[0] < 2:
+            return self._mapped(keys).reshape(h, w)
         uniq, inv = np.unique(keys, return_inverse=True)
         inv = inv.reshape(h, w)
-        if self.dither == "none" or self.palette.shape[0] < 2:
-            return self._mapped(uniq)[inv]
         feat = _features(_unpack(uniq))
         return self._ordered(feat, inv)
 
-    def _mapped(self, uniq: NDArray[np.int32]) -> NDArray[np.uint8]:
-        """The nearest entries of the packed colours ``uniq``, through the memo of colours
-        already mapped (:data:`_memo`, 32 MB once made)."""
+    def _mapped(self, keys: NDArray[np.int32]) -> NDArray[np.uint8]:
+        """The nearest entries of the packed colours ``keys``, through the memo of colours
+        already mapped (``_memo``, 32 MB once made): only the distinct colours not met before
+        are matched against the palette."""
         if self._memo is None:
             self._memo = np.full(1 << 24, -1, dtype=np.int16)
-        got = self._memo[uniq]
+        got = self._memo[keys]
         new = got < 0
         if new.any():
-            fresh = uniq[new]
+            fresh = np.unique(keys[new])
             idx, _ = _nearest(_features(_unpack(fresh)), self._feat)
-            got[new] = idx[:, 0]
             self._memo[fresh] = idx[:, 0]
+            got[new] = self._memo[keys[new]]
         return got.astype(np.uint8)
 
     def _ordered(self, feat: NDArray[np.float64], inv: NDArray[np.intp]) -> NDArray[np.uint8]:
