@@ -46,11 +46,11 @@ class LandRenderer(LayerRenderer):
         # re-formed by time, which would make hills into peaks within a second).
         key = (fr.seed, fr.width, fr.height, fr.composition, fr.mood.motion.turbulence,
                layer.roughness, layer.frequency, layer.octaves)
-        still = _FORMS.get(key, "still", lambda: forms_for(fr, layer.roughness,
-                                                            layer.frequency, layer.octaves,
-                                                            0.0, None))
-        self.forms: list[Form] = swayed(still, fr.clock(layer.speed), fr.height,
-                                        seed=self.seed("land-sway", fr.composition.variant))
+        still = _FORMS.get(key, "still", lambda: _read_only(forms_for(
+            fr, layer.roughness, layer.frequency, layer.octaves, 0.0, None)))
+        self.forms: list[Form] = list(swayed(still, fr.clock(layer.speed), fr.height,
+                                             seed=self.seed("land-sway",
+                                                            fr.composition.variant)))
         fr.shared["forms"] = self.forms
         fr.shared["horizon"] = fr.composition.horizon
         rng = self.rng("land-angles", fr.composition.variant)
@@ -220,6 +220,13 @@ class LandRenderer(LayerRenderer):
         if hue_out is not None:
             hue_out += (land_h - hue_out) * covered
         band.shared["cover"] = covered
+
+
+def _read_only(forms: list[Form]) -> list[Form]:
+    """``forms`` with their outlines made read-only (they are shared through the cache)."""
+    for form in forms:
+        form.outline.flags.writeable = False
+    return forms
 
 
 def _full(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
