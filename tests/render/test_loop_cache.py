@@ -119,3 +119,13 @@ def test_the_land_and_light_kernels_paint_the_numpy_paths_bytes(
     for module in (land, light):
         monkeypatch.setattr(module, "_kernel", lambda: None)
     assert [anim.plan.render(i).tobytes() for i in (0, 2)] == compiled
+
+
+def test_a_still_keeps_no_band_terms() -> None:
+    from wiktoria.render.layers import land, light, paper
+
+    with caching(True):
+        wiktoria.paint("seething", size=(64, 200), seed=5)
+        assert [len(c) for c in (land._STATIC, light._STATIC, paper._STATIC)] == [0, 0, 0]
+        wiktoria.animate("seething", size=(64, 200), frames=4, seed=5).plan.render(1)
+        assert all(len(c) > 0 for c in (land._STATIC, light._STATIC, paper._STATIC))

@@ -143,12 +143,14 @@ class LoopCache:
             self._data.clear()
             self.hits = self.misses = 0
 
-    def get(self, group: Hashable, key: Hashable, make: Callable[[], T]) -> T:
+    def get(self, group: Hashable, key: Hashable, make: Callable[[], T],
+            keep: bool = True) -> T:
         """The value of ``key`` in ``group``: the one kept, or ``make()`` (kept, its arrays
-        made read-only, when the group has room).
+        made read-only, when the group has room and ``keep`` is true: a still passes false
+        for what only a loop's next frame would use).
 
         ``group`` and ``key`` together must name everything the value depends on."""
-        if not _ENABLED[0]:
+        if not _ENABLED[0] or not keep:
             return make()
         with self._lock:
             got = self._data.get(group)

@@ -123,7 +123,7 @@ class LandRenderer(LayerRenderer):
         ldx, ldy, broad, near_light, azimuth, terms = _STATIC.get(
             self._group(), (int(rows[0]), len(rows), tuple(
                 f.top() < last and f.bottom() > first for f in self.forms)),
-            lambda: self._static(rows))
+            lambda: self._static(rows), keep=fr.scene.loop is not None)
         haze = fr.shared.get("haze")
         if haze is None:
             haze_v = np.full((1, W), 0.6 + 0.3 * c.key, F32)

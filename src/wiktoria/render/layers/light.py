@@ -61,7 +61,8 @@ class LightRenderer(LayerRenderer):
         light = light_of(fr)
         rows, buf = band.rows, band.rgb
         core, halo = _STATIC.get((fr.seed, fr.width, fr.height, fr.composition),
-                                 (int(rows[0]), len(rows)), lambda: self._static(rows))
+                                 (int(rows[0]), len(rows)), lambda: self._static(rows),
+                                 keep=fr.scene.loop is not None)
         cover = band.shared.get("cover")
         hidden = np.zeros(halo.shape, F32) if cover is None or light.in_front else cover
         glow_col = fr.roles.linear("light")

@@ -72,7 +72,8 @@ class PaperRenderer(LayerRenderer):
         rows, buf = band.rows, band.rgb
         base, g, vig = _STATIC.get(
             (fr.seed, W, H, self.occurrence, layer, self.tile is not None),
-            (band.index, int(rows[0]), len(rows)), lambda: self._static(band))
+            (band.index, int(rows[0]), len(rows)), lambda: self._static(band),
+            keep=fr.scene.loop is not None)
         factor = base.copy()
         if g is not None:
             lum = (F32(0.2126) * buf[..., 0] + F32(0.7152) * buf[..., 1]
