@@ -294,6 +294,11 @@ class Quantizer:
         self.palette = pal
         self.dither = dither
         self._feat = _features(pal)
+        # The entry of every colour mapped so far (dither "none"), by packed 24-bit sRGB:
+        # -1 for none yet. A loop's frames share most of their colours (the paper's grain,
+        # the land at rest), so each frame maps only the colours it is the first to show;
+        # a colour's entry is its own nearest, whichever frame it is first met in.
+        self._memo: NDArray[np.int16] | None = None
 
     def __call__(self, frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
         """Palette indices of ``frame``.
@@ -310,13 +315,27 @@ class Quantizer:
         if self.dither == "floyd":
             return self._floyd(frame)
         keys = _pack(frame)
+        if self.dither == "none" or self.palette.shape[0] < 2:
+            return self._mapped(keys).reshape(h, w)
         uniq, inv = np.unique(keys, return_inverse=True)
         inv = inv.reshape(h, w)
         feat = _features(_unpack(uniq))
-        if self.dither == "none" or self.palette.shape[0] < 2:
-            idx, _ = _nearest(feat, self._feat)
-            return idx[:, 0].astype(np.uint8)[inv]
         return self._ordered(feat, inv)
+
+    def _mapped(self, keys: NDArray[np.int32]) -> NDArray[np.uint8]:
+        """The nearest entries of the packed colours ``keys``, through the memo of colours
+        already mapped (``_memo``, 32 MB once made): only the distinct colours not met before
+        are matched against the palette."""
+        if self._memo is None:
+            self._memo = np.full(1 << 24, -1, dtype=np.int16)
+        got = self._memo[keys]
+        new = got < 0
+        if new.any():
+            fresh = np.unique(keys[new])
+            idx, _ = _nearest(_features(_unpack(fresh)), self._feat)
+            self._memo[fresh] = idx[:, 0]
+            got[new] = self._memo[keys[new]]
+        return got.astype(np.uint8)
 
     def _ordered(self, feat: NDArray[np.float64], inv: NDArray[np.intp]) -> NDArray[np.uint8]:
         """Pattern dither (Knoll): each colour gets a plan of ``PLAN`` palette entries whose

@@ -14,7 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from wiktoria.colour import encode_srgb8
+from wiktoria.colour.roles import TwoAxis
 from wiktoria.common import memory
+from wiktoria.common.cache import LoopCache
 from wiktoria.common.memory import MemoryLimit, available_memory, estimate_memory
 from wiktoria.moods.mood import Mood
 from wiktoria.render.layer import BAND, F32, Band, Frame, LayerRenderer, renderer_for, stream_rng
@@ -22,6 +24,19 @@ from wiktoria.scene.scene import Scene
 
 __all__ = ["BAND", "available_memory", "check_memory", "estimate_memory", "prepare", "render",
            "render_layers"]
+
+
+#: A painting's two-axis colour table (~60 ms to build, 1 MB): the same in every frame of a
+#: loop that keeps its palette and composition.
+_TABLES = LoopCache("two-axis", groups=4, max_bytes=16 * 2**20)
+
+
+def _two_axis(frame: Frame) -> TwoAxis:
+    """``frame``'s :class:`~wiktoria.colour.roles.TwoAxis` table, from the loop cache (what
+    :meth:`Frame.colour` would build: it depends on the palette, key, contrast and hue)."""
+    c = frame.composition
+    key = (frame.palette, c.key, c.contrast, c.hue)
+    return _TABLES.get(key, "table", lambda: TwoAxis(frame.palette, c.key, c.contrast, c.hue))
 
 
 def check_memory(width: int, height: int, workers: int = 1) -> None:
@@ -60,6 +75,7 @@ def prepare(scene: Scene, mood: Mood | None = None) -> tuple[Frame, list[LayerRe
     painted_mood, layers = scene.frame_state()
     frame = Frame(scene=scene, mood=painted_mood if mood is None else mood, width=W, height=H,
                   seed=scene.seed)
+    frame.shared["two-axis"] = _two_axis(frame)
     counts: dict[str, int] = {}
     renderers = []
     for layer in layers:

@@ -126,9 +126,12 @@ class Form:
                 gx, gy = -sign * smooth / ns, sign / ns
             else:  # d = sign (x - o(y)): gradient sign * (1, -o')
                 gx, gy = sign / ns, -sign * smooth / ns
-            return (np.broadcast_to(d, shape).astype(F32), np.broadcast_to(inside, shape),
-                    np.broadcast_to(gx, shape).astype(F32),
-                    np.broadcast_to(gy, shape).astype(F32))
+            # C order: astype of a broadcast row keeps its zero stride's order (Fortran),
+            # which slows every operation that mixes it with the band's C-ordered arrays.
+            return (np.array(np.broadcast_to(d, shape), F32, order="C"),
+                    np.broadcast_to(inside, shape),
+                    np.array(np.broadcast_to(gx, shape), F32, order="C"),
+                    np.array(np.broadcast_to(gy, shape), F32, order="C"))
         dx, dy, rad, ang = _polar(rows, width, self.cx, self.cy, self.aspect)
         if self.twist:
             ang = ang + F32(self.twist) * np.log1p(rad / F32(max(1.0, self.outline.mean())))

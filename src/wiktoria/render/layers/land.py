@@ -10,16 +10,28 @@ separate texture field. The accent colour touches only the rims nearest the ligh
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from wiktoria import noise
 from wiktoria.colour.roles import LIGHT_MAX
+from wiktoria.common.cache import LoopCache
+from wiktoria.noise import _accel
 from wiktoria.render.forms import Form, forms_for, swayed
 from wiktoria.render.layer import F32, Band, LayerRenderer, gradient, smoothstep
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LandLayer
 
 __all__ = ["LandRenderer"]
+
+#: The still's forms of a painting (a loop's frames sway them; the still is the same).
+_FORMS = LoopCache("land-forms", groups=4, max_bytes=16 * 2**20)
+#: What a loop's frames share per band: the light's geometry, and each form's relief terms
+#: (its slopes, base value and hue), which hold still in a loop. ~4 arrays of the band's size
+#: per form the band meets: ~35 MB at 512x512, ~150 MB at 1920x1080 (beyond that the first
+#: bands are kept).
+_STATIC = LoopCache("land-static", groups=2, max_bytes=192 * 2**20)
 
 
 class LandRenderer(LayerRenderer):
@@ -32,9 +44,13 @@ class LandRenderer(LayerRenderer):
         fr, layer = self.frame, self.layer
         # The land holds still: the still's forms, swaying slowly in a loop (it is not
         # re-formed by time, which would make hills into peaks within a second).
-        still = forms_for(fr, layer.roughness, layer.frequency, layer.octaves, 0.0, None)
-        self.forms: list[Form] = swayed(still, fr.clock(layer.speed), fr.height,
-                                        seed=self.seed("land-sway", fr.composition.variant))
+        key = (fr.seed, fr.width, fr.height, fr.composition, fr.mood.motion.turbulence,
+               layer.roughness, layer.frequency, layer.octaves)
+        still = _FORMS.get(key, "still", lambda: _read_only(forms_for(
+            fr, layer.roughness, layer.frequency, layer.octaves, 0.0, None)))
+        self.forms: list[Form] = list(swayed(still, fr.clock(layer.speed), fr.height,
+                                             seed=self.seed("land-sway",
+                                                            fr.composition.variant)))
         fr.shared["forms"] = self.forms
         fr.shared["horizon"] = fr.composition.horizon
         rng = self.rng("land-angles", fr.composition.variant)
@@ -53,6 +69,46 @@ class LandRenderer(LayerRenderer):
                       seed=self.seed("land-relief2", variant))
         return a.astype(F32), b.astype(F32)
 
+    def _group(self) -> tuple:
+        """Everything the static terms of a band depend on, but its rows."""
+        fr = self.frame
+        return (fr.seed, fr.width, fr.height, self.occurrence, fr.composition, self.layer,
+                len(self.forms))
+
+    def _static(self, rows: np.ndarray) -> tuple:
+        """The terms of a band that hold still in a loop: the light's geometry (direction,
+        falloffs, azimuth) and, per form (None for those the band does not meet),
+        its relief's scaled slopes across and down, its base value and its hue."""
+        fr, layer = self.frame, self.layer
+        W, H = fr.width, fr.height
+        last, first = float(rows[-1]) + 1.0, float(rows[0])
+        light = light_of(fr)
+        ldx, ldy = light.direction(rows, W)
+        dist = light.distance(rows, W)
+        broad = light.falloff(dist, 4.0)
+        near_light = light.falloff(dist, 1.5)
+        cols = np.arange(W, dtype=F32).reshape(1, -1)
+        azimuth = np.exp(-(((cols - F32(light.x)) / F32(0.35 * W)) ** 2))
+        ta, tb = self._textures(rows)
+        scale = F32(H / 5.0 * 0.02 * (0.5 + layer.relief))
+        terms: list[tuple[np.ndarray, ...] | None] = []
+        for form, angle in zip(self.forms, self.angles, strict=True):
+            if form.top() >= last or form.bottom() <= first:
+                terms.append(None)
+                continue
+            depth = F32(form.depth)
+            ca, sa = F32(np.cos(angle)), F32(np.sin(angle))
+            tex = ca * ta + sa * tb
+            tdy = (tex[2:] - tex[:-2]) * F32(0.5)
+            tex = tex[1:-1]
+            tdx = gradient(tex, axis=1)
+            tone = F32(layer.tone) + F32(0.25) * (F32(1) - depth)
+            v0 = tone * (F32(1) + F32(layer.relief) * F32(0.9) * tex)
+            hue0 = F32(0.5) + F32(0.32) * (ca * tb[1:-1] - sa * ta[1:-1]) * F32(2.0) + F32(
+                0.18) * (depth - F32(0.5))
+            terms.append((tdx * scale * F32(12.0), tdy * scale * F32(12.0), v0, hue0))
+        return ldx, ldy, broad, near_light, azimuth, terms
+
     def band(self, band: Band) -> None:
         fr, layer = self.frame, self.layer
         c = fr.composition
@@ -62,11 +118,12 @@ class LandRenderer(LayerRenderer):
         todo = [f for f in self.forms if f.top() < last and f.bottom() > first]
         if not todo:
             return
-        light = light_of(fr)
-        ldx, ldy = light.direction(rows, W)
-        dist = light.distance(rows, W)
-        broad = light.falloff(dist, 4.0)
-        near_light = light.falloff(dist, 1.5)
+        # The static terms of the forms this band meets (a swaying outline may leave or enter
+        # a band: the forms met are part of the key).
+        ldx, ldy, broad, near_light, azimuth, terms = _STATIC.get(
+            self._group(), (int(rows[0]), len(rows), tuple(
+                f.top() < last and f.bottom() > first for f in self.forms)),
+            lambda: self._static(rows), keep=fr.scene.loop is not None)
         haze = fr.shared.get("haze")
         if haze is None:
             haze_v = np.full((1, W), 0.6 + 0.3 * c.key, F32)
@@ -74,11 +131,8 @@ class LandRenderer(LayerRenderer):
         else:
             haze_v, haze_h = haze[0].reshape(1, -1), haze[1].reshape(1, -1)
         # The fog glows towards the light, and across the land below it (aerial perspective).
-        cols = np.arange(W, dtype=F32).reshape(1, -1)
-        azimuth = np.exp(-(((cols - F32(light.x)) / F32(0.35 * W)) ** 2))
         # Fog is lit air, never light itself: it stays below the value of a lit surface.
         haze_v = np.minimum(haze_v + F32(0.35) * broad + F32(0.2) * azimuth, F32(0.97))
-        ta, tb = self._textures(rows)
         value = band.shared.get("value")
         hue_out = band.shared.get("hue")
         covered = np.zeros((len(rows), W), F32)
@@ -89,29 +143,50 @@ class LandRenderer(LayerRenderer):
         rim_w = F32(0.007 * H + 1.0)
         dome = F32(0.06 * H + 2.0)
         accent_gain = F32(c.accent / 0.03)
-        for form, angle in zip(self.forms, self.angles, strict=True):
+        kernel = _kernel()
+        if kernel is not None:
+            shape = land_v.shape
+            hv, hh = _full(np.asarray(haze_v, F32), shape), _full(np.asarray(haze_h, F32), shape)
+            shared = tuple(_full(a, shape) for a in (ldx, ldy, broad, azimuth, near_light))
+            ldx_b, ldy_b = shared[:2]
+        for form, term in zip(self.forms, terms, strict=True):
             if form.top() >= last or form.bottom() <= first:
                 continue
             d, inside, gx, gy = form.distance(rows, W)
+            depth = F32(form.depth)
+            assert term is not None
+            tx, ty, v0, hue0 = term
+            far = F32(1) - depth
+            if kernel is not None:
+                # exp and tanh from numpy (vectorised, and the numpy path's very bits), the
+                # rest fused, pixel by pixel.
+                slopes, composite = kernel
+                shoulder = np.exp(-inside / dome)
+                z = np.empty(shape, F32)
+                gx, gy = _full(gx, shape), _full(gy, shape)
+                slopes(_full(shoulder, shape), gx, gy, _full(tx, shape), _full(ty, shape),
+                       ldx_b, ldy_b, z)
+                lit = np.tanh(z)
+                rim_d = np.maximum(form.rim_distance(rows, W), 0)
+                glow = np.exp(-rim_d / rim_w)
+                form_in = tuple(_full(a, shape) for a in (d, inside, gx, gy, lit, glow, v0,
+                                                          hue0))
+                composite(*form_in, *shared, hv, hh, F32(layer.shade) * F32(0.7),
+                          F32(0.4) + F32(0.6) * depth, F32(layer.rim) * F32(0.55),
+                          F32(layer.fog) * F32(0.45) * far, F32(0.12 * H),
+                          F32(layer.fog) * far**F32(1.3), accent_gain,
+                          land_v, land_h, land_a, covered)
+                continue
             cover = np.clip(d + F32(0.5), 0, 1)
             if not cover.any():
                 continue
-            depth = F32(form.depth)
-            ca, sa = F32(np.cos(angle)), F32(np.sin(angle))
-            tex = ca * ta + sa * tb
-            tdy = (tex[2:] - tex[:-2]) * F32(0.5)
-            tex = tex[1:-1]
-            tdx = gradient(tex, axis=1)
             # Slopes: a rounded shoulder under the outline, plus the relief texture.
             shoulder = F32(1.2) * np.exp(-inside / dome)
-            scale = F32(H / 5.0 * 0.02 * (0.5 + layer.relief))
-            sx = shoulder * gx + tdx * scale * F32(12.0)
-            sy = shoulder * gy + tdy * scale * F32(12.0)
+            sx = shoulder * gx + tx
+            sy = shoulder * gy + ty
             facing_slope = -(sx * ldx + sy * ldy)
             lit = F32(0.5) + F32(0.5) * np.tanh(F32(1.6) * facing_slope)
-            tone = F32(layer.tone) + F32(0.25) * (F32(1) - depth)
-            v = tone * (F32(1) + F32(layer.relief) * F32(0.9) * tex)
-            v = v * (F32(1) - F32(layer.shade) * F32(0.7) * (F32(1) - lit))
+            v = v0 * (F32(1) - F32(layer.shade) * F32(0.7) * (F32(1) - lit))
             v = v + F32(0.45) * lit * broad * (F32(0.4) + F32(0.6) * depth)
             # A pool of light on the land below the light, shadow away from it.
             v = v * (F32(0.7) + F32(0.6) * azimuth * lit)
@@ -121,13 +196,10 @@ class LandRenderer(LayerRenderer):
             rim = np.exp(-rim_d / rim_w) * facing * (F32(0.25) + F32(0.75) * broad)
             v = v + F32(layer.rim) * F32(0.55) * rim
             # Mist in the hollows of far forms, and depth fog towards the air's value.
-            far = F32(1) - depth
             mist = F32(layer.fog) * F32(0.45) * far * smoothstep(inside, 0.0, 0.12 * H)
             fog = np.clip(F32(layer.fog) * far**F32(1.3) + mist, 0, 1)
             v = v + (haze_v - v) * fog
-            hue = F32(0.5) + F32(0.32) * (ca * tb[1:-1] - sa * ta[1:-1]) * F32(2.0) + F32(0.18) * (
-                depth - F32(0.5))
-            hue = hue + (haze_h - hue) * fog
+            hue = hue0 + (haze_h - hue0) * fog
             # Over land already painted a form mixes by its cover; where it is the first, its
             # value is taken whole (the blend with what lies behind happens once, below).
             w = np.where(covered > 0, cover, (cover > 0).astype(F32))
@@ -148,3 +220,97 @@ class LandRenderer(LayerRenderer):
         if hue_out is not None:
             hue_out += (land_h - hue_out) * covered
         band.shared["cover"] = covered
+
+
+def _read_only(forms: list[Form]) -> list[Form]:
+    """``forms`` with their outlines made read-only (they are shared through the cache)."""
+    for form in forms:
+        form.outline.flags.writeable = False
+    return forms
+
+
+def _full(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``a`` broadcast to ``shape`` as a read-only, C-contiguous array (copied only when it
+    is not one already): the kernels' one signature, and no zero strides, which keep numba
+    from vectorising (3.5x slower)."""
+    b = np.broadcast_to(a, shape)
+    if not b.flags.c_contiguous:
+        b = np.ascontiguousarray(b)
+    b = b.view()
+    b.flags.writeable = False
+    return b
+
+
+def _slopes(shoulder: np.ndarray, gx: np.ndarray, gy: np.ndarray, tx: np.ndarray,
+            ty: np.ndarray, ldx: np.ndarray, ldy: np.ndarray, out: np.ndarray) -> None:
+    """``out = 1.6 * facing_slope`` of one form (the argument of the light's tanh), from
+    ``shoulder = exp(-inside / dome)``: the numpy path's float32 operations, in its order."""
+    n, m = out.shape
+    for i in range(n):
+        for j in range(m):
+            sh = np.float32(1.2) * shoulder[i, j]
+            sx = sh * gx[i, j] + tx[i, j]
+            sy = sh * gy[i, j] + ty[i, j]
+            out[i, j] = np.float32(1.6) * -(sx * ldx[i, j] + sy * ldy[i, j])
+
+
+def _composite(d: np.ndarray, inside: np.ndarray, gx: np.ndarray, gy: np.ndarray,
+               tanh: np.ndarray, glow: np.ndarray, v0: np.ndarray, hue0: np.ndarray,
+               ldx: np.ndarray, ldy: np.ndarray, broad: np.ndarray, azimuth: np.ndarray,
+               near_light: np.ndarray, haze_v: np.ndarray, haze_h: np.ndarray,
+               shade: np.float32, lit_gain: np.float32, rim: np.float32, mist: np.float32,
+               mist_span: np.float32, fog0: np.float32, accent_gain: np.float32,
+               land_v: np.ndarray, land_h: np.ndarray, land_a: np.ndarray,
+               covered: np.ndarray) -> None:
+    """One form composited into ``land_v``, ``land_h``, ``land_a`` and ``covered`` in place:
+    :meth:`LandRenderer.band`'s numpy loop body, pixel by pixel, in the same float32
+    operations and order, so the same bits (compiled with numba by :func:`_kernel`). ``tanh``
+    is the light's ``tanh(1.6 * facing_slope)`` and ``glow`` the rim's ``exp(-rim_d /
+    rim_w)``, both from numpy; ``shade``, ``rim``, ``mist`` and ``fog0`` are the layer's
+    factors multiplied out as the numpy path does; ``mist_span`` is the hollows' depth
+    (``0.12 H``)."""
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    half = np.float32(0.5)
+    n, m = land_v.shape
+    for i in range(n):
+        for j in range(m):
+            cover = min(max(d[i, j] + half, zero), one)
+            lit = half + half * tanh[i, j]
+            v = v0[i, j] * (one - shade * (one - lit))
+            v = v + np.float32(0.45) * lit * broad[i, j] * lit_gain
+            v = v * (np.float32(0.7) + np.float32(0.6) * azimuth[i, j] * lit)
+            facing = min(max(-(gx[i, j] * ldx[i, j] + gy[i, j] * ldy[i, j]), zero), one)
+            r = glow[i, j] * facing * (np.float32(0.25) + np.float32(0.75) * broad[i, j])
+            v = v + rim * r
+            t = min(max((inside[i, j] - zero) / mist_span, zero), one)
+            fog = min(max(fog0 + mist * (t * t * (np.float32(3) - np.float32(2) * t)), zero),
+                      one)
+            v = v + (haze_v[i, j] - v) * fog
+            hue = hue0[i, j] + (haze_h[i, j] - hue0[i, j]) * fog
+            c = covered[i, j]
+            w = cover if c > zero else (one if cover > zero else zero)
+            land_v[i, j] += (v - land_v[i, j]) * w
+            land_h[i, j] += (hue - land_h[i, j]) * w
+            if accent_gain > zero:
+                a = min(max((r * near_light[i, j] - np.float32(0.2)) * np.float32(1.5),
+                            zero), one) * accent_gain
+                land_a[i, j] += (min(a * np.float32(0.6), np.float32(0.7)) - land_a[i, j]) * w
+            covered[i, j] = max(c, cover)
+
+
+_KERNEL: list[Any] = []
+
+
+def _kernel() -> Any:
+    """:func:`_slopes` and :func:`_composite` compiled with numba (``cache=True``), or None
+    under the numpy backend (``WIKTORIA_BACKEND``) or without numba: the numpy loop then
+    paints."""
+    if _accel.backend() != "numba":
+        return None
+    if not _KERNEL:
+        import numba
+
+        jit = numba.njit(cache=True, nogil=True)
+        _KERNEL.append((jit(_slopes), jit(_composite)))
+    return _KERNEL[0]

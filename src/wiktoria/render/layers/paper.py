@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from wiktoria import noise
+from wiktoria.common.cache import LoopCache
 from wiktoria.render.layer import F32, Band, LayerRenderer, vignette
 from wiktoria.scene.layers import PaperLayer
 
@@ -20,6 +21,11 @@ __all__ = ["TILE", "PaperRenderer"]
 #: Side of the paper tile, pixels (periodic noise, so it tiles without a seam).
 TILE = 512
 
+#: The paper's tile, and per band its tooth, grain and vignette: the same in every frame of a
+#: loop (three arrays of the band's size: ~3 MB a frame at 512x512, ~28 MB at 1920x1080).
+_TILES = LoopCache("paper-tile", groups=4, max_bytes=8 * 2**20)
+_STATIC = LoopCache("paper-static", groups=2, max_bytes=96 * 2**20)
+
 
 class PaperRenderer(LayerRenderer):
     """Multiplies each band by the paper's tooth and grain, then by the vignette."""
@@ -27,10 +33,13 @@ class PaperRenderer(LayerRenderer):
     layer: PaperLayer
 
     def prepare(self) -> None:
-        layer = self.layer
-        if layer.tooth <= 0:
+        if self.layer.tooth <= 0:
             self.tile = None
             return
+        self.tile = _TILES.get((self.frame.seed, self.occurrence), "tile", self._tile)
+
+    def _tile(self) -> np.ndarray:
+        """The tooth's tileable fibre texture, normalised (mean 0, deviation 1)."""
         i = np.arange(TILE, dtype=np.float32) + 0.5
         x = (i * (32.0 / TILE)).reshape(1, -1)
         y = (i * (64.0 / TILE)).reshape(-1, 1)
@@ -39,22 +48,38 @@ class PaperRenderer(LayerRenderer):
                           period=(8, 8))
         tile = 0.7 * fibres + 0.3 * blots
         tile = (tile - tile.mean()) / max(1e-6, float(tile.std()))
-        self.tile = tile.astype(F32)
+        return tile.astype(F32)  # type: ignore[no-any-return]
+
+    def _static(self, band: Band) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """The factor of the tooth (1 without it), the grain's draws (None without grain) and
+        the vignette (None without) over ``band``'s rows."""
+        fr, layer = self.frame, self.layer
+        W, H = fr.width, fr.height
+        rows = band.rows
+        factor = np.ones((len(rows), W), F32)
+        if self.tile is not None:
+            t = self.tile[np.ix_(rows % TILE, np.arange(W) % TILE)]
+            factor += F32(layer.tooth) * F32(0.5) * t
+        g = None
+        if layer.grain > 0:
+            g = self.rng("paper-grain", band.index).standard_normal((len(rows), W), dtype=F32)
+        vig = vignette(rows, W, H, layer.vignette, 0.3, 1.2) if layer.vignette > 0 else None
+        return factor, g, vig
 
     def band(self, band: Band) -> None:
         fr, layer = self.frame, self.layer
         W, H = fr.width, fr.height
         rows, buf = band.rows, band.rgb
-        lum = (F32(0.2126) * buf[..., 0] + F32(0.7152) * buf[..., 1]
-               + F32(0.0722) * buf[..., 2])
-        factor = np.ones((len(rows), W), F32)
-        if self.tile is not None:
-            t = self.tile[np.ix_(rows % TILE, np.arange(W) % TILE)]
-            factor += F32(layer.tooth) * F32(0.5) * t
-        if layer.grain > 0:
-            g = self.rng("paper-grain", band.index).standard_normal((len(rows), W), dtype=F32)
+        base, g, vig = _STATIC.get(
+            (fr.seed, W, H, self.occurrence, layer, self.tile is not None),
+            (band.index, int(rows[0]), len(rows)), lambda: self._static(band),
+            keep=fr.scene.loop is not None)
+        factor = base.copy()
+        if g is not None:
+            lum = (F32(0.2126) * buf[..., 0] + F32(0.7152) * buf[..., 1]
+                   + F32(0.0722) * buf[..., 2])
             mid = F32(4) * np.sqrt(lum) * (F32(1) - np.sqrt(lum))  # 0 at black and white
             factor += F32(layer.grain) * mid * g
-        if layer.vignette > 0:
-            factor *= vignette(rows, W, H, layer.vignette, 0.3, 1.2)
+        if vig is not None:
+            factor *= vig
         buf *= factor[..., None]
