@@ -204,3 +204,13 @@ def test_styles_carry_the_character_into_the_scene() -> None:
     assert layers["brush"].stall == get_mood("haunting").motion.stall
     layers = {x.type: x for x in wiktoria.paint("dancing", size=(8, 8)).scene.layers}
     assert layers["brush"].rhythm == get_mood("dancing").motion.rhythm
+
+
+def test_the_flicker_changes_from_frame_to_frame_of_one_loop() -> None:
+    # the light's still geometry is cached across a loop's frames; its flicker is not
+    from wiktoria.render.compositor import render
+
+    kw = {"air__speed": 0.0, "brush__opacity": 0.0, "land__speed": 0.0}
+    frames = [render(_seam_scene("lightning", n, **kw)).astype(np.int16) for n in (6, 12, 6)]
+    assert np.abs(frames[0] - frames[1]).max() >= 3
+    assert np.array_equal(frames[0], frames[2])
