@@ -14,6 +14,11 @@ forces a frame count) are rendered and measured on luminance (Rec. 709 luma of t
   whole-pixel shift of the block within 8 px removes: ``(mad0 - best) / mad0``, median over
   blocks and frame pairs (48 pairs spread over the loop). 1 = the change is pure travel; 0 = it is all cross-fade (shapes
   dissolving and re-forming where they stand). Goal >= 0.5.
+* ``moved_sub``: the same with each block's best whole-pixel shift refined to a quarter pixel
+  (bilinear): slow travel (under a pixel in four frames) is a shift too. Anything that holds
+  still inside a block (the paper's tooth, the light's gradient, the land under strokes) is not
+  removed by a shift of the whole block: ``--set brush.opacity=0 --set paper.tooth=0 ...``
+  measures the travelling layers alone.
 * ``swing``: max minus min of the frame's mean luma over the loop. Goal <= 2.0.
 * ``contrast``: max minus min of the frame's luma standard deviation over the loop.
 * ``mad``: mean absolute luma change between consecutive frames (including last -> first).
