@@ -8,6 +8,7 @@ import pytest
 from wiktoria.colour import linear_to_oklab
 from wiktoria.colour.roles import LIGHT_MAX, TwoAxis, key_range, roles
 from wiktoria.moods import all_moods
+from wiktoria.moods import mood as get_mood
 
 MOODS = all_moods()
 
@@ -72,3 +73,27 @@ def test_roles(m) -> None:
     for role in ("ground", "mid", "light", "accent"):
         c = r.linear(role)
         assert c.shape == (3,) and c.dtype == np.float32 and c.min() >= 0 and c.max() <= 1
+
+
+@pytest.mark.parametrize("mood_name", ["serene", "seething", "dancing"])
+def test_compiled_lookup_gives_the_numpy_bytes(mood_name: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import wiktoria.colour.roles as roles_module
+
+    table = TwoAxis(get_mood(mood_name).palette, 0.3, 0.7, 0.4)
+    rng = np.random.default_rng(5)
+    edges = np.array([-1.0, 0.0, 0.5, 1.0, LIGHT_MAX, np.nextafter(np.float32(LIGHT_MAX), 0),
+                      2.0], np.float32)
+    v = np.concatenate([rng.uniform(-0.2, 1.7, 3000).astype(np.float32), edges])
+    v = v[: (len(v) // 7) * 7].reshape(-1, 7)
+    h = rng.uniform(-0.1, 1.1, v.shape).astype(np.float32)
+    cases = [(v, h), (v, None), (v, h[:, :1]), (v.astype(np.float64), h), (v[0], h[0])]
+    import numba  # a core dependency: compiled whatever WIKTORIA_BACKEND says
+
+    kernel = numba.njit(roles_module._lookup)
+    monkeypatch.setattr(roles_module, "_kernel", lambda: kernel)
+    compiled = [table(a, b) for a, b in cases]
+    monkeypatch.setattr(roles_module, "_kernel", lambda: None)
+    for (a, b), got in zip(cases, compiled, strict=True):
+        want = table(a, b)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        assert np.array_equal(got, want)

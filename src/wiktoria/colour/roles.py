@@ -28,12 +28,14 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from wiktoria.colour.ramp import Palette
 from wiktoria.colour.spaces import gamut_map, linear_to_oklab, oklab_to_linear
+from wiktoria.noise import _accel
 
 __all__ = ["LIGHT_MAX", "Roles", "TwoAxis", "key_range", "roles"]
 
@@ -144,7 +146,19 @@ class TwoAxis:
                  ) -> NDArray[np.float32]:
         """Linear RGB of ``value`` (clipped to ``[0, LIGHT_MAX]``) at hue field ``hue``
         (clipped to ``[0, 1]``; None is 0.5), shape ``value.shape + (3,)``."""
-        v = np.clip(np.asarray(value, dtype=F32), 0, LIGHT_MAX) * F32((_NV - 1) / LIGHT_MAX)
+        value = np.asarray(value, dtype=F32)
+        kernel = _kernel()
+        if kernel is not None and value.size:
+            shape = value.shape
+            v = np.ascontiguousarray(value).ravel()
+            has_hue = hue is not None
+            h = (np.ascontiguousarray(np.broadcast_to(np.asarray(hue, dtype=F32), shape)).ravel()
+                 if has_hue else v)
+            out = np.empty((v.size, 3), F32)
+            p0, p1, p2 = self._planes
+            kernel(v, h, has_hue, p0, p1, p2, out)
+            return out.reshape(*shape, 3)
+        v = np.clip(value, 0, LIGHT_MAX) * F32((_NV - 1) / LIGHT_MAX)
         iv = np.minimum(v.astype(np.int32), _NV - 2)
         fv = v - iv
         if hue is None:
@@ -162,6 +176,51 @@ class TwoAxis:
             a += b
             out[..., c] = a
         return out
+
+
+def _lookup(v: NDArray[np.float32], h: NDArray[np.float32], has_hue: bool,
+            p0: NDArray[np.float32], p1: NDArray[np.float32], p2: NDArray[np.float32],
+            out: NDArray[np.float32]) -> None:
+    """:meth:`TwoAxis.__call__`'s numpy path, pixel by pixel in the same operations and
+    precisions (float32, except the value's fraction, which numpy takes in float64): the same
+    bytes; compiled with numba by :func:`_kernel`. ``v`` and ``h`` are flat float32 (``h``
+    ignored without ``has_hue``), ``out`` is (n, 3)."""
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    top = np.float32(LIGHT_MAX)
+    scale = np.float32((_NV - 1) / LIGHT_MAX)
+    hscale = np.float32(_NH - 1)
+    half = np.float32(0.5)
+    mid = np.int32((_NH - 1) // 2)
+    for i in range(v.shape[0]):
+        x = min(max(v[i], zero), top) * scale
+        iv = min(np.int32(x), np.int32(_NV - 2))
+        fv = np.float64(x) - np.float64(iv)
+        if has_hue:
+            idx = iv * np.int32(_NH) + np.int32(min(max(h[i], zero), one) * hscale + half)
+        else:
+            idx = iv * np.int32(_NH) + mid
+        for c in range(3):
+            plane = p0 if c == 0 else (p1 if c == 1 else p2)
+            a = plane[idx]
+            b = plane[idx + _NH] - a
+            b = np.float32(np.float64(b) * fv)
+            out[i, c] = a + b
+
+
+_KERNEL: list[Any] = []
+
+
+def _kernel() -> Any:
+    """:func:`_lookup` compiled with numba (``cache=True``, releasing the GIL), or None under
+    the numpy backend (``WIKTORIA_BACKEND``) or without numba."""
+    if _accel.backend() != "numba":
+        return None
+    if not _KERNEL:
+        import numba
+
+        _KERNEL.append(numba.njit(cache=True, nogil=True)(_lookup))
+    return _KERNEL[0]
 
 
 def lightness(rgb: NDArray[np.floating]) -> NDArray[np.floating]:
