@@ -15,6 +15,7 @@ import threading
 import numpy as np
 
 from wiktoria import noise
+from wiktoria.common.cache import LoopCache
 from wiktoria.render import flowmap
 from wiktoria.render.forms import covered
 from wiktoria.render.layer import F32, Band, LayerRenderer, box_smooth, interp_grid, smoothstep
@@ -37,6 +38,9 @@ def _normalised(a: np.ndarray) -> np.ndarray:
     sd = float(a.std())
     return ((a - a.mean()) / (sd if sd > 1e-9 else 1.0)).astype(F32)
 
+
+#: The air's still terms on its grid, per painting (a few MB at most).
+_STATIC = LoopCache("air-static", groups=2, max_bytes=32 * 2**20)
 
 #: The textures of the sky's recent generations in this process (loops' frames share them).
 _TEXTURES: dict[tuple, np.ndarray] = {}
@@ -76,6 +80,51 @@ class AirRenderer(LayerRenderer):
         value, qx, qy = self._clouds(x, y)
         cloud = _normalised(value)
         hue = (F32(0.5) + F32(0.5) * np.tanh(F32(0.6) * _normalised(qx - F32(0.6) * qy)))
+        # What holds still in a loop (the light's gradient and glow, the quiet areas) is kept
+        # for the loop's next frames in this process.
+        broad, v, busy, ldx, ldy, norm, haze = _STATIC.get(
+            (fr.seed, W, H, self.occurrence, c, layer), "air",
+            lambda: self._static(gx, gy, x, y), keep=fr.scene.loop is not None)
+        # Edges of the clouds that face the light catch it.
+        dy, dx = np.gradient(cloud)
+        lit = _normalised(-(dx * ldx + dy * ldy) / norm)
+        amp = F32(layer.clouds) * busy
+        clouds = amp * (F32(0.16) * cloud + F32(0.035) * lit * (F32(0.3) + broad))
+        # The clouds add nothing on average where the eye weighs them most (round the light,
+        # where values are brightest): clouds drifting into the glow must not brighten the
+        # whole frame, a pulse in a loop.
+        weight = F32(0.3) + broad
+        forms = fr.shared.get("forms")
+        if forms:  # only the open sky is seen
+            rr = np.clip(np.rint(gy).astype(np.intp), 0, H - 1)
+            cc = np.clip(np.rint(gx).astype(np.intp), 0, W - 1)
+            weight = weight * (F32(0.02) + (~covered(forms, rr, cc, W)).astype(F32))
+        clouds -= F32(float((clouds * weight).sum() / weight.sum()))
+        v = v + clouds
+        # The air stays below the light's own value, so a disc or a seam reads against it.
+        self.field = (np.clip(v, 0.0, 1.06).astype(F32), hue.astype(F32), gy, gx)
+        fr.shared["air"] = self.field
+        # The haze: the clear air along the horizon (the land's fog does not flicker with the
+        # clouds passing over it) and the clouds' hue, smoothed so fog never streaks by column.
+        fr.shared["haze"] = (haze, self._horizon(
+            np.full_like(self.field[1], float(self.field[1].mean())), gy, gx))
+
+    def _horizon(self, f: np.ndarray, gy: np.ndarray, gx: np.ndarray) -> np.ndarray:
+        """``f`` (on the air's grid) along the horizon, smoothed over an eighth of the width."""
+        fr = self.frame
+        W, H = fr.width, fr.height
+        hz_rows = np.array([fr.composition.horizon * H - 0.5])
+        return box_smooth(interp_grid(f, gy, gx, hz_rows, np.arange(W))[0],  # type: ignore[no-any-return]
+                          max(3, W // 8))
+
+    def _static(self, gx: np.ndarray, gy: np.ndarray, x: np.ndarray, y: np.ndarray
+                ) -> tuple:
+        """The air's still terms on its grid: the light's broad fall-off, the clear sky's
+        value, where clouds may be busy, the direction to the light (x, y, length) and the
+        clear sky's haze along the horizon."""
+        fr, layer = self.frame, self.layer
+        c = fr.composition
+        H = fr.height
         light = light_of(fr)
         dist = light.distance_at(gy + 0.5, gx + 0.5)
         broad = light.falloff(dist, 5.0)
@@ -100,37 +149,11 @@ class AirRenderer(LayerRenderer):
         cut = float(np.quantile(quiet_f, min(0.95, c.empty)))
         busy = F32(0.15) + F32(0.85) * smoothstep(quiet_f, cut - 0.08, cut + 0.08)
         busy = np.maximum(busy, tight)  # the air round the light always moves
-        # Edges of the clouds that face the light catch it.
-        dy, dx = np.gradient(cloud)
         ldx, ldy = (F32(light.x) - gx.reshape(1, -1).astype(F32),
                     F32(light.y) - gy.reshape(-1, 1).astype(F32))
         norm = np.hypot(ldx, ldy) + F32(1e-6)
-        lit = _normalised(-(dx * ldx + dy * ldy) / norm)
-        amp = F32(layer.clouds) * busy
-        clouds = amp * (F32(0.16) * cloud + F32(0.035) * lit * (F32(0.3) + broad))
-        # The clouds add nothing on average where the eye weighs them most (round the light,
-        # where values are brightest): clouds drifting into the glow must not brighten the
-        # whole frame, a pulse in a loop.
-        weight = F32(0.3) + broad
-        forms = fr.shared.get("forms")
-        if forms:  # only the open sky is seen
-            rr = np.clip(np.rint(gy).astype(np.intp), 0, H - 1)
-            cc = np.clip(np.rint(gx).astype(np.intp), 0, W - 1)
-            weight = weight * (F32(0.02) + (~covered(forms, rr, cc, W)).astype(F32))
-        clouds -= F32(float((clouds * weight).sum() / weight.sum()))
-        clear = v
-        v = v + clouds
-        # The air stays below the light's own value, so a disc or a seam reads against it.
-        self.field = (np.clip(v, 0.0, 1.06).astype(F32), hue.astype(F32), gy, gx)
-        fr.shared["air"] = self.field
-        # The haze: the clear air along the horizon (the land's fog does not flicker with the
-        # clouds passing over it) and the clouds' hue, smoothed so fog never streaks by column.
-        hz_rows = np.array([c.horizon * H - 0.5])
-        cols = np.arange(W)
-        fr.shared["haze"] = tuple(
-            box_smooth(interp_grid(f, gy, gx, hz_rows, cols)[0], max(3, W // 8))
-            for f in (np.clip(clear, 0.0, 1.06).astype(F32),
-                      np.full_like(self.field[1], float(self.field[1].mean()))))
+        haze = self._horizon(np.clip(v, 0.0, 1.06).astype(F32), gy, gx)
+        return broad, v, busy, ldx, ldy, norm, haze
 
     def _clouds(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
         """The warped fBm of the clouds and its last displacement, at noise coordinates
