@@ -103,20 +103,25 @@ def running(args: list[str], cwd: Path, timeout: float = 180.0) -> Iterator[Live
     out: list[str] = []
     err: list[str] = []
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_pump, args=(proc.stdout, out, lines), daemon=True).start()
-    threading.Thread(target=_pump, args=(proc.stderr, err, None), daemon=True).start()
+    pumps = [threading.Thread(target=_pump, args=(proc.stdout, out, lines), daemon=True),
+             threading.Thread(target=_pump, args=(proc.stderr, err, None), daemon=True)]
+    for pump in pumps:
+        pump.start()
     try:
         deadline = time.monotonic() + timeout
         url = None
         while url is None:
             try:
-                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+                line = lines.get(timeout=0.5)
             except queue.Empty:
-                pytest.fail(f"wiktoria live did not start: {''.join(err)}")
+                if proc.poll() is not None:
+                    time.sleep(0.5)  # what it said on its way out
+                    pytest.fail(f"wiktoria live exited {proc.returncode}: {''.join(err)}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"wiktoria live did not start: {''.join(err)}")
+                continue
             if "Wiktoria live at " in line:
                 url = line.split("Wiktoria live at ")[1].split()[0].rstrip("/")
-            if proc.poll() is not None and lines.empty():
-                pytest.fail(f"wiktoria live exited {proc.returncode}: {''.join(err)}")
         yield Live(proc, url, out, err)
     finally:
         if proc.poll() is None:
@@ -126,3 +131,8 @@ def running(args: list[str], cwd: Path, timeout: float = 180.0) -> Iterator[Live
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        for pump in pumps:
+            pump.join(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()

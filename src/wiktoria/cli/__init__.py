@@ -17,6 +17,7 @@ from __future__ import annotations
 from wiktoria.cli import (  # noqa: F401  (register the commands)
     encode,
     layers,
+    live,
     loops,
     noise,
     paint,
