@@ -138,9 +138,26 @@ def test_page_frames_parameters_saves_and_ctrl_c(tmp_path: Path) -> None:
             while not isinstance(message := ws.recv(timeout=60), bytes):
                 pass
             assert message[:3] == b"\xff\xd8\xff"
+            ws.send("ack")
+            # Paused: the preview of the frame, then the frame at full size.
+            assert post(client, "/set", {"playing": False, "frame": 2}).status_code == 200
+            kinds = []
+            while "still" not in kinds:
+                message = ws.recv(timeout=60)
+                if isinstance(message, bytes):
+                    ws.send("ack")
+                    continue
+                meta = json.loads(message)
+                if meta["type"] == "frame" and meta["frame"] == 2:
+                    kinds.append(meta["kind"])
+                    size = (meta["width"], meta["height"])
+                    assert size == ((96, 64) if meta["kind"] == "still" else (48, 32))
             # Several tabs may watch one server.
             with connect(f"ws://{host}/ws", open_timeout=30) as other:
                 assert json.loads(other.recv(timeout=60))["type"] == "state"
+                meta = json.loads(other.recv(timeout=60))  # the newest frame, paused or not
+                assert (meta["type"], meta["kind"], meta["frame"]) == ("frame", "still", 2)
+                assert other.recv(timeout=60)[:3] == b"\xff\xd8\xff"
             # Ctrl-C with a page connected: the server stops cleanly.
             live.proc.send_signal(signal.SIGINT)
             assert live.proc.wait(timeout=20) == 0

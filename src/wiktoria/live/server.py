@@ -421,6 +421,7 @@ class LiveServer:
             return
         await ws.accept()
         client = _Client()
+        client.wake.set()  # the state and the newest frame, at once
         self.clients.add(client)
         self.session.wake()
         writer = asyncio.create_task(self._writer(ws, client))
