@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import wiktoria
 from tests.live.conftest import write_atomic, write_sketch
 from wiktoria.live.session import Session, check_name, preview_size
 from wiktoria.live.source import load_scene, module_name, watched
@@ -58,6 +59,8 @@ def test_set_changes_parameters_seed_mood_style_and_duration(tmp_path: Path) -> 
     s.set({"mood": "seething"})
     assert s.scene().mood.name == "seething"
     assert s.scene().layer("air").warp == 0.5  # the page's change holds
+    s.set({"mood": wiktoria.blend("serene", "aloof", 0.5)})
+    assert s.scene().mood == wiktoria.blend("serene", "aloof", 0.5)
     s.set({"mood": [0.3, -0.5]})
     assert (s.scene().mood.valence, s.scene().mood.arousal) == (0.3, -0.5)
     s.set({"duration": 2.0})

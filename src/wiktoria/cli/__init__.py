@@ -8,8 +8,8 @@ without a traceback (:mod:`wiktoria.cli.app`).
 Modules: :mod:`~wiktoria.cli.app` (the group), :mod:`~wiktoria.cli.paint` (``paint``,
 ``reproduce``), :mod:`~wiktoria.cli.loops` (``animate``, ``frames``),
 :mod:`~wiktoria.cli.encode` (``encode``), :mod:`~wiktoria.cli.palette` (``moods``,
-``palette``), :mod:`~wiktoria.cli.noise` (``noise``), :mod:`~wiktoria.cli.live` (``live``), :mod:`~wiktoria.cli.progress` (the
-progress bar), :mod:`~wiktoria.cli.scenes` (``--scene``).
+``palette``), :mod:`~wiktoria.cli.noise` (``noise``), :mod:`~wiktoria.cli.live` (``live``),
+:mod:`~wiktoria.cli.progress` (the progress bar), :mod:`~wiktoria.cli.scenes` (``--scene``).
 """
 
 from __future__ import annotations

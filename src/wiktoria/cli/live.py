@@ -77,6 +77,7 @@ def live_cmd(source: str | None, mood: str | None, style: str | None, seed: int 
     from wiktoria.live.server import LiveServer, bind, is_loopback, serve
     from wiktoria.live.session import Session
     from wiktoria.live.source import load_scene
+    from wiktoria.moods.registry import resolve_mood
     from wiktoria.render.painting import build_scene
 
     overrides = parse_overrides(sets)
@@ -85,8 +86,9 @@ def live_cmd(source: str | None, mood: str | None, style: str | None, seed: int 
         if not os.path.isfile(source):
             raise ValueError(f"no such file: {source!r}; give a scene (.toml) or a sketch (.py)")
         base = load_scene(source)
-        choices.update({k: v for k, v in (("mood", mood), ("style", style), ("seed", seed),
-                                           ("size", size)) if v is not None})
+        mood_given = None if mood is None else resolve_mood(mood)  # a mood file, too
+        choices.update({k: v for k, v in (("mood", mood_given), ("style", style),
+                                           ("seed", seed), ("size", size)) if v is not None})
     else:
         base, _ = build_scene(mood or "seething", size or DEFAULT_SIZE, seed,
                               style or "landscape")

@@ -15,7 +15,7 @@ HTTP interface:
 
 =====================  ==========================================================================
 ``GET /``              the page
-``GET /frame.png``     the current frame (preview size; waits for the current state's frame)
+``GET /frame.png``     the current frame: the preview; paused, the still at full size
 ``GET /scene.toml``    the current scene, with its loop
 ``GET /state.json``    the controls: every parameter with its type, range and value; the error
 ``POST /set``          JSON ``{"layer.param": value, "seed": 3, "mood": "serene", ...}``
@@ -328,13 +328,18 @@ class LiveServer:
         from starlette.concurrency import run_in_threadpool
         from starlette.responses import Response
 
-        version = self.session.version
+        snap = self.session.snapshot()
+        version = snap.version
+
+        def ready() -> bool:  # paused: the still, at full size
+            frame = self.frame
+            return frame is not None and (frame.version > version or (
+                frame.version == version and (snap.playing or frame.kind == "still")))
+
         self.demand += 1
         self.session.wake()
         try:
-            ok = await self._wait(lambda: (self.frame is not None
-                                           and self.frame.version >= version)
-                                  or self.failed_version >= version, 120.0)
+            ok = await self._wait(lambda: ready() or self.failed_version >= version, 300.0)
         finally:
             self.demand -= 1
         frame = self.frame
@@ -343,7 +348,7 @@ class LiveServer:
             return self._error(503 if not ok else 500, f"no frame: {reason}")
         data = await run_in_threadpool(_png, frame.pixels)
         headers = {"Cache-Control": "no-store", "X-Wiktoria-Version": str(frame.version),
-                   "X-Wiktoria-Frame": str(frame.index)}
+                   "X-Wiktoria-Frame": str(frame.index), "X-Wiktoria-Kind": frame.kind}
         return Response(data, media_type="image/png", headers=headers)
 
     async def _scene_toml(self, request: Any) -> Any:

@@ -227,7 +227,8 @@ class Session:
 
     def set(self, values: Mapping[str, Any]) -> None:
         """Apply ``{key: value}`` changes: layer parameters as ``layer.param`` (or
-        ``composition.param``), and ``mood`` (a name or ``"valence,arousal"``), ``style``,
+        ``composition.param``), and ``mood`` (a name, ``"valence,arousal"``, ``[valence,
+        arousal]`` or a :class:`~wiktoria.Mood`; never a file), ``style``,
         ``seed``, ``size`` (``[width, height]``, the full size), ``duration`` (seconds of the
         loop; None: the scene's own), ``playing`` (bool) and ``frame`` (an index of the loop,
         where the loop stays or plays on from).
@@ -250,7 +251,9 @@ class Session:
             for key, value in values.items():
                 if not isinstance(key, str):
                     raise TypeError(f"keys must be text, got {key!r}")
-                if key == "mood":
+                if key == "mood" and isinstance(value, Mood):  # from Python: as it is
+                    choices["mood"] = value
+                elif key == "mood":
                     mood = resolve_mood(_as_mood_text(value), files=False)
                     choices["mood"] = mood.name if _is_registered(mood) else _as_mood_text(
                         value)
