@@ -72,6 +72,18 @@ def test_the_page_plays_frames_and_a_slider_changes_the_scene(tmp_path: Path,
         browser.evaluate("document.getElementById('seed-next').click()")
         browser.wait_for(f"window.wiktoriaState.seed === {seed + 1}")
 
+        # The mood: a point of the pad (its top right corner is (1, 1)), then a named mood.
+        browser.evaluate("""(() => {
+            const pad = document.getElementById('pad'), r = pad.getBoundingClientRect();
+            pad.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true,
+                clientX: r.left + 0.75 * r.width, clientY: r.top + 0.25 * r.height}));
+            window.dispatchEvent(new PointerEvent('pointerup', {bubbles: true})); })()""")
+        browser.wait_for("window.wiktoriaState.mood.valence === 0.5")
+        assert browser.evaluate("window.wiktoriaState.mood.arousal") == pytest.approx(0.5)
+        browser.evaluate("""(() => { const s = document.getElementById('mood');
+            s.value = 'aloof'; s.dispatchEvent(new Event('change')); })()""")
+        browser.wait_for("window.wiktoriaState.mood.name === 'aloof'")
+
         # A broken sketch: the error over the painting; frames of the last good one go on.
         sketch = work / "sketch.py"
         write_atomic(sketch, sketch.read_text() + "\nthis is not python(\n")

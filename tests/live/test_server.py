@@ -252,3 +252,24 @@ def test_bad_input_exits_2_in_one_line(tmp_path: Path, monkeypatch: pytest.Monke
         port = taken.getsockname()[1]
         res = CliRunner().invoke(cli, ["live", *SMALL, "--port", str(port), "--no-open"])
     assert res.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in res.output
+
+
+def test_a_layer_failing_on_a_value_shows_the_error_and_keeps_the_frame(
+        tmp_path: Path) -> None:
+    write_sketch(tmp_path, 0.1)
+    sketch = tmp_path / "sketch.py"
+    write_atomic(sketch, sketch.read_text().replace(
+        "    colour = frame.ramp(",
+        "    if layer.amount > 0.99:\n        raise ValueError('too much tint')\n"
+        "    colour = frame.ramp("))
+    with running([*SMALL, "sketch.py"], tmp_path) as live, \
+            httpx.Client(base_url=live.url, timeout=120) as client:
+        assert post(client, "/set", {"playing": False, "frame": 1}).status_code == 200
+        good = client.get("/frame.png").content
+        assert post(client, "/set", {"live-tint.amount": 1.0}).status_code == 200
+        assert client.get("/frame.png").content == good  # rendering it failed: the last good
+        state = client.get("/state.json").json()
+        assert state["error"]["message"] == "ValueError: too much tint"
+        assert post(client, "/set", {"live-tint.amount": 0.5}).status_code == 200
+        assert client.get("/frame.png").content != good
+        state_when(client, lambda s: s["error"] is None)
