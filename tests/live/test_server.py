@@ -273,3 +273,19 @@ def test_a_layer_failing_on_a_value_shows_the_error_and_keeps_the_frame(
         assert post(client, "/set", {"live-tint.amount": 0.5}).status_code == 200
         assert client.get("/frame.png").content != good
         state_when(client, lambda s: s["error"] is None)
+
+
+def test_without_the_live_extra_the_command_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from click.testing import CliRunner
+
+    from wiktoria.cli import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    res = CliRunner().invoke(cli, ["live", "--no-open"])
+    assert res.exit_code == 2
+    assert res.output == "Error: wiktoria live needs uvicorn: pip install 'wiktoria[live]'\n"
