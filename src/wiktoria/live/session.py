@@ -124,12 +124,18 @@ class Session:
     source : path, optional
         The scene file or sketch the base came from (saving the scene defaults to it when it
         is a ``.toml`` file in ``root``).
-    follow_mood : bool
-        Whether a new mood also changes the layers (their defaults for that mood, with the
-        changes the base made kept): True for scenes made from a style; a scene file's or
-        sketch's layers follow as well when they are a style's stack.
     clock : callable
         Seconds, monotonic (tests pass their own).
+
+    Notes
+    -----
+    A new mood changes the mood and, when the layers are a style's stack, the layers too:
+    that style's defaults for the new mood, with the changes the base made to its own
+    defaults made again (:func:`~wiktoria.scene.styles.retarget`); a stack of one's own keeps
+    its layers. A new style takes that style's stack for the mood (layer parameters set on
+    the page are dropped; ``composition.*`` ones stay). A new seed, mood or style plans the
+    composition afresh. Without a duration chosen, the loop is the scene's own, else the
+    mood's default duration for the seed (:func:`wiktoria.motion.animation.with_loop`).
     """
 
     def __init__(self, base: Scene, root: str | Path, *, preview: int = 256,
