@@ -17,7 +17,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "wiktoria"
 
 #: Sub-packages from the interface (first) down to the maths (last). A sub-package may import
 #: only those after it.
-LAYERS = ["cli", "run", "motion", "render", "io", "scene", "moods", "colour", "noise", "common"]
+LAYERS = ["cli", "live", "run", "motion", "render", "io", "scene", "moods", "colour", "noise",
+          "common"]
 
 #: Top-level modules: the facade (``__init__``) and the program entry may import anything.
 TOP_LEVEL = {"__init__", "__main__", "_aliases"}

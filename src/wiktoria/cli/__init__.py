@@ -8,8 +8,8 @@ without a traceback (:mod:`wiktoria.cli.app`).
 Modules: :mod:`~wiktoria.cli.app` (the group), :mod:`~wiktoria.cli.paint` (``paint``,
 ``reproduce``), :mod:`~wiktoria.cli.loops` (``animate``, ``frames``),
 :mod:`~wiktoria.cli.encode` (``encode``), :mod:`~wiktoria.cli.palette` (``moods``,
-``palette``), :mod:`~wiktoria.cli.noise` (``noise``), :mod:`~wiktoria.cli.progress` (the
-progress bar), :mod:`~wiktoria.cli.scenes` (``--scene``).
+``palette``), :mod:`~wiktoria.cli.noise` (``noise``), :mod:`~wiktoria.cli.live` (``live``),
+:mod:`~wiktoria.cli.progress` (the progress bar), :mod:`~wiktoria.cli.scenes` (``--scene``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from wiktoria.cli import (  # noqa: F401  (register the commands)
     encode,
     layers,
+    live,
     loops,
     noise,
     paint,
