@@ -91,6 +91,21 @@ processes, with the same bytes."""),
     ("code", """\
 loop.save("seething.gif")"""),
     ("md", """\
+## Explore
+
+`wiktoria.explore` returns a widget with the controls of `wiktoria live`: a mood (a named one,
+or any point of the valence/arousal plane), the seed (previous, next, random, typed), the
+style, every layer parameter with its range, the loop's duration, play and a frame slider,
+above a preview that renders in the background with the newest values. From Python, `.set()`
+changes values as the controls do, `.scene` is the scene shown (it reproduces the painting)
+and `.painting()` renders the frame shown at full size."""),
+    ("code", """\
+explorer = wiktoria.explore("serene", seed=7, size=(480, 270), preview=240)
+explorer"""),
+    ("code", """\
+explorer.set({"air.clouds": 0.6, "seed": 8})
+explorer.painting()"""),
+    ("md", """\
 ## A layer of your own
 
 A layer is a spec (a frozen dataclass of parameters with ranges and meanings) and a renderer

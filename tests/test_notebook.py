@@ -83,3 +83,8 @@ def test_notebook_executes_and_paints_inline(tmp_path: Path,
     widgets = [o for o in outputs if o["output_type"] == "display_data"
                and "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert widgets, "the loop should show a progress bar while it renders"
+    # The explorer displays as a widget (its cell shows a widget view, not a repr).
+    explorer = next(c for c in _code_cells(nb) if "wiktoria.explore(" in c["source"])
+    assert any(o["output_type"] == "display_data"
+               and "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+               for o in explorer["outputs"]), "the explorer should display as a widget"

@@ -73,11 +73,13 @@ _LAZY = {
     "paint": "wiktoria.render.painting",
     "paint_scene": "wiktoria.render.painting",
     "render_frames": "wiktoria.run.batch",
+    "explore": "wiktoria.live.notebook",
     "__version__": "wiktoria.common.version",
 }
 
 __all__ = ["Animation", "Canvas", "Layer", "Loop", "Mood", "Motion", "Painting", "Scene",
-           "__version__", "animate", "animate_scene", "blend", "layer_types", "mood", "mood_at",
+           "__version__", "animate", "animate_scene", "blend", "explore", "layer_types", "mood",
+           "mood_at",
            "moods", "paint", "paint_scene", "param", "register_layer", "render_frames",
            "unregister_layer"]
 

@@ -1,0 +1,158 @@
+"""Live page benchmark (issue 16): frames a second and change-to-pixels latency of
+``wiktoria live``, driven as the page drives it.
+
+    python benchmarks/live_bench.py [--mood seething] [--style landscape] [--previews 256 384]
+                                    [--seconds 8] [--changes 12]
+
+For each preview size a real ``wiktoria live --port 0 --no-open`` runs in a subprocess. A
+websocket client plays as the page does (it acks each frame, so the server sends the newest
+one): ``fps`` is frames received a second after a 2 s warm-up, ``render`` the server's median
+render time of a preview frame. Then ``--changes`` times it sets ``air.clouds`` (or the first
+float parameter of the scene) with ``POST /set`` and waits for the first frame of the new state:
+``latency`` is the median (and 90th percentile) from sending the request to holding that
+frame's bytes. Targets (issue 16): 20 fps or more at 384x384; a change shows within 0.3 s.
+``busy`` is the cores all processes used while the frames were counted (from /proc/stat):
+the server uses about one; on a shared machine more than that is other work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import queue
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+FPS_TARGET = 20.0
+LATENCY_TARGET_S = 0.3
+
+
+def _busy() -> tuple[float, float]:
+    """(total, idle) jiffies of the machine."""
+    with open("/proc/stat") as f:
+        parts = [float(x) for x in f.readline().split()[1:]]
+    return sum(parts), parts[3] + parts[4]
+
+
+def start(args: list[str]) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, "-m", "wiktoria", "live", *args, "--port", "0",
+                             "--no-open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            if proc.poll() is not None:
+                raise SystemExit(f"wiktoria live exited: {proc.stderr.read()}") from None  # type: ignore[union-attr]
+            continue
+        if "Wiktoria live at " in line:
+            return proc, line.split("Wiktoria live at ")[1].split()[0].rstrip("/")
+    proc.kill()
+    raise SystemExit("wiktoria live did not start")
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+async def measure(url: str, seconds: float, changes: int) -> dict[str, float]:
+    import httpx
+    import websockets
+
+    frames: list[tuple[float, int, float]] = []  # (arrival, version, render ms)
+    arrived = asyncio.Event()
+
+    async def play(ws: object) -> None:
+        meta = None
+        async for message in ws:  # type: ignore[attr-defined]
+            if isinstance(message, str):
+                data = json.loads(message)
+                if data.get("type") == "frame":
+                    meta = data
+                continue
+            if meta is not None:
+                frames.append((time.perf_counter(), int(meta["version"]),
+                               float(meta["render_ms"])))
+                arrived.set()
+            await ws.send("ack")  # type: ignore[attr-defined]
+
+    ws_url = url.replace("http://", "ws://") + "/ws"
+    async with websockets.connect(ws_url, max_size=None) as ws, \
+            httpx.AsyncClient(base_url=url, timeout=60) as client:
+        await ws.send("ack")  # ready for the first frame, as the page is
+        player = asyncio.create_task(play(ws))
+        await asyncio.sleep(2.0)  # warm-up: the first frames compile and fill caches
+        start_n, start_t = len(frames), time.perf_counter()
+        t0, i0 = _busy()
+        await asyncio.sleep(seconds)
+        t1, i1 = _busy()
+        n, t = len(frames) - start_n, time.perf_counter() - start_t
+        renders = [ms for _, _, ms in frames[start_n:]]
+        cores = os.cpu_count() or 1
+        busy = (1 - (i1 - i0) / max(1e-9, t1 - t0)) * cores
+        latencies = []
+        for k in range(changes):
+            value = 0.2 + 0.05 * (k % 12)
+            sent = time.perf_counter()
+            r = await client.post("/set", json={"air.clouds": value})
+            r.raise_for_status()
+            version = int(r.json()["version"])
+            while not any(v >= version for _, v, _ in frames if _ >= sent):
+                arrived.clear()
+                await asyncio.wait_for(arrived.wait(), timeout=30)
+            got = min(a for a, v, _ in frames if a >= sent and v >= version)
+            latencies.append(got - sent)
+            await asyncio.sleep(0.2)
+        player.cancel()
+    latencies.sort()
+    return {"fps": n / t, "render": statistics.median(renders) if renders else float("nan"),
+            "latency": statistics.median(latencies),
+            "latency90": latencies[min(len(latencies) - 1, int(0.9 * len(latencies)))],
+            "busy": busy}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mood", default="seething")
+    ap.add_argument("--style", default="landscape")
+    ap.add_argument("--previews", type=int, nargs="+", default=[256, 384])
+    ap.add_argument("--seconds", type=float, default=8.0)
+    ap.add_argument("--changes", type=int, default=12)
+    args = ap.parse_args()
+    print(f"wiktoria live, {args.mood} {args.style}, seed 1; {os.cpu_count()} cores")
+    print("| preview | fps | render ms (median) | latency s (median / p90) | busy cores | target |")
+    print("|---|---|---|---|---|---|")
+    for preview in args.previews:
+        proc, url = start(["--mood", args.mood, "--style", args.style, "--seed", "1",
+                           "--preview", str(preview)])
+        try:
+            r = asyncio.run(measure(url, args.seconds, args.changes))
+        finally:
+            stop(proc)
+        ok = r["fps"] >= FPS_TARGET and r["latency"] <= LATENCY_TARGET_S
+        print(f"| {preview} | {r['fps']:.1f} | {r['render']:.0f} | {r['latency']:.2f} / "
+              f"{r['latency90']:.2f} | {r['busy']:.2f} | >= {FPS_TARGET:g} fps, <= "
+              f"{LATENCY_TARGET_S:g} s: {'met' if ok else 'MISSED'} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
