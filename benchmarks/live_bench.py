@@ -116,10 +116,10 @@ async def measure(url: str, seconds: float, changes: int) -> dict[str, float]:
             r = await client.post("/set", json={"air.clouds": value})
             r.raise_for_status()
             version = int(r.json()["version"])
-            while not any(v >= version for _, v, _ in frames if _ >= sent):
+            while not any(v >= version for a, v, _ms in frames if a >= sent):
                 arrived.clear()
                 await asyncio.wait_for(arrived.wait(), timeout=30)
-            got = min(a for a, v, _ in frames if a >= sent and v >= version)
+            got = min(a for a, v, _ms in frames if a >= sent and v >= version)
             latencies.append(got - sent)
             await asyncio.sleep(0.2)
         player.cancel()
