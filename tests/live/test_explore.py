@@ -87,6 +87,7 @@ def test_bad_values(ex) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_painting_is_the_frame_shown_at_full_size(ex) -> None:  # type: ignore[no-untyped-def]
+    assert not ex.playing.value  # it starts paused
     ex.set({"frame": 5})
     p = ex.painting()
     assert p.size == (240, 136)

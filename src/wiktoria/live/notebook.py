@@ -331,7 +331,9 @@ def explore(mood: Any = "seething", *, style: str = "landscape", seed: int | Non
     Returns
     -------
     Explorer
-        Display it to see the widget; ``.scene``, ``.painting()``, ``.set()`` from Python.
+        Display it to see the widget; ``.scene``, ``.painting()``, ``.set()`` from Python. It
+        starts paused on frame 0 (its play button, or ``.set({"playing": True})``, plays the
+        loop), so a kernel is not kept busy by a loop nobody watches.
     """
     if scene is not None:
         if not isinstance(scene, Scene):
@@ -341,4 +343,6 @@ def explore(mood: Any = "seething", *, style: str = "landscape", seed: int | Non
         base = scene
     else:
         base, _ = build_scene(mood, size, seed, style)
-    return Explorer(Session(base, Path.cwd(), preview=preview))
+    session = Session(base, Path.cwd(), preview=preview)
+    session.set({"playing": False})  # paused on frame 0 until the play button: a notebook
+    return Explorer(session)         # kernel is not kept busy by a loop nobody watches
