@@ -208,19 +208,10 @@ def _lookup(v: NDArray[np.float32], h: NDArray[np.float32], has_hue: bool,
             out[i, c] = a + b
 
 
-_KERNEL: list[Any] = []
-
-
 def _kernel() -> Any:
-    """:func:`_lookup` compiled with numba (``cache=True``, releasing the GIL), or None under
-    the numpy backend (``WIKTORIA_BACKEND``) or without numba."""
-    if _accel.backend() != "numba":
-        return None
-    if not _KERNEL:
-        import numba
-
-        _KERNEL.append(numba.njit(cache=True, nogil=True)(_lookup))
-    return _KERNEL[0]
+    """:func:`_lookup` compiled with numba (releasing the GIL), or None under the numpy
+    backend (``WIKTORIA_BACKEND``) or without numba."""
+    return _accel.compiled(_lookup)
 
 
 def lightness(rgb: NDArray[np.floating]) -> NDArray[np.floating]:

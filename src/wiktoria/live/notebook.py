@@ -27,7 +27,6 @@ True
 
 from __future__ import annotations
 
-import io
 import threading
 import time
 from collections.abc import Mapping
@@ -37,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from wiktoria.live.server import jpeg
 from wiktoria.live.session import Session
 from wiktoria.motion.animation import FramePlan
 from wiktoria.render.compositor import render
@@ -47,14 +47,6 @@ __all__ = ["Explorer", "explore"]
 
 #: Frames a second the preview plays at (at most: a frame shows when it is rendered).
 PLAY_FPS = 12.0
-
-
-def _jpeg(pixels: np.ndarray, quality: int = 85) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.fromarray(pixels).save(out, format="JPEG", quality=quality)
-    return out.getvalue()
 
 
 class Explorer:
@@ -283,7 +275,7 @@ class Explorer:
                 done = key
                 self._mark(snap.version)
                 continue
-            self.preview.value = _jpeg(pixels)
+            self.preview.value = jpeg(pixels)
             ms = (time.perf_counter() - start) * 1000.0
             self.status.value = (f"<small>{snap.scene.mood.name}, {snap.scene.style}, seed "
                                  f"{snap.scene.seed}: frame {snap.frame + 1}/{loop.frames}, "

@@ -53,7 +53,7 @@ from wiktoria.live.session import Session
 from wiktoria.live.source import load_scene, watched
 from wiktoria.render import render
 
-__all__ = ["Frame", "LiveServer", "bind", "is_loopback", "serve"]
+__all__ = ["Frame", "LiveServer", "bind", "is_loopback", "jpeg", "serve"]
 
 
 def is_loopback(host: str) -> bool:
@@ -87,7 +87,8 @@ class _Client:
     sent: int = 0
 
 
-def _jpeg(pixels: np.ndarray, quality: int) -> bytes:
+def jpeg(pixels: np.ndarray, quality: int = 85) -> bytes:
+    """A preview frame's bytes: JPEG (0.3-1 ms for 384x384, far cheaper than PNG or WebP)."""
     buf = io.BytesIO()
     Image.fromarray(pixels, mode="RGB").save(buf, "JPEG", quality=quality)
     return buf.getvalue()
@@ -170,7 +171,7 @@ class LiveServer:
             start = time.perf_counter()
             try:
                 pixels = render(replace(scene, loop=replace(loop, frame=snap.frame)))
-                jpeg = _jpeg(pixels, 92 if kind == "still" else self.quality)
+                encoded = jpeg(pixels, 92 if kind == "still" else self.quality)
             except Exception as exc:  # a layer failing on these values: show it, keep the last
                 failed = key
                 self._render_error = True
@@ -182,7 +183,7 @@ class LiveServer:
             if self._render_error:
                 self._render_error = False
                 session.set_error(None)
-            self._publish_threadsafe(Frame(snap.version, snap.frame, kind, pixels, jpeg, ms),
+            self._publish_threadsafe(Frame(snap.version, snap.frame, kind, pixels, encoded, ms),
                                      snap.version)
 
     def _publish_threadsafe(self, frame: Frame | None, version: int) -> None:

@@ -27,9 +27,12 @@ import importlib
 import importlib.util
 import os
 import sys
+import threading
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
-__all__ = ["BACKENDS", "MIN_WORK", "backend", "kernels"]
+__all__ = ["BACKENDS", "MIN_WORK", "backend", "compiled", "kernels"]
 
 BACKENDS = ("auto", "numpy", "numba")
 #: Point-octaves of one call from which ``auto`` loads the compiled kernels (about 15 ns saved
@@ -95,3 +98,23 @@ def kernels(name: str, work: int | None = None) -> ModuleType | None:
     if auto and work is not None and work < MIN_WORK:
         return None
     return importlib.import_module(full)
+
+
+_COMPILED: dict[Callable[..., Any], Any] = {}
+_COMPILE_LOCK = threading.Lock()
+
+
+def compiled(function: Callable[..., Any]) -> Any:
+    """``function`` (a pixel loop written as numba-compatible Python, the numpy path's
+    operations in its order) compiled with ``numba.njit(cache=True, nogil=True)``, once per
+    process; None under the numpy backend (``WIKTORIA_BACKEND``) or without numba, when the
+    caller's numpy path paints."""
+    if backend() != "numba":
+        return None
+    with _COMPILE_LOCK:
+        kernel = _COMPILED.get(function)
+        if kernel is None:
+            import numba
+
+            kernel = _COMPILED[function] = numba.njit(cache=True, nogil=True)(function)
+    return kernel

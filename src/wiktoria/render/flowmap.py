@@ -127,9 +127,10 @@ def offset(generation: int, layer: int) -> tuple[float, float]:
 def velocity(x: np.ndarray, y: np.ndarray, u: float, v: float, *, seed: int, curl: float,
              wind: float, angle: float, frequency: float = 0.7) -> tuple[np.ndarray, np.ndarray]:
     """A divergence-free flow on the grid of noise coordinates ``x`` (a row, shape (1, w))
-    by ``y`` (a column, (h, 1)), each evenly spaced, at about unit speed: a steady wind
-    (``wind`` of it, along ``angle`` radians) plus curl noise (``curl`` of it) of a stream
-    function that moves on the loop's time circle (``u, v``). float32, shape (h, w)."""
+    by ``y`` (a column, (h, 1)), each evenly spaced: a uniform wind of speed ``wind`` along
+    ``angle`` radians plus curl noise of a stream function that moves on the loop's time
+    circle (``u, v``), of speed ``curl`` on average (about 3 times that at most).
+    float32, shape (h, w)."""
     xs, ys = np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel()
     f = frequency
     psi = noise.fbm((xs * f).reshape(1, -1), (ys * f).reshape(-1, 1), u, v, octaves=2,

@@ -178,16 +178,15 @@ class AirRenderer(LayerRenderer):
         step = travel / k  # cells of wind in a generation
         turb = float(fr.mood.motion.turbulence)
         angle = flowmap.wind(fr, layer.rise)
-        # The curl field turns as slowly as the wind carries the clouds, and carries them at
-        # most CURL_REACH cells a generation (more for a turbulent mood).
-        turning = fr.clock(0.25 * layer.speed)
-        cx, cy = flowmap.velocity(x, y, turning.u, turning.v,
-                                  seed=self.seed("air-flow", c.variant), curl=1.0, wind=0.0,
-                                  angle=angle, frequency=0.5)
+        # The wind carries the clouds ``step`` cells a generation; the curl field turns as
+        # slowly as the wind carries them and carries them at most CURL_REACH cells a
+        # generation (more for a turbulent mood). Displacement per unit of age (a
+        # generation's ages run from -1/2 to 1/2), cells.
+        turning = fr.clock(WIND_PACE * layer.speed)
         curl = min(step, flowmap.CURL_REACH) * (0.35 + 0.65 * turb)
-        # Displacement per unit of age (a generation's ages run from -1/2 to 1/2), cells.
-        vx = F32(step * math.cos(angle)) + F32(curl) * cx
-        vy = F32(step * math.sin(angle)) + F32(curl) * cy
+        vx, vy = flowmap.velocity(x, y, turning.u, turning.v,
+                                  seed=self.seed("air-flow", c.variant), curl=curl, wind=step,
+                                  angle=angle, frequency=0.5)
         phase = flowmap.pace(clock.phase, layer.stall, flowmap.stalls(loop.duration))
         # Each generation's texture is computed once on the grid (the fast separable path),
         # widened by the farthest the flow carries it (the curl's speed stays under about 3),

@@ -19,7 +19,14 @@ from wiktoria.colour.roles import LIGHT_MAX
 from wiktoria.common.cache import LoopCache
 from wiktoria.noise import _accel
 from wiktoria.render.forms import Form, forms_for, swayed
-from wiktoria.render.layer import F32, Band, LayerRenderer, gradient, smoothstep
+from wiktoria.render.layer import (
+    F32,
+    Band,
+    LayerRenderer,
+    gradient,
+    kernel_array,
+    smoothstep,
+)
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LandLayer
 
@@ -146,8 +153,8 @@ class LandRenderer(LayerRenderer):
         kernel = _kernel()
         if kernel is not None:
             shape = land_v.shape
-            hv, hh = _full(np.asarray(haze_v, F32), shape), _full(np.asarray(haze_h, F32), shape)
-            shared = tuple(_full(a, shape) for a in (ldx, ldy, broad, azimuth, near_light))
+            hv, hh = kernel_array(haze_v, shape), kernel_array(haze_h, shape)
+            shared = tuple(kernel_array(a, shape) for a in (ldx, ldy, broad, azimuth, near_light))
             ldx_b, ldy_b = shared[:2]
         for form, term in zip(self.forms, terms, strict=True):
             if form.top() >= last or form.bottom() <= first:
@@ -163,13 +170,13 @@ class LandRenderer(LayerRenderer):
                 slopes, composite = kernel
                 shoulder = np.exp(-inside / dome)
                 z = np.empty(shape, F32)
-                gx, gy = _full(gx, shape), _full(gy, shape)
-                slopes(_full(shoulder, shape), gx, gy, _full(tx, shape), _full(ty, shape),
-                       ldx_b, ldy_b, z)
+                gx, gy = kernel_array(gx, shape), kernel_array(gy, shape)
+                slopes(kernel_array(shoulder, shape), gx, gy, kernel_array(tx, shape),
+                       kernel_array(ty, shape), ldx_b, ldy_b, z)
                 lit = np.tanh(z)
                 rim_d = np.maximum(form.rim_distance(rows, W), 0)
                 glow = np.exp(-rim_d / rim_w)
-                form_in = tuple(_full(a, shape) for a in (d, inside, gx, gy, lit, glow, v0,
+                form_in = tuple(kernel_array(a, shape) for a in (d, inside, gx, gy, lit, glow, v0,
                                                           hue0))
                 composite(*form_in, *shared, hv, hh, F32(layer.shade) * F32(0.7),
                           F32(0.4) + F32(0.6) * depth, F32(layer.rim) * F32(0.55),
@@ -227,18 +234,6 @@ def _read_only(forms: list[Form]) -> list[Form]:
     for form in forms:
         form.outline.flags.writeable = False
     return forms
-
-
-def _full(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """``a`` broadcast to ``shape`` as a read-only, C-contiguous array (copied only when it
-    is not one already): the kernels' one signature, and no zero strides, which keep numba
-    from vectorising (3.5x slower)."""
-    b = np.broadcast_to(a, shape)
-    if not b.flags.c_contiguous:
-        b = np.ascontiguousarray(b)
-    b = b.view()
-    b.flags.writeable = False
-    return b
 
 
 def _slopes(shoulder: np.ndarray, gx: np.ndarray, gy: np.ndarray, tx: np.ndarray,
@@ -299,18 +294,8 @@ def _composite(d: np.ndarray, inside: np.ndarray, gx: np.ndarray, gy: np.ndarray
             covered[i, j] = max(c, cover)
 
 
-_KERNEL: list[Any] = []
-
-
 def _kernel() -> Any:
-    """:func:`_slopes` and :func:`_composite` compiled with numba (``cache=True``), or None
-    under the numpy backend (``WIKTORIA_BACKEND``) or without numba: the numpy loop then
-    paints."""
-    if _accel.backend() != "numba":
-        return None
-    if not _KERNEL:
-        import numba
-
-        jit = numba.njit(cache=True, nogil=True)
-        _KERNEL.append((jit(_slopes), jit(_composite)))
-    return _KERNEL[0]
+    """:func:`_slopes` and :func:`_composite` compiled with numba, or None under the numpy
+    backend (``WIKTORIA_BACKEND``) or without numba: the numpy loop then paints."""
+    slopes = _accel.compiled(_slopes)
+    return None if slopes is None else (slopes, _accel.compiled(_composite))

@@ -21,7 +21,7 @@ import numpy as np
 from wiktoria import noise
 from wiktoria.common.cache import LoopCache
 from wiktoria.noise import _accel
-from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid
+from wiktoria.render.layer import F32, Band, LayerRenderer, interp_grid, kernel_array
 from wiktoria.render.light import light_of
 from wiktoria.scene.layers import LightLayer
 
@@ -108,8 +108,8 @@ class LightRenderer(LayerRenderer):
         kernel = _kernel()
         if kernel is not None and buf.flags.c_contiguous:
             shape = halo.shape
-            kernel(_full(halo, shape), _full(hidden, shape),
-                   _full(core if lit else halo, shape), lit,
+            kernel(kernel_array(halo, shape), kernel_array(hidden, shape),
+                   kernel_array(core if lit else halo, shape), lit,
                    np.ascontiguousarray(glow_col, F32),
                    np.ascontiguousarray(glow_col if hot is None else hot.reshape(3), F32),
                    F32(layer.bloom * layer.intensity), F32(min(1.0, layer.intensity)), buf)
@@ -120,17 +120,6 @@ class LightRenderer(LayerRenderer):
             a = (core * (F32(1) - hidden) * F32(min(1.0, layer.intensity)))[..., None]
             buf += (hot - buf) * a
         np.clip(buf, 0, 1, out=buf)
-
-
-def _full(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """``a`` broadcast to ``shape``, read-only and C-contiguous (the kernel's one signature;
-    copied only when it is not one already)."""
-    b = np.broadcast_to(np.asarray(a, F32), shape)
-    if not b.flags.c_contiguous:
-        b = np.ascontiguousarray(b)
-    b = b.view()
-    b.flags.writeable = False
-    return b
 
 
 def _paint(halo: np.ndarray, hidden: np.ndarray, core: np.ndarray, lit: bool,
@@ -155,16 +144,7 @@ def _paint(halo: np.ndarray, hidden: np.ndarray, core: np.ndarray, lit: bool,
                 buf[i, j, c] = min(max(x, zero), one)
 
 
-_KERNEL: list[Any] = []
-
-
 def _kernel() -> Any:
-    """:func:`_paint` compiled with numba (``cache=True``), or None under the numpy backend
+    """:func:`_paint` compiled with numba, or None under the numpy backend
     (``WIKTORIA_BACKEND``) or without numba."""
-    if _accel.backend() != "numba":
-        return None
-    if not _KERNEL:
-        import numba
-
-        _KERNEL.append(numba.njit(cache=True, nogil=True)(_paint))
-    return _KERNEL[0]
+    return _accel.compiled(_paint)
