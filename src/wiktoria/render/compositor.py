@@ -4,27 +4,35 @@ Each layer of the scene gets its registered renderer (:mod:`wiktoria.render.laye
 compositor runs every renderer's ``layout``, then every ``prepare`` (whatever depends on the
 whole frame: ridgelines, the low-resolution sky field, the stroke density), then paints the
 frame band by band, bottom layer first, in linear light, and encodes each band to sRGB once,
-with a fraction of a code value of triangular dither so smooth skies do not band. A
-7680x4320 painting needs a few hundred MB beyond its output. Bands have a fixed height, so the
-pixels never depend on the machine. The compositor names no layer type.
+with a fraction of a code value of triangular dither so smooth skies do not band. When every
+layer's renderer says its bands are independent (``concurrent_bands``), the bands are painted
+on threads (:func:`band_workers`). A 7680x4320 painting needs a few hundred MB beyond its
+output. Bands have a fixed height and each band its own dither stream, so the pixels never
+depend on the machine or the number of threads. The compositor names no layer type.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
 from wiktoria.colour import encode_srgb8
 from wiktoria.colour.roles import TwoAxis
-from wiktoria.common import memory
+from wiktoria.common import memory, parallel
 from wiktoria.common.cache import LoopCache
 from wiktoria.common.memory import MemoryLimit, available_memory, estimate_memory
 from wiktoria.moods.mood import Mood
 from wiktoria.render.layer import BAND, F32, Band, Frame, LayerRenderer, renderer_for, stream_rng
 from wiktoria.scene.scene import Scene
 
-__all__ = ["BAND", "available_memory", "check_memory", "estimate_memory", "prepare", "render",
-           "render_layers"]
+__all__ = ["BAND", "BAND_WORKERS", "available_memory", "band_workers", "check_memory",
+           "estimate_memory", "prepare", "render", "render_layers"]
 
+
+#: The most bands painted at once (on threads), whatever the number of CPUs: memory stays
+#: bounded.
+BAND_WORKERS = 4
 
 #: A painting's two-axis colour table (~60 ms to build, 1 MB): the same in every frame of a
 #: loop that keeps its palette and composition.
@@ -97,10 +105,47 @@ def render_layers(scene: Scene, mood: Mood | None = None
     check_memory(W, H)
     _, renderers = prepare(scene, mood)
     out = np.empty((H, W, 3), dtype=np.uint8)
-    for index, r0 in enumerate(range(0, H, BAND)):
+    count = -(-H // BAND)
+
+    def paint(index: int) -> None:
+        r0 = index * BAND
         rows = np.arange(r0, min(H, r0 + BAND))
         band = Band(index, rows, np.zeros((len(rows), W, 3), dtype=F32))
         for r in renderers:
             r.band(band)
         out[r0 : r0 + len(rows)] = encode_srgb8(band.rgb, stream_rng(scene.seed, "dither", index))
+
+    workers = band_workers(count, renderers)
+    if workers == 1:
+        for index in range(count):
+            paint(index)
+    else:
+        queue = itertools.count()  # next() is atomic: each band is painted once, by any worker
+
+        def worker() -> None:
+            for index in iter(queue.__next__, None):
+                if index >= count:
+                    return
+                paint(index)
+
+        parallel.run([worker] * workers)
     return out, renderers
+
+
+def band_workers(count: int, renderers: list[LayerRenderer]) -> int:
+    """How many threads paint the ``count`` bands of a render: one when any layer's
+    :attr:`~wiktoria.render.layer.LayerRenderer.concurrent_bands` is false, otherwise
+    :func:`wiktoria.common.parallel.num_threads` (``WIKTORIA_NUM_THREADS``), at most
+    :data:`BAND_WORKERS` (each band in flight holds its own working arrays: ~100 MB at 7680
+    pixels wide) and at most ``count``.
+
+    Every band is painted by the same arithmetic whichever thread paints it, and its dither by
+    its own seeded stream, so the pixels are the same for any number of threads.
+
+    >>> from wiktoria.render.layer import LayerRenderer
+    >>> band_workers(9, [LayerRenderer.__new__(LayerRenderer)])  # a layer of one's own
+    1
+    """
+    if count <= 1 or not all(r.concurrent_bands for r in renderers):
+        return 1
+    return max(1, min(parallel.num_threads(), BAND_WORKERS, count))

@@ -295,7 +295,16 @@ class LayerRenderer:
     frame : Frame
     occurrence : int
         How many layers of this type lie below this one in the scene (0 for the first).
+    concurrent_bands : bool
+        True when :meth:`band` may paint several bands at once on different threads: it
+        reads only what ``layout`` and ``prepare`` left and the band it is given, writes only
+        that band (and whatever else it writes is the same whichever band comes first), so
+        its pixels do not depend on the order of the bands. The compositor paints a render's
+        bands on threads only when all its layers say so. False here, so a layer of one's own
+        is painted band after band unless it declares otherwise; the built-in layers are true.
     """
+
+    concurrent_bands: bool = False
 
     def __init__(self, layer: Layer, frame: Frame, occurrence: int = 0) -> None:
         self.layer = layer

@@ -51,6 +51,7 @@ class AirRenderer(LayerRenderer):
     """Prepares the value and hue fields at half resolution (publishing ``air`` and the
     ``haze`` along the horizon); each band interpolates them (publishing the band's ``value``
     and ``hue``) and colours them in two axes."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: AirLayer
 

@@ -124,6 +124,7 @@ def select(points: np.ndarray, offsets: np.ndarray, idx: np.ndarray
 class BrushRenderer(LayerRenderer):
     """Places the strokes once per still (once per loop in an animation, then moves them),
     then paints those that meet each band."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: BrushLayer
 

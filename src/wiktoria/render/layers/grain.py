@@ -11,6 +11,7 @@ __all__ = ["GrainRenderer"]
 class GrainRenderer(LayerRenderer):
     """Multiplies each band by grain (one generator per band, so bands are independent) and
     by the vignette."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: GrainLayer
 

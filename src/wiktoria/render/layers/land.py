@@ -44,6 +44,7 @@ _STATIC = LoopCache("land-static", groups=2, max_bytes=192 * 2**20)
 class LandRenderer(LayerRenderer):
     """Lays out the forms (publishing ``forms`` and ``horizon``), then paints them band by
     band (publishing the band's ``cover``, and its ``value`` where the land covers it)."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: LandLayer
 

@@ -39,6 +39,7 @@ _STATIC = LoopCache("light-static", groups=2, max_bytes=64 * 2**20)
 
 class LightRenderer(LayerRenderer):
     """Paints the composition's light over the layers below it."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: LightLayer
     flicker: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None

@@ -80,6 +80,7 @@ class LinesRenderer(LayerRenderer):
     >>> bool(visible[0].all()), bool(visible.mean() < 1.0)  # the nearest hides others
     (True, True)
     """
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: LinesLayer
 

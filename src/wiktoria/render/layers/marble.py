@@ -13,6 +13,7 @@ __all__ = ["MarbleRenderer"]
 
 class MarbleRenderer(LayerRenderer):
     """Colours each band by the warped value and the warp vectors, then adds the veins."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: MarbleLayer
 

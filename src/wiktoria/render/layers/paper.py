@@ -29,6 +29,7 @@ _STATIC = LoopCache("paper-static", groups=2, max_bytes=96 * 2**20)
 
 class PaperRenderer(LayerRenderer):
     """Multiplies each band by the paper's tooth and grain, then by the vignette."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: PaperLayer
 

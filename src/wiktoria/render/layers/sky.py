@@ -19,6 +19,7 @@ SKY_SCALE = 0.5
 class SkyRenderer(LayerRenderer):
     """Prepares the warped field at half resolution (publishing it as ``sky``); each band
     interpolates it to ramp positions (published as the band's ``pos``)."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: SkyLayer
 

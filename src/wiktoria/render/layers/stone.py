@@ -76,6 +76,7 @@ class StoneRenderer(LayerRenderer):
     >>> [layer.type for layer in im.scene.layers][0]
     'stone'
     """
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: StoneLayer
 

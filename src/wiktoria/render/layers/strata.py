@@ -21,6 +21,7 @@ class StrataRenderer(LayerRenderer):
     """Lays out the ridgelines (publishing ``horizon``, ``ridges`` and ``depths``), then paints
     each stratum with a lighter rim, a darker valley, the inks of the strokes above it and the
     haze of distance; publishes the band's ``cover``."""
+    concurrent_bands = True  # but see prepare(): not without a sky
 
     layer: StrataLayer
 
@@ -56,6 +57,11 @@ class StrataRenderer(LayerRenderer):
         fr.shared["horizon"] = hz
         fr.shared["ridges"] = ridges
         fr.shared["depths"] = self.depths
+
+    def prepare(self) -> None:
+        # Without a sky below, the haze takes the colour of the first band the strata reach
+        # (_haze_colour), which only painting the bands in order makes well defined.
+        self.concurrent_bands = self.frame.shared.get("sky") is not None
 
     def _haze_colour(self, band: Band) -> np.ndarray:
         """The colour of the air: the sky at the horizon, smoothed along it, shape (1, W, 3).

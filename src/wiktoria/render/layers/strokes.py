@@ -19,6 +19,7 @@ __all__ = ["StrokesRenderer"]
 class StrokesRenderer(LayerRenderer):
     """Renders the strokes' density and tone once, offers them as an ``ink`` to the strata
     (which fold the strokes into their own surface), and paints them where no stratum is."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: StrokesLayer
 

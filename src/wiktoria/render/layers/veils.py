@@ -303,6 +303,7 @@ def _round_box(gx: np.ndarray, gy: np.ndarray, f: Field, inset: float) -> np.nda
 class VeilsRenderer(LayerRenderer):
     """Composites the ground and the fields' glazes on a coarse grid in ``prepare``; each band
     interpolates it."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: VeilsLayer
 

@@ -80,6 +80,7 @@ class VortexRenderer(LayerRenderer):
     >>> np.asarray(p).shape
     (54, 96, 3)
     """
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: VortexLayer
 

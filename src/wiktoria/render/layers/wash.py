@@ -11,6 +11,7 @@ __all__ = ["WashRenderer"]
 
 class WashRenderer(LayerRenderer):
     """Paints each band from a very soft fBm; publishes the band's ramp positions as ``pos``."""
+    concurrent_bands = True  # band() reads what prepare() left, writes its band
 
     layer: WashLayer
 
