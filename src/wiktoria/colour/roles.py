@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,8 +79,14 @@ class Roles:
 
     def linear(self, role: str) -> NDArray[np.float32]:
         """A role's colour in linear-light RGB, float32, shape (3,)."""
-        lab = gamut_map(getattr(self, role))
-        return np.clip(oklab_to_linear(lab), 0, 1).astype(F32)
+        return _linear(tuple(float(x) for x in getattr(self, role))).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _linear(lab: tuple[float, ...]) -> NDArray[np.float32]:
+    """An OKLab colour, gamut-mapped, in linear-light RGB (a painting asks every band for
+    its accent: the gamut search is done once)."""
+    return np.clip(oklab_to_linear(gamut_map(np.array(lab))), 0, 1).astype(F32)
 
 
 def roles(palette: Palette) -> Roles:
