@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -187,17 +188,19 @@ class Form:
         return (depth / ns).astype(F32)  # type: ignore[no-any-return]
 
 
-_POLAR: dict[tuple, tuple[np.ndarray, ...]] = {}
+#: The last ring geometry of each thread (bands painted on threads each keep their own).
+_POLAR = threading.local()
 
 
 def _polar(rows: np.ndarray, width: int, cx: float, cy: float, aspect: float
            ) -> tuple[np.ndarray, ...]:
     """``dx, dy, rad, ang`` of the pixels of ``rows`` around a ring's centre (float32).
 
-    The rings of a composition share their centre, so the last result is kept (one entry,
-    read-only arrays) and the next ring over the same rows reuses it."""
+    The rings of a composition share their centre, so the last result is kept (one entry per
+    thread, read-only arrays) and the next ring over the same rows reuses it."""
     key = (rows.tobytes(), width, cx, cy, aspect)
-    got = _POLAR.get(key)
+    last = getattr(_POLAR, "last", None)
+    got = last[1] if last is not None and last[0] == key else None
     if got is None:
         r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
         c = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
@@ -206,8 +209,7 @@ def _polar(rows: np.ndarray, width: int, cx: float, cy: float, aspect: float
         rad = np.hypot(dx, dy) + F32(1e-3)
         ang = np.arctan2(dy, dx)
         got = tuple(np.broadcast_to(a, rad.shape) for a in (dx, dy, rad, ang))
-        _POLAR.clear()
-        _POLAR[key] = got
+        _POLAR.last = (key, got)
     return got
 
 
