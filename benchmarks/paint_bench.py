@@ -9,7 +9,9 @@ import). ``process s`` is the whole command as a person runs it, ``wiktoria pain
 --size S -o FILE.png`` in a fresh process: start-up, imports, loading the compiled kernels,
 the render and writing the PNG (issue 16's target: 1.5 s at 1920x1080); ``import s`` is
 ``python -c "import wiktoria"`` minus ``python -c pass``. Prints medians over the rounds and
-the issues' targets next to them.
+the issues' targets next to them. ``cold s`` is the same command once with an empty numba
+cache (``NUMBA_CACHE_DIR`` pointed at a new folder): the first run after installing, when the
+compiled kernels are built and cached (every later run loads them).
 """
 
 from __future__ import annotations
@@ -53,10 +55,18 @@ def main() -> None:
     ap.add_argument("--sizes", nargs="+", default=list(TARGETS))
     ap.add_argument("--mood", default="seething")
     ap.add_argument("--style", default="landscape")
+    ap.add_argument("--cold", action="store_true",
+                    help="also time the first size's command once with an empty numba cache")
     args = ap.parse_args()
     results: dict[str, list[dict[str, float]]] = {s: [] for s in args.sizes}
     imports: list[float] = []
+    cold: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="wiktoria-bench-") as tmp:
+        for size in args.sizes[:1] if args.cold else []:
+            env = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(tmp, "numba-cache"))
+            cold[size] = _timed([sys.executable, "-m", "wiktoria", "paint", "--mood", args.mood,
+                                 "--style", args.style, "--size", size, "--seed", "0", "-o",
+                                 os.path.join(tmp, "cold.png")], env=env)
         for r in range(args.rounds):
             imports.append(_timed([sys.executable, "-c", "import wiktoria"])
                            - _timed([sys.executable, "-c", "pass"]))
@@ -81,12 +91,14 @@ def main() -> None:
         print(f"{size:<12}{wall:9.2f}{(f'{ts:.1f}' if ts else '-'):>10}{rss:13.2f}"
               f"{(f'{tm:.1f}' if tm else '-'):>11}{whole:11.2f}{(f'{tp:.1f}' if tp else '-'):>10}")
     print(f"import wiktoria: {statistics.median(imports):.2f} s (target {IMPORT_TARGET:g} s)")
+    for size, seconds in cold.items():
+        print(f"cold s (first run, empty numba cache) {size}: {seconds:.2f}")
 
 
-def _timed(cmd: list[str]) -> float:
+def _timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
     """Wall seconds of ``cmd`` in a fresh process (its output discarded)."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, check=True)
+    subprocess.run(cmd, capture_output=True, check=True, env=env)
     return time.perf_counter() - t0
 
 
