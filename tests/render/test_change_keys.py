@@ -15,6 +15,7 @@ import pytest
 import wiktoria
 import wiktoria.render.layers.air as air_module
 import wiktoria.render.layers.brush as brush_module
+from wiktoria.common import cache as loop_cache
 from wiktoria.common.cache import caching, fingerprint
 from wiktoria.moods.registry import resolve_mood
 from wiktoria.render.compositor import prepare, render
@@ -110,6 +111,38 @@ def test_the_wind_moves_the_strokes_glide() -> None:
     render(at(scene, 6))
     turned = scene.override({"air.rise": -0.6})
     assert render(at(turned, 6)).tobytes() == fresh(at(turned, 6))
+
+
+@pytest.mark.parametrize("change", [{"air.clouds": 0.9}, {"land.rim": 0.1},
+                                    {"land.shade": 0.2}, {"land.fog": 0.1},
+                                    {"paper.grain": 0.01}, {"light.bloom": 0.1}])
+def test_a_change_of_how_it_is_painted_keeps_every_loop_cache(change: dict[str, float]
+                                                                ) -> None:
+    """What holds still in a loop does not read these: none of it is made again."""
+    scene = base()
+    with caching(True):
+        render(at(scene, 2))
+        render(at(scene, 3))
+        misses = {c.name: c.misses for c in loop_cache.caches()}
+        textures = set(air_module._TEXTURES)
+        changed = scene.override(change)
+        warm = render(at(changed, 3)).tobytes()
+        assert {c.name: c.misses for c in loop_cache.caches()} == misses
+        assert set(air_module._TEXTURES) == textures
+    assert warm == fresh(at(changed, 3))
+
+
+@pytest.mark.parametrize("change", [{"land.relief": 0.9}, {"land.tone": 0.2},
+                                    {"paper.tooth": 0.0}, {"paper.vignette": 0.0}])
+def test_a_change_the_still_terms_read_makes_them_again(change: dict[str, float]) -> None:
+    scene = base()
+    with caching(True):
+        render(at(scene, 3))
+        misses = sum(c.misses for c in loop_cache.caches())
+        changed = scene.override(change)
+        warm = render(at(changed, 3)).tobytes()
+        assert sum(c.misses for c in loop_cache.caches()) > misses
+    assert warm == fresh(at(changed, 3))
 
 
 def test_going_back_finds_the_first_placement(placements: list[int]) -> None:
