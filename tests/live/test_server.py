@@ -289,3 +289,32 @@ def test_without_the_live_extra_the_command_says_what_to_install(
     res = CliRunner().invoke(cli, ["live", "--no-open"])
     assert res.exit_code == 2
     assert res.output == "Error: wiktoria live needs uvicorn: pip install 'wiktoria[live]'\n"
+
+
+def test_connections_send_small_messages_at_once() -> None:
+    """A frame travels as two messages (its announcement, then its JPEG); with Nagle's
+    algorithm on, the JPEG waited for the announcement's ACK, which the page delays (~40 ms a
+    frame). asyncio turns it off (TCP_NODELAY) only on sockets whose protocol says TCP, and
+    the connections accepted inherit the listening socket's."""
+    import asyncio
+
+    from wiktoria.live.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    nodelay: list[int] = []
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport: Any) -> None:
+            conn = transport.get_extra_info("socket")
+            nodelay.append(conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def main() -> None:
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        async with server:
+            reader, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+            await reader.read()  # the server closes it
+            writer.close()
+
+    asyncio.run(main())
+    assert len(nodelay) == 1 and nodelay[0] != 0

@@ -15,6 +15,8 @@ which would miss every time) keeps most of the savings when a frame is too large
 whole.
 
 :func:`caching` turns every cache off (for tests comparing the bytes with and without).
+:func:`fingerprint` makes a key of what a value was computed from when that is data (arrays,
+dataclasses, numbers) rather than a spec (so a cache can be keyed by exactly what it reads).
 
 Examples
 --------
@@ -32,6 +34,8 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
@@ -39,7 +43,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["LoopCache", "caches", "caching", "enabled"]
+__all__ = ["LoopCache", "caches", "caching", "enabled", "fingerprint"]
 
 T = TypeVar("T")
 
@@ -73,6 +77,48 @@ def caches() -> list[LoopCache]:
     """Every :class:`LoopCache` made in this process."""
     with _LOCK:
         return list(_CACHES)
+
+
+def fingerprint(value: Any) -> Hashable:
+    """A hashable key that is equal for two values exactly when they hold the same data:
+    arrays by dtype, shape and a digest of their bytes, floats by their bits (``-0.0`` is not
+    ``0.0``), numbers, text, None, and tuples, lists, dicts and dataclasses of them (by type
+    and fields).
+
+    Raises
+    ------
+    TypeError
+        Any other value (its data cannot be told: key by something else).
+
+    Examples
+    --------
+    >>> fingerprint([1.0, np.zeros(2)]) == fingerprint([1.0, np.zeros(2)])
+    True
+    >>> fingerprint(0.0) == fingerprint(-0.0), fingerprint(1) == fingerprint(True)
+    (False, False)
+    """
+    if value is None or isinstance(value, (bool, int, str, bytes)):
+        return (type(value).__name__, value)
+    if isinstance(value, float):
+        return ("float", value.hex())
+    if isinstance(value, np.generic):
+        return ("np", value.dtype.str, value.tobytes())
+    if isinstance(value, np.ndarray):
+        if value.dtype.hasobject:
+            raise TypeError("cannot fingerprint an array of objects")
+        digest = hashlib.blake2b(np.ascontiguousarray(value).tobytes(), digest_size=16)
+        return ("array", value.dtype.str, value.shape, digest.digest())
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(fingerprint(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((fingerprint(k), fingerprint(v))
+                                     for k, v in value.items())))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        kind = type(value)
+        return (kind.__module__, kind.__qualname__,
+                tuple((f.name, fingerprint(getattr(value, f.name)))
+                      for f in dataclasses.fields(value)))
+    raise TypeError(f"cannot fingerprint a {type(value).__name__}")
 
 
 def _nbytes(value: Any) -> int:

@@ -83,8 +83,11 @@ class AirRenderer(LayerRenderer):
         hue = (F32(0.5) + F32(0.5) * np.tanh(F32(0.6) * _normalised(qx - F32(0.6) * qy)))
         # What holds still in a loop (the light's gradient and glow, the quiet areas) is kept
         # for the loop's next frames in this process.
+        # Keyed by what _static reads: the canvas, the composition (and the light it
+        # places), the grid's noise coordinates (frequency, stretch), gradient and glow.
         broad, v, busy, ldx, ldy, norm, haze = _STATIC.get(
-            (fr.seed, W, H, self.occurrence, c, layer), "air",
+            (fr.seed, W, H, self.occurrence, c, layer.frequency, layer.stretch,
+             layer.gradient, layer.glow), "air",
             lambda: self._static(gx, gy, x, y), keep=fr.scene.loop is not None)
         # Edges of the clouds that face the light catch it.
         dy, dx = np.gradient(cloud)
@@ -210,11 +213,15 @@ class AirRenderer(LayerRenderer):
             if age == 0.0 and ox == 0.0 and oy == 0.0:
                 layers.append((w, clouds(x, y)))
                 continue
-            key = (self.seed("air", c.variant), layer, fr.width, fr.height, len(xs), len(ys),
-                   g, i, px, py)
+            # Keyed by exactly what the texture is made of: the noise's seed, warp and
+            # octaves and the coordinates it is sampled at (so a change of what it does not
+            # read, the clouds' amount, a glow, another layer, keeps it).
+            tx, ty = ex + ox, ey + oy
+            key = (self.seed("air", c.variant), layer.warp, layer.octaves,
+                   tx.tobytes(), ty.tobytes())
             tex = _TEXTURES.get(key)
             if tex is None:
-                tex = np.stack(clouds((ex + ox).reshape(1, -1), (ey + oy).reshape(-1, 1)))
+                tex = np.stack(clouds(tx.reshape(1, -1), ty.reshape(-1, 1)))
                 with _TEXTURES_LOCK:
                     while len(_TEXTURES) >= 8:
                         _TEXTURES.pop(next(iter(_TEXTURES)))

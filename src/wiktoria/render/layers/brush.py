@@ -32,6 +32,7 @@ import numpy as np
 
 from wiktoria.colour import linear_to_srgb, srgb_to_uint8
 from wiktoria.colour.roles import LIGHT_MAX
+from wiktoria.common.cache import LoopCache, fingerprint
 from wiktoria.render import flowmap
 from wiktoria.render.layer import F32, Band, Frame, LayerRenderer, renderer_for
 from wiktoria.render.light import light_of
@@ -81,9 +82,12 @@ class _Rest:
     glide: Glide | None = None
 
 
-#: The strokes at rest of the last loops painted in this process (consecutive frames of one
-#: loop share them).
+#: The strokes at rest of the last loops painted in this process, by their still scene
+#: (consecutive frames of one loop share them)...
 _CACHE: dict[Any, _Rest] = {}
+#: ... and by exactly what placing them reads (:meth:`BrushRenderer._placement`), so a change
+#: of something else (the clouds' amount, a light's bloom) finds them again.
+_PLACED = LoopCache("brush-placed", groups=4)
 
 
 def _outline_room(points: np.ndarray, g: Any, sx: float, sy: float, amp: float) -> np.ndarray:
@@ -188,7 +192,8 @@ class BrushRenderer(LayerRenderer):
         fr = self.frame
         scene = fr.scene
         still = replace(scene, loop=None)
-        key = (still, fr.width, fr.height, fr.seed, self.occurrence)
+        # The glide depends on the loop's duration, not on the rest of the loop.
+        key = (still, scene.loop.duration, fr.width, fr.height, fr.seed, self.occurrence)
         got = _CACHE.get(key)
         if got is not None:
             return got
@@ -206,11 +211,32 @@ class BrushRenderer(LayerRenderer):
             renderer_for(layer)(layer, rest_frame, occurrence).layout()
         if spec is None:  # not in the scene's own stack: place with this frame's spec
             spec = self.layer
-        got = self._place(rest_frame, spec, glide=True, duration=scene.loop.duration)
+        duration = scene.loop.duration
+        placement = self._placement(rest_frame, spec, duration)
+
+        def place() -> _Rest:
+            return self._place(rest_frame, spec, glide=True, duration=duration)
+
+        got = place() if placement is None else _PLACED.get(placement, "rest", place)
         while len(_CACHE) >= 2:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = got
         return got
+
+    def _placement(self, fr: Frame, spec: BrushLayer, duration: float) -> Any:
+        """Everything :meth:`_place` reads of the still's frame ``fr`` (its layers below laid
+        out) with ``glide``: the spec, the loop's duration, the frame's size, seed, mood and
+        composition, this layer's occurrence (its seeds) and all the layers below published
+        (the land's forms, the air's wind); the light it reads is the composition's. None
+        when what they published cannot be told apart by its data (then the placement is
+        kept only for this still scene)."""
+        composition = fr.composition
+        try:
+            published = fingerprint(fr.shared)
+        except TypeError:
+            return None
+        return (spec, duration, fr.width, fr.height, fr.seed, fr.mood, composition,
+                self.occurrence, published)
 
     def _place(self, fr: Frame, layer: BrushLayer, *, glide: bool, duration: float = 0.0
                ) -> _Rest:

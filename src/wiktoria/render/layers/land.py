@@ -78,10 +78,12 @@ class LandRenderer(LayerRenderer):
         return a.astype(F32), b.astype(F32)
 
     def _group(self) -> tuple:
-        """Everything the static terms of a band depend on, but its rows."""
-        fr = self.frame
-        return (fr.seed, fr.width, fr.height, self.occurrence, fr.composition, self.layer,
-                len(self.forms))
+        """Everything the static terms of a band depend on, but its rows (and the forms it
+        meets): the parameters :meth:`_static` reads and those the forms are made of, not
+        the shading's (rim, shade, fog), which a live change may move without them."""
+        fr, layer = self.frame, self.layer
+        return (fr.seed, fr.width, fr.height, self.occurrence, fr.composition, layer.relief,
+                layer.tone, layer.octaves, layer.roughness, layer.frequency, len(self.forms))
 
     def _static(self, rows: np.ndarray) -> tuple:
         """The terms of a band that hold still in a loop: the light's geometry (direction,

@@ -72,7 +72,10 @@ class PaperRenderer(LayerRenderer):
         W, H = fr.width, fr.height
         rows, buf = band.rows, band.rgb
         base, g, vig = _STATIC.get(
-            (fr.seed, W, H, self.occurrence, layer, self.tile is not None),
+            # What _static reads: the grain's amount scales its draws later, so a change of
+            # it keeps them.
+            (fr.seed, W, H, self.occurrence, layer.tooth, layer.grain > 0, layer.vignette,
+             self.tile is not None),
             (band.index, int(rows[0]), len(rows)), lambda: self._static(band),
             keep=fr.scene.loop is not None)
         factor = base.copy()
