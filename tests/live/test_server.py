@@ -318,3 +318,40 @@ def test_connections_send_small_messages_at_once() -> None:
 
     asyncio.run(main())
     assert len(nodelay) == 1 and nodelay[0] != 0
+
+
+def test_a_loop_being_saved_counts_its_frames_and_is_saved_once(tmp_path: Path) -> None:
+    import threading
+
+    with running([*SMALL, "--mood", "serene", "--seed", "2"], tmp_path) as live, \
+            httpx.Client(base_url=live.url, timeout=120) as client:
+        assert client.get("/saving.json").json() == {"saving": []}
+        assert post(client, "/set", {"duration": 6.0}).status_code == 200
+        frames = client.get("/state.json").json()["frames"]
+        answer: dict[str, httpx.Response] = {}
+        saver = threading.Thread(target=lambda: answer.setdefault(
+            "loop", post(client, "/save", {"what": "loop", "name": "counted.gif"})))
+        saver.start()
+        seen: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 120
+        while saver.is_alive() and time.monotonic() < deadline:
+            got = client.get("/saving.json")
+            assert got.headers["cache-control"] == "no-store"
+            seen += got.json()["saving"]
+            if seen and seen[-1]["total"] and seen[-1]["done"] < seen[-1]["total"] and \
+                    "again" not in answer:
+                answer["again"] = post(client, "/save", {"what": "loop"})
+            time.sleep(0.05)
+        saver.join(timeout=120)
+        assert answer["loop"].status_code == 200, answer["loop"].text
+        assert answer["loop"].json()["saved"] == "counted.gif"
+        counted = [s for s in seen if s["what"] == "loop" and s["total"]]
+        assert counted and all(s["total"] == frames for s in counted)
+        done = [s["done"] for s in counted]
+        assert done == sorted(done) and 0 <= done[0] < frames
+        # A second loop while the first is being written: refused, in one line.
+        again = answer["again"]
+        assert again.status_code == 409 and again.text.strip() == \
+            "POST /save: a loop is already being saved"
+        assert client.get("/saving.json").json() == {"saving": []}
+        assert (tmp_path / "counted.gif").exists()

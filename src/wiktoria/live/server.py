@@ -19,7 +19,10 @@ HTTP interface:
 ``GET /scene.toml``    the current scene, with its loop
 ``GET /state.json``    the controls: every parameter with its type, range and value; the error
 ``POST /set``          JSON ``{"layer.param": value, "seed": 3, "mood": "serene", ...}``
-``POST /save``         JSON ``{"what": "still" | "loop" | "scene", "name": optional file name}``
+``POST /save``         JSON ``{"what": "still" | "loop" | "scene", "name": optional file name}``;
+                       answers when the file is written (one loop at a time: 409 meanwhile)
+``GET /saving.json``   the saves under way: ``{"saving": [{"what", "done", "total"}]}`` (a loop
+                       counts its frames; the page shows it while it waits)
 ``WS /ws``             frames and state (see above)
 =====================  ==========================================================================
 
@@ -49,6 +52,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from PIL import Image
 
+from wiktoria.common.progress import Counter
 from wiktoria.live.session import Session
 from wiktoria.live.source import load_scene, watched
 from wiktoria.render import render
@@ -133,6 +137,8 @@ class LiveServer:
         self._render_error = False
         self._seq = 0
         self._waiters: list[asyncio.Event] = []
+        #: The saves under way, by what they save, each with its progress counter.
+        self.saving: dict[str, Counter] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -306,6 +312,7 @@ class LiveServer:
             Route("/state.json", self._state_json),
             Route("/set", self._set, methods=["POST"]),
             Route("/save", self._save, methods=["POST"]),
+            Route("/saving.json", self._saving_json),
             WebSocketRoute("/ws", self._ws),
         ]
         middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=self.hosts)]
@@ -363,6 +370,13 @@ class LiveServer:
 
         return JSONResponse(self.session.controls(), headers={"Cache-Control": "no-store"})
 
+    async def _saving_json(self, request: Any) -> Any:
+        from starlette.responses import JSONResponse
+
+        saving = [{"what": what, "done": c.done, "total": c.total}
+                  for what, c in list(self.saving.items())]
+        return JSONResponse({"saving": saving}, headers={"Cache-Control": "no-store"})
+
     async def _json_body(self, request: Any, what: str) -> Any:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/json":
@@ -406,7 +420,16 @@ class LiveServer:
             if unknown:
                 raise _BadRequest(422, f"POST /save: unknown key {sorted(unknown)[0]!r}; "
                                        "valid: what, name")
-            path = await run_in_threadpool(savers[what], body.get("name"))
+            if what in self.saving:
+                raise _BadRequest(409, f"POST /save: a {what} is already being saved")
+            counter = self.saving[what] = Counter()
+            try:
+                if what == "loop":
+                    path = await run_in_threadpool(savers[what], body.get("name"), counter)
+                else:
+                    path = await run_in_threadpool(savers[what], body.get("name"))
+            finally:
+                del self.saving[what]
         except _BadRequest as exc:
             return self._error(exc.status, exc.reason)
         except (ValueError, TypeError, OSError) as exc:
