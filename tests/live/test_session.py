@@ -205,3 +205,29 @@ def test_what_is_watched(tmp_path: Path) -> None:
     assert watched(scene, tmp_path / "a.toml")
     assert not watched(scene, tmp_path / "b.toml")
     assert not watched(scene, tmp_path / "x.py")
+
+
+def test_a_sketchs_own_layers_stay_through_style_and_mood_changes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    path = write_sketch(tmp_path, position=0.3)
+    s = Session(load_scene(path), tmp_path, preview=48, source=path)
+    base = s.scene()
+    assert base.layers[-1].type == "live-tint"
+    s.set({"live-tint.amount": 0.25})
+    s.set({"style": "flow"})
+    flow = s.scene()
+    assert flow.style == "flow"
+    from wiktoria.scene.styles import layers_for
+
+    assert flow.layers[:-1] == layers_for(flow.mood, "flow")
+    assert flow.layers[-1].type == "live-tint"  # on top, as before, and as it was set
+    assert flow.layers[-1] == replace(base.layers[-1], amount=0.25)
+    # A new mood retargets the style's layers (they follow the mood) and keeps the tint.
+    s.set({"style": "landscape"})
+    serene = s.scene()
+    s.set({"mood": "seething"})
+    seething = s.scene()
+    assert seething.layers[-1] == serene.layers[-1]
+    assert seething.layer("air") != serene.layer("air")
+    assert seething.layers[:-1] == layers_for(seething.mood, "landscape")

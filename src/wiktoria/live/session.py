@@ -31,8 +31,9 @@ from wiktoria.motion.animation import FramePlan, animate_scene, with_loop
 from wiktoria.render.painting import Painting
 from wiktoria.scene import Canvas, Scene, check_size
 from wiktoria.scene.composition import Composition, plan
+from wiktoria.scene.layer import Layer
 from wiktoria.scene.scene import MAX_SIDE
-from wiktoria.scene.styles import STYLES, check_style, retarget, style_layouts
+from wiktoria.scene.styles import LEGACY_STYLES, STYLES, check_style, retarget, style_layouts
 
 __all__ = ["LOOP_SUFFIXES", "SCENE_SUFFIXES", "STILL_SUFFIXES", "Session", "check_name",
            "preview_size"]
@@ -170,10 +171,12 @@ class Session:
         seed = choices.get("seed", base.seed)
         changes: dict[str, Any] = {}
         layers = base.layers
-        if style != base.style:
-            layers = STYLES[check_style(style)](mood)
+        styled, own = _split_own(base)
+        if style != base.style:  # the new style's stack, a sketch's own layers kept on top
+            layers = STYLES[check_style(style)](mood) + own
         elif mood != base.mood and base.style in STYLES:
-            layers = retarget(base.layers, base.mood, base.style, mood) or base.layers
+            layers = _merge_own(base.layers, retarget(styled, base.mood, base.style, mood)
+                                or styled, own)
         if layers != base.layers:
             changes["layers"] = layers
             changes["style"] = style
@@ -264,9 +267,13 @@ class Session:
                     choices["mood"] = mood.name if _is_registered(mood) else _as_mood_text(
                         value)
                 elif key == "style":
+                    # The new style's layers start from its defaults; the composition and a
+                    # sketch's own layers keep what was set.
                     choices["style"] = check_style(value)
+                    own = {x.type for x in _split_own(self._base)[1]}
                     overrides = {k: v for k, v in overrides.items()
-                                 if k.startswith("composition.")}
+                                 if k.startswith("composition.")
+                                 or k.split(".")[0].split("#")[0] in own}
                 elif key == "size":
                     choices["size"] = check_size(value)
                 elif key == "seed":
@@ -422,6 +429,28 @@ class Session:
             default = self.source.name
         target = self._target(name, SCENE_SUFFIXES, "scene", default)
         return atomic_write_text(target, scene.to_toml())
+
+
+def _split_own(scene: Scene) -> tuple[tuple[Layer, ...], tuple[Layer, ...]]:
+    """``scene``'s layers in two: those of its style's stack (by type) and its own (a
+    sketch's layers of its own types, or of types its style does not use), each in order."""
+    if scene.style not in STYLES:
+        return scene.layers, ()
+    types = {x.type for x in STYLES[scene.style](scene.mood)}
+    types |= {x.type for x in LEGACY_STYLES.get(scene.style, lambda m: ())(scene.mood)}
+    return (tuple(x for x in scene.layers if x.type in types),
+            tuple(x for x in scene.layers if x.type not in types))
+
+
+def _merge_own(layers: tuple[Layer, ...], styled: tuple[Layer, ...],
+               own: tuple[Layer, ...]) -> tuple[Layer, ...]:
+    """``layers`` with its style's layers replaced by ``styled`` (as many, in order) and its
+    own where they were; ``styled + own`` when the counts differ."""
+    if len(styled) != len(layers) - len(own):
+        return styled + own
+    mine, theirs = iter(own), iter(styled)
+    own_ids = {id(x) for x in own}
+    return tuple(next(mine) if id(x) in own_ids else next(theirs) for x in layers)
 
 
 def _as_mood_text(value: Any) -> str:
