@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 import click
 
 from wiktoria.common.version import __version__
-from wiktoria.run.tasks import SharedFolderError
 
 __all__ = ["cli", "echo_warnings", "friendly_errors", "main", "reports"]
 
@@ -27,7 +26,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _message(exc: BaseException) -> str:
     """The first line of a library error, in the CLI's words."""
-    if isinstance(exc, SharedFolderError):
+    # wiktoria.run.tasks (the batch machinery, which most commands never load) is looked up,
+    # not imported: where it was never imported, no SharedFolderError was raised either.
+    tasks = sys.modules.get("wiktoria.run.tasks")
+    if tasks is not None and isinstance(exc, tasks.SharedFolderError):
         return (f"{exc.detail}; with --write-on-workers the output folder must be shared by "
                 "every machine, at the same path")
     message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)

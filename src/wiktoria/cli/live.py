@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import webbrowser
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +73,8 @@ def live_cmd(source: str | None, mood: str | None, style: str | None, seed: int 
     from wiktoria.live import check_installed
 
     check_installed()
+    import webbrowser
+
     from wiktoria.live.server import LiveServer, bind, is_loopback, serve
     from wiktoria.live.session import Session
     from wiktoria.live.source import load_scene

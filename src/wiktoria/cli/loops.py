@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,8 +20,10 @@ from wiktoria.cli.options import (
 )
 from wiktoria.cli.progress import ProgressBar
 from wiktoria.cli.scenes import check_dump, scene_from_options, write_dump
-from wiktoria.motion.animation import Animation, animate, animation_from_scene, with_loop
 from wiktoria.scene.styles import STYLES
+
+if TYPE_CHECKING:
+    from wiktoria.motion.animation import Animation
 
 __all__ = ["loop_animation"]
 
@@ -45,6 +47,8 @@ def loop_animation(*, scene_file: str | None, mood: str | None, to: str | None,
     >>> len(anim), anim.fps
     (4, 24.0)
     """
+    from wiktoria.motion.animation import animate, animation_from_scene, with_loop
+
     if frames is not None and duration is not None:
         raise click.UsageError(f"give --frames or --duration, not both (got --frames {frames} "
                                f"and --duration {duration:g})")

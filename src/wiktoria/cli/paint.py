@@ -25,7 +25,6 @@ from wiktoria.cli.progress import ProgressBar
 from wiktoria.cli.scenes import STDOUT, check_dump, scene_from_options, write_dump
 from wiktoria.common.atomicio import check_output_dir, together
 from wiktoria.io.formats import default_filename, is_stream, still_format
-from wiktoria.io.svg import check_svg_options
 from wiktoria.render.painting import Painting, paint_scene
 from wiktoria.scene.styles import STYLES
 
@@ -77,6 +76,8 @@ def paint_to_file(
     if svg:
         if output is None or to_stdout or still_format(output) != "SVG":
             raise ValueError("--pens, --page and --margin are for an SVG: -o FILE.svg")
+        from wiktoria.io.svg import check_svg_options
+
         check_svg_options(**{"page": "a4", **svg})
     check_dump(dump_scene_to, output)
     scene, resolved = scene_from_options(scene_file=scene_file, mood=mood, size=size, seed=seed,

@@ -19,11 +19,11 @@ Only the header of a file is read, never its pixels, and no text over 1 MiB
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from PIL import PngImagePlugin
 
@@ -82,6 +82,12 @@ def png_info(scene_toml: str, mood_toml: str | None = None,
     return info
 
 
+def _escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities: what ``xml.sax.saxutils.escape`` does, without
+    importing it (it imports ``urllib.request`` and ``http.client``)."""
+    return html.escape(text, quote=False)
+
+
 def xmp_packet(scene_toml: str) -> bytes:
     """An XMP packet whose ``dc:description`` is the scene TOML (UTF-8).
 
@@ -97,9 +103,9 @@ def xmp_packet(scene_toml: str) -> bytes:
         '  <rdf:Description rdf:about=""\n'
         '    xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
         '    xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
-        f"   <xmp:CreatorTool>Wiktoria {escape(__version__)}</xmp:CreatorTool>\n"
+        f"   <xmp:CreatorTool>Wiktoria {_escape(__version__)}</xmp:CreatorTool>\n"
         "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">"
-        f"{escape(scene_toml)}</rdf:li></rdf:Alt></dc:description>\n"
+        f"{_escape(scene_toml)}</rdf:li></rdf:Alt></dc:description>\n"
         "  </rdf:Description>\n"
         " </rdf:RDF>\n"
         "</x:xmpmeta>\n"

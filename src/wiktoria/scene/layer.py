@@ -7,8 +7,10 @@ scene can be read and written without rendering anything.
 
 Layer types are registered by :func:`wiktoria.render.register_layer` (built-in layers use it
 too) or by installed plug-ins through the entry-point group ``wiktoria.layers``, which is read
-the first time the registry is consulted. A scene file only ever *names* a layer type: it never
-imports a module.
+the first time the registry is consulted. The built-in layers are registered before the
+registry first answers or changes (:mod:`wiktoria.common.builtin_layers`), so they are there
+even when nothing has imported :mod:`wiktoria.render` yet. A scene file only ever *names* a
+layer type: it never imports a module.
 
 Examples
 --------
@@ -41,7 +43,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
-from wiktoria.common import validate
+from wiktoria.common import builtin_layers, validate
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -237,6 +239,7 @@ def register_spec(cls: type[Layer], *, replace: bool = False) -> type[Layer]:
     ValueError
         Another class is registered under the same type and ``replace`` is false.
     """
+    builtin_layers.load()  # the built-ins first, so a type of one's own never precedes them
     _check_spec(cls)
     with _LOCK:
         old = _SPECS.get(cls.type)
@@ -251,6 +254,7 @@ def register_spec(cls: type[Layer], *, replace: bool = False) -> type[Layer]:
 
 def unregister_spec(name: str) -> None:
     """Forget a layer type (for tests and interactive sessions)."""
+    builtin_layers.load()  # else a built-in forgotten now would come back when they load
     with _LOCK:
         _SPECS.pop(name, None)
 
@@ -283,6 +287,7 @@ def reload_plugins() -> None:
 
 def layer_types() -> dict[str, type[Layer]]:
     """Every registered layer type, ``{name: spec class}``, in registration order."""
+    builtin_layers.load()
     _load_plugins()
     with _LOCK:
         return dict(_SPECS)
