@@ -222,6 +222,25 @@ print(np.array_equal(a, b))
     assert out.stdout.split() == ["False", "True", "True"]
 
 
+def test_auto_uses_the_kernels_for_small_calls_once_numba_is_imported() -> None:
+    """Another kernel (the land's, the strokes') paid numba's start-up: the noise uses it."""
+    import subprocess
+    import sys
+
+    code = """
+import sys, numpy as np
+import numba
+from wiktoria import noise
+small = np.linspace(0, 9, 1000)
+a = noise.fbm(small, 0.5, small, octaves=3)
+print("wiktoria.noise._jit" in sys.modules)
+"""
+    env = {k: v for k, v in __import__("os").environ.items() if k != "WIKTORIA_BACKEND"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)
+    assert out.stdout.split() == ["True"]
+
+
 def test_explicit_numba_uses_the_kernels_for_small_calls_too(monkeypatch) -> None:
     monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
     assert _accel.kernels("_jit", 1) is not None

@@ -15,8 +15,9 @@ The backend is chosen per call from the environment variable ``WIKTORIA_BACKEND`
 Kernel modules that need numba are imported lazily, so ``import wiktoria`` stays light.
 Importing numba and loading the cached kernels costs about 0.4 s once per process, more than
 the kernels save on small work (a 640x360 painting took 0.54 s on numpy and 0.99 s with numba).
-So ``auto`` imports numba only for a call with at least ``MIN_WORK`` point-octaves; once the
-kernels are loaded, every call uses them. Either way the bits are the same. ``numba`` uses the
+So ``auto`` imports numba only for a call with at least ``MIN_WORK`` point-octaves; once numba
+is imported (by these kernels or any other: the land, the light and the strokes use it), every
+call uses them. Either way the bits are the same. ``numba`` uses the
 kernels for every call. Compiled kernels are cached on disk by numba.
 """
 
@@ -95,8 +96,8 @@ def kernels(name: str, work: int | None = None) -> ModuleType | None:
     mod = sys.modules.get(full)
     if mod is not None:
         return mod
-    if auto and work is not None and work < MIN_WORK:
-        return None
+    if auto and work is not None and work < MIN_WORK and "numba" not in sys.modules:
+        return None  # numba's start-up would cost more than the kernels save
     return importlib.import_module(full)
 
 

@@ -9,8 +9,10 @@ fade out.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
+from typing import Any
 
 import numpy as np
 
@@ -43,8 +45,63 @@ def _normalised(a: np.ndarray) -> np.ndarray:
 _STATIC = LoopCache("air-static", groups=2, max_bytes=32 * 2**20)
 
 #: The textures of the sky's recent generations in this process (loops' frames share them).
-_TEXTURES: dict[tuple, np.ndarray] = {}
+_TEXTURES: dict[tuple, _Texture] = {}
 _TEXTURES_LOCK = threading.Lock()
+
+def _warped(xx: np.ndarray, yy: np.ndarray, *, strength: float, octaves: int,
+            seed: int) -> tuple[np.ndarray, ...]:
+    """The clouds' warped fBm and its last displacement at ``xx`` by ``yy``."""
+    return noise.warp(xx, yy, 0.0, depth=2, strength=strength,  # type: ignore[return-value]
+                      octaves=octaves, seed=seed, return_offsets=True)
+
+
+#: Side of a tile of a cloud texture, in cells of the air's grid.
+TILE = 32
+
+
+class _Texture:
+    """One generation's cloud texture (the warped fBm and its two offsets, float32) on its
+    widened grid ``tx`` by ``ty``, made tile by tile as the frames that sample it reach the
+    tiles: a new painting's first frame makes the part it shows (about half of the grid),
+    and the travel brings in the rest a little at a time. A noise value does not depend on
+    the block it is computed in, so the tiles hold what one call over the whole grid would."""
+
+    def __init__(self, make: Any, tx: np.ndarray, ty: np.ndarray) -> None:
+        self.make, self.tx, self.ty = make, tx, ty
+        self.data: np.ndarray | None = None
+        self.done = np.zeros((-(-len(ty) // TILE), -(-len(tx) // TILE)), bool)
+        self.lock = threading.Lock()
+
+    def window(self, fx: np.ndarray, fy: np.ndarray) -> np.ndarray:
+        """The texture, made at least where bilinear sampling at columns ``fx`` and rows
+        ``fy`` reads it (each position's node and the next, clamped to the grid)."""
+        n, m = len(self.ty), len(self.tx)
+        c0, c1 = (int(np.clip(math.floor(float(v)), 0, m - 1)) for v in (fx.min(), fx.max()))
+        r0, r1 = (int(np.clip(math.floor(float(v)), 0, n - 1)) for v in (fy.min(), fy.max()))
+        c1, r1 = min(c1 + 1, m - 1), min(r1 + 1, n - 1)
+        tc0, tc1, tr0, tr1 = c0 // TILE, c1 // TILE, r0 // TILE, r1 // TILE
+        with self.lock:
+            todo = ~self.done[tr0 : tr1 + 1, tc0 : tc1 + 1]
+            if todo.all():  # nothing of it made yet (a new painting): one call
+                self._make(tr0, tr1, tc0, tc1)
+            else:
+                for tr in range(tr0, tr1 + 1):  # each row of tiles: its runs still to make
+                    missing = np.flatnonzero(~self.done[tr, tc0 : tc1 + 1]) + tc0
+                    for run in np.split(missing, np.flatnonzero(np.diff(missing) > 1) + 1):
+                        if len(run):
+                            self._make(tr, tr, int(run[0]), int(run[-1]))
+            assert self.data is not None
+            return self.data
+
+    def _make(self, tr0: int, tr1: int, tc0: int, tc1: int) -> None:
+        rows = slice(tr0 * TILE, min((tr1 + 1) * TILE, len(self.ty)))
+        cols = slice(tc0 * TILE, min((tc1 + 1) * TILE, len(self.tx)))
+        parts = self.make(self.tx[cols].reshape(1, -1), self.ty[rows].reshape(-1, 1))
+        if self.data is None:
+            self.data = np.zeros((len(parts), len(self.ty), len(self.tx)), parts[0].dtype)
+        for k, part in enumerate(parts):
+            self.data[k, rows, cols] = part
+        self.done[tr0 : tr1 + 1, tc0 : tc1 + 1] = True
 
 
 class AirRenderer(LayerRenderer):
@@ -168,10 +225,9 @@ class AirRenderer(LayerRenderer):
         fr, layer = self.frame, self.layer
         c = fr.composition
 
-        def clouds(xx: np.ndarray, yy: np.ndarray) -> tuple[np.ndarray, ...]:
-            return noise.warp(xx, yy, 0.0, depth=2, strength=layer.warp,  # type: ignore[return-value]
-                              octaves=layer.octaves, seed=self.seed("air", c.variant),
-                              return_offsets=True)
+        # (a partial, not a closure: a texture kept for later frames keeps no renderer alive)
+        clouds = functools.partial(_warped, strength=layer.warp, octaves=layer.octaves,
+                                   seed=self.seed("air", c.variant))
 
         clock = fr.clock(layer.speed)
         loop = fr.scene.loop
@@ -219,16 +275,16 @@ class AirRenderer(LayerRenderer):
             tx, ty = ex + ox, ey + oy
             key = (self.seed("air", c.variant), layer.warp, layer.octaves,
                    tx.tobytes(), ty.tobytes())
-            tex = _TEXTURES.get(key)
-            if tex is None:
-                tex = np.stack(clouds(tx.reshape(1, -1), ty.reshape(-1, 1)))
-                with _TEXTURES_LOCK:
+            with _TEXTURES_LOCK:
+                texture = _TEXTURES.get(key)
+                if texture is None:
                     while len(_TEXTURES) >= 8:
                         _TEXTURES.pop(next(iter(_TEXTURES)))
-                    _TEXTURES[key] = tex
+                    texture = _TEXTURES[key] = _Texture(clouds, tx, ty)
             d = F32(age)
             fx = (np.arange(len(xs), dtype=F32)[None, :] + F32(px)) - d * vx / F32(dx)
             fy = (np.arange(len(ys), dtype=F32)[:, None] + F32(py)) - d * vy / F32(dy)
+            tex = texture.window(fx, fy)
             layers.append((w, tuple(sample_bilinear(f, fx, fy) for f in tex)))
         (wa, a), (wb, b) = layers
         if a is None:
