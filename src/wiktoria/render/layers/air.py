@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from wiktoria import noise
+from wiktoria.common import parallel
 from wiktoria.common.cache import LoopCache
 from wiktoria.render import flowmap
 from wiktoria.render.forms import covered
@@ -260,7 +261,10 @@ class AirRenderer(LayerRenderer):
         px, py = math.ceil(rx / abs(dx)) + 2, math.ceil(ry / abs(dy)) + 2
         ex = xs[0] + dx * np.arange(-px, len(xs) + px)
         ey = ys[0] + dy * np.arange(-py, len(ys) + py)
-        layers = []
+        # The two generations' textures are made on two threads (each one's noise runs
+        # inline on its thread), then sampled where the flow has carried them.
+        layers: list[Any] = []
+        sampled: list[tuple[int, _Texture, np.ndarray, np.ndarray]] = []
         for i, (w, age, g) in enumerate(flowmap.phases(phase, k)):
             if w == 0.0:
                 layers.append((w, None))
@@ -284,8 +288,12 @@ class AirRenderer(LayerRenderer):
             d = F32(age)
             fx = (np.arange(len(xs), dtype=F32)[None, :] + F32(px)) - d * vx / F32(dx)
             fy = (np.arange(len(ys), dtype=F32)[:, None] + F32(py)) - d * vy / F32(dy)
-            tex = texture.window(fx, fy)
-            layers.append((w, tuple(sample_bilinear(f, fx, fy) for f in tex)))
+            sampled.append((len(layers), texture, fx, fy))
+            layers.append((w, None))
+        parallel.run([functools.partial(t.window, fx, fy) for _, t, fx, fy in sampled])
+        for at, texture, fx, fy in sampled:
+            tex = texture.window(fx, fy)  # made: only looked up
+            layers[at] = (layers[at][0], tuple(sample_bilinear(f, fx, fy) for f in tex))
         (wa, a), (wb, b) = layers
         if a is None:
             return b  # type: ignore[return-value]
