@@ -241,6 +241,33 @@ print("wiktoria.noise._jit" in sys.modules)
     assert out.stdout.split() == ["True"]
 
 
+def test_threads_loading_the_kernels_at_once_all_get_them_whole() -> None:
+    """The first threads to ask for the kernels import them together: none may get the module
+    half made (it was taken from sys.modules while another thread was still running it)."""
+    import subprocess
+    import sys
+
+    code = """
+import threading, numpy as np, numba
+from wiktoria import noise
+errors = []
+def go():
+    try:
+        noise.fbm(np.linspace(0, 9, 5000), 0.5, np.linspace(0, 3, 5000), octaves=3)
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=go) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(errors[:1] or "ok")
+"""
+    env = {k: v for k, v in __import__("os").environ.items() if k != "WIKTORIA_BACKEND"}
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env=env)
+        assert out.stdout.strip() == "ok"
+
+
 def test_explicit_numba_uses_the_kernels_for_small_calls_too(monkeypatch) -> None:
     monkeypatch.setenv("WIKTORIA_BACKEND", "numba")
     assert _accel.kernels("_jit", 1) is not None

@@ -134,3 +134,26 @@ def test_band_workers_are_bounded() -> None:
     ok = [LayerRenderer.__new__(StripeRenderer)]
     assert compositor.band_workers(1, ok) == 1
     assert 1 <= compositor.band_workers(1000, ok) <= compositor.BAND_WORKERS
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_render_is_given_up_when_its_cancel_says_so(
+        threads: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIKTORIA_NUM_THREADS", threads)
+    scene = paint("electric", size=(8, 8), seed=3).scene
+    scene = replace(scene, canvas=replace(scene.canvas, width=SIZE[0], height=SIZE[1]))
+    asked = []
+
+    def after(n: int):
+        def cancel() -> bool:
+            asked.append(1)
+            return len(asked) > n
+        return cancel
+
+    whole = compositor.render(scene)
+    assert np.array_equal(compositor.render(scene, cancel=lambda: False), whole)
+    for n in (0, 2, 8):  # before the first prepare, between two, among the bands
+        asked.clear()
+        with pytest.raises(compositor.Cancelled, match="cancelled"):
+            compositor.render(scene, cancel=after(n))
+    assert np.array_equal(compositor.render(scene), whole)  # nothing half-kept

@@ -56,6 +56,7 @@ from wiktoria.common.progress import Counter
 from wiktoria.live.session import Session
 from wiktoria.live.source import load_scene, watched
 from wiktoria.render import render
+from wiktoria.render.compositor import Cancelled
 
 __all__ = ["Frame", "LiveServer", "bind", "is_loopback", "jpeg", "serve"]
 
@@ -139,6 +140,8 @@ class LiveServer:
         self._waiters: list[asyncio.Event] = []
         #: The saves under way, by what they save, each with its progress counter.
         self.saving: dict[str, Counter] = {}
+        #: Frames given up because the state changed while they were rendered.
+        self.cancelled = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -176,8 +179,13 @@ class LiveServer:
             assert loop is not None
             start = time.perf_counter()
             try:
-                pixels = render(replace(scene, loop=replace(loop, frame=snap.frame)))
+                # A frame whose state changes meanwhile is given up: the new state's is wanted.
+                pixels = render(replace(scene, loop=replace(loop, frame=snap.frame)),
+                                cancel=lambda v=snap.version: session.version != v)
                 encoded = jpeg(pixels, 92 if kind == "still" else self.quality)
+            except Cancelled:
+                self.cancelled += 1
+                continue
             except Exception as exc:  # a layer failing on these values: show it, keep the last
                 failed = key
                 self._render_error = True

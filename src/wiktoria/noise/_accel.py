@@ -93,9 +93,10 @@ def kernels(name: str, work: int | None = None) -> ModuleType | None:
     if chosen != "numba":
         return None
     full = f"wiktoria.noise.{name}"
-    mod = sys.modules.get(full)
-    if mod is not None:
-        return mod
+    if full in sys.modules:
+        # Through the import system, not sys.modules: a module another thread is still
+        # importing is there half made, and import_module waits for it.
+        return importlib.import_module(full)
     if auto and work is not None and work < MIN_WORK and "numba" not in sys.modules:
         return None  # numba's start-up would cost more than the kernels save
     return importlib.import_module(full)

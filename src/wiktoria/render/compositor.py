@@ -14,6 +14,7 @@ depend on the machine or the number of threads. The compositor names no layer ty
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from wiktoria.moods.mood import Mood
 from wiktoria.render.layer import BAND, F32, Band, Frame, LayerRenderer, renderer_for, stream_rng
 from wiktoria.scene.scene import Scene
 
-__all__ = ["BAND", "BAND_WORKERS", "available_memory", "band_workers", "check_memory",
+__all__ = ["BAND", "BAND_WORKERS", "Cancelled", "available_memory", "band_workers", "check_memory",
            "estimate_memory", "prepare", "render", "render_layers"]
 
 
@@ -59,9 +60,23 @@ def check_memory(width: int, height: int, workers: int = 1) -> None:
     memory.check_memory(width, height, workers=workers, limits=limits)
 
 
-def render(scene: Scene, mood: Mood | None = None) -> np.ndarray:
+class Cancelled(Exception):
+    """A render given up because its ``cancel`` said so (see :func:`render`)."""
+
+
+def _check(cancel: Callable[[], bool] | None) -> None:
+    if cancel is not None and cancel():
+        raise Cancelled("the render was cancelled")
+
+
+def render(scene: Scene, mood: Mood | None = None, *,
+           cancel: Callable[[], bool] | None = None) -> np.ndarray:
     """Render ``scene``: the mood and layers of its frame (:meth:`Scene.frame_state`), or
     ``mood`` instead of the frame's mood when given.
+
+    ``cancel``, when given, is asked before each layer's ``prepare`` and each band: once it
+    answers true the render stops with :class:`Cancelled` (the live page gives up a frame
+    whose state has changed instead of finishing it).
 
     Returns
     -------
@@ -72,13 +87,17 @@ def render(scene: Scene, mood: Mood | None = None) -> np.ndarray:
     ------
     ValueError
         The render would not fit in the available memory, or a layer type has no renderer.
+    Cancelled
+        ``cancel`` answered true.
     """
-    return render_layers(scene, mood)[0]
+    return render_layers(scene, mood, cancel=cancel)[0]
 
 
-def prepare(scene: Scene, mood: Mood | None = None) -> tuple[Frame, list[LayerRenderer]]:
+def prepare(scene: Scene, mood: Mood | None = None, *,
+            cancel: Callable[[], bool] | None = None) -> tuple[Frame, list[LayerRenderer]]:
     """The frame of ``scene`` and a renderer per layer (bottom first), after every renderer's
-    ``layout`` and then every ``prepare``: everything a render does before the bands."""
+    ``layout`` and then every ``prepare``: everything a render does before the bands (and
+    ``cancel`` as :func:`render`)."""
     W, H = scene.size
     painted_mood, layers = scene.frame_state()
     frame = Frame(scene=scene, mood=painted_mood if mood is None else mood, width=W, height=H,
@@ -93,21 +112,24 @@ def prepare(scene: Scene, mood: Mood | None = None) -> tuple[Frame, list[LayerRe
     for r in renderers:
         r.layout()
     for r in renderers:
+        _check(cancel)
         r.prepare()
     return frame, renderers
 
 
-def render_layers(scene: Scene, mood: Mood | None = None
+def render_layers(scene: Scene, mood: Mood | None = None, *,
+                  cancel: Callable[[], bool] | None = None
                   ) -> tuple[np.ndarray, list[LayerRenderer]]:
     """:func:`render`, and the prepared renderers (whose strokes a painting can then ask for
     without preparing them again)."""
     W, H = scene.size
     check_memory(W, H)
-    _, renderers = prepare(scene, mood)
+    _, renderers = prepare(scene, mood, cancel=cancel)
     out = np.empty((H, W, 3), dtype=np.uint8)
     count = -(-H // BAND)
 
     def paint(index: int) -> None:
+        _check(cancel)
         r0 = index * BAND
         rows = np.arange(r0, min(H, r0 + BAND))
         band = Band(index, rows, np.zeros((len(rows), W, 3), dtype=F32))
