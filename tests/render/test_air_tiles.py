@@ -60,3 +60,18 @@ def test_loop_frames_are_the_same_whatever_tiles_were_made_before() -> None:
         air._TEXTURES.clear()
         again = wiktoria.animate("seething", size=(160, 120), seed=5, frames=24)
         assert np.array_equal(again.frame_array(i), in_order[k])
+
+
+def test_a_coarse_grid_is_made_whole() -> None:
+    """Sampled at more than 4 lattice cells a step in its finest octave, the grid path's
+    choice depends on the extent of a call: such a texture is made in one call, so a frame
+    never depends on which tiles earlier frames made."""
+    import functools
+
+    tx = 0.3 + 0.16 * np.arange(200)  # 6 octaves: 5.1 lattice cells a step
+    ty = -0.2 + 0.16 * np.arange(40)
+    make = functools.partial(air._warped, strength=1.3, octaves=6, seed=77)
+    whole = np.stack(make(tx.reshape(1, -1), ty.reshape(-1, 1)))
+    tex = air._Texture(make, tx, ty, tiled=False)
+    got = tex.window(np.array([[3.0, 20.0]], np.float32), np.array([[2.0], [9.0]], np.float32))
+    assert tex.done.all() and np.array_equal(got, whole)

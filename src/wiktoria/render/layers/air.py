@@ -65,10 +65,14 @@ class _Texture:
     widened grid ``tx`` by ``ty``, made tile by tile as the frames that sample it reach the
     tiles: a new painting's first frame makes the part it shows (about half of the grid),
     and the travel brings in the rest a little at a time. A noise value does not depend on
-    the block it is computed in, so the tiles hold what one call over the whole grid would."""
+    the block it is computed in, so the tiles hold what one call over the whole grid would:
+    that holds while the finest octave steps at most 4 lattice cells from one grid cell to
+    the next (``tiled``), for then every block of every extent takes the separable grid path
+    (:func:`wiktoria.noise._perlin.lattice_span`); a grid sampled more coarsely is made
+    whole, in one call."""
 
-    def __init__(self, make: Any, tx: np.ndarray, ty: np.ndarray) -> None:
-        self.make, self.tx, self.ty = make, tx, ty
+    def __init__(self, make: Any, tx: np.ndarray, ty: np.ndarray, tiled: bool = True) -> None:
+        self.make, self.tx, self.ty, self.tiled = make, tx, ty, tiled
         self.data: np.ndarray | None = None
         self.done = np.zeros((-(-len(ty) // TILE), -(-len(tx) // TILE)), bool)
         self.lock = threading.Lock()
@@ -80,6 +84,8 @@ class _Texture:
         c0, c1 = (int(np.clip(math.floor(float(v)), 0, m - 1)) for v in (fx.min(), fx.max()))
         r0, r1 = (int(np.clip(math.floor(float(v)), 0, n - 1)) for v in (fy.min(), fy.max()))
         c1, r1 = min(c1 + 1, m - 1), min(r1 + 1, n - 1)
+        if not self.tiled:  # the whole grid, in one call
+            c0, r0, c1, r1 = 0, 0, m - 1, n - 1
         tc0, tc1, tr0, tr1 = c0 // TILE, c1 // TILE, r0 // TILE, r1 // TILE
         with self.lock:
             todo = ~self.done[tr0 : tr1 + 1, tc0 : tc1 + 1]
@@ -259,6 +265,8 @@ class AirRenderer(LayerRenderer):
         rx = 0.5 * (step * abs(math.cos(angle)) + 3.0 * curl)
         ry = 0.5 * (step * abs(math.sin(angle)) + 3.0 * curl)
         px, py = math.ceil(rx / abs(dx)) + 2, math.ceil(ry / abs(dy)) + 2
+        # The finest octave's step between grid cells, in lattice cells (see _Texture).
+        tiled = max(abs(dx), abs(dy)) * 2.0 ** (layer.octaves - 1) <= 4.0
         ex = xs[0] + dx * np.arange(-px, len(xs) + px)
         ey = ys[0] + dy * np.arange(-py, len(ys) + py)
         # The two generations' textures are made on two threads (each one's noise runs
@@ -284,7 +292,7 @@ class AirRenderer(LayerRenderer):
                 if texture is None:
                     while len(_TEXTURES) >= 8:
                         _TEXTURES.pop(next(iter(_TEXTURES)))
-                    texture = _TEXTURES[key] = _Texture(clouds, tx, ty)
+                    texture = _TEXTURES[key] = _Texture(clouds, tx, ty, tiled=tiled)
             d = F32(age)
             fx = (np.arange(len(xs), dtype=F32)[None, :] + F32(px)) - d * vx / F32(dx)
             fy = (np.arange(len(ys), dtype=F32)[:, None] + F32(py)) - d * vy / F32(dy)
