@@ -171,10 +171,10 @@ class Session:
         seed = choices.get("seed", base.seed)
         changes: dict[str, Any] = {}
         layers = base.layers
-        styled, own = _split_own(base)
         if style != base.style:  # the new style's stack, a sketch's own layers kept on top
-            layers = STYLES[check_style(style)](mood) + own
+            layers = STYLES[check_style(style)](mood) + _split_own(base)[1]
         elif mood != base.mood and base.style in STYLES:
+            styled, own = _split_own(base)
             layers = _merge_own(base.layers, retarget(styled, base.mood, base.style, mood)
                                 or styled, own)
         if layers != base.layers:

@@ -298,9 +298,13 @@ class AirRenderer(LayerRenderer):
             fy = (np.arange(len(ys), dtype=F32)[:, None] + F32(py)) - d * vy / F32(dy)
             sampled.append((len(layers), texture, fx, fy))
             layers.append((w, None))
-        parallel.run([functools.partial(t.window, fx, fy) for _, t, fx, fy in sampled])
-        for at, texture, fx, fy in sampled:
-            tex = texture.window(fx, fy)  # made: only looked up
+        made: list[Any] = [None] * len(sampled)
+
+        def make(j: int) -> None:
+            made[j] = sampled[j][1].window(sampled[j][2], sampled[j][3])
+
+        parallel.run([functools.partial(make, j) for j in range(len(sampled))])
+        for (at, _, fx, fy), tex in zip(sampled, made, strict=True):
             layers[at] = (layers[at][0], tuple(sample_bilinear(f, fx, fy) for f in tex))
         (wa, a), (wb, b) = layers
         if a is None:
