@@ -12,25 +12,22 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from wiktoria.common.atomicio import atomic_path, check_output_dir
+from wiktoria.io import png
 from wiktoria.io.formats import still_format
 from wiktoria.io.metadata import png_info
 
-__all__ = ["PNG_LEVEL", "WRITERS", "png_bytes", "save_still"]
-
-#: zlib level of a still PNG. Level 4 writes a 1920x1080 painting in 0.36-0.53 of the time
-#: of Pillow's default 6 (0.4-0.5 s less) for a file at most 2 % larger (five styles and
-#: moods measured); levels 1-3 save a little more time for 10-20 % larger files.
-PNG_LEVEL = 4
+__all__ = ["WRITERS", "png_bytes", "save_still"]
 
 #: ``writer(image, target, scene_toml, mood_toml, quality)`` by Pillow format name.
 Writer = Callable[[Image.Image, Path, str, str | None, int], None]
 
 
 def _png(image: Image.Image, target: Path, scene: str, mood: str | None, quality: int) -> None:
-    image.save(target, format="PNG", compress_level=PNG_LEVEL, pnginfo=png_info(scene, mood))
+    target.write_bytes(png_bytes(image, scene, mood))
 
 
 def _jpeg(image: Image.Image, target: Path, scene: str, mood: str | None, quality: int) -> None:
@@ -88,8 +85,16 @@ def save_still(image: Image.Image, path: str | os.PathLike[str], *, scene_toml: 
 
 
 def png_bytes(image: Image.Image, scene_toml: str, mood_toml: str | None = None) -> bytes:
-    """``image`` as PNG bytes with the scene and mood embedded (as :func:`save_still`)."""
-    bio = io.BytesIO()
-    image.save(bio, format="PNG", compress_level=PNG_LEVEL,
-               pnginfo=png_info(scene_toml, mood_toml))
-    return bio.getvalue()
+    """``image`` as PNG bytes with the scene and mood embedded (as :func:`save_still`),
+    written by :func:`wiktoria.io.png.png_bytes` (8-bit grey, RGB and their alpha; Pillow
+    writes other modes)."""
+    info = png_info(scene_toml, mood_toml)
+    if image.mode not in _MODES:
+        bio = io.BytesIO()
+        image.save(bio, format="PNG", pnginfo=info)
+        return bio.getvalue()
+    return png.png_bytes(np.asarray(image), info)
+
+
+#: Image modes :func:`wiktoria.io.png.png_bytes` writes.
+_MODES = ("L", "LA", "RGB", "RGBA")
