@@ -64,13 +64,16 @@ class _Registry:
 _FILE_CACHE: dict[Path, tuple[tuple[int, int], Mood]] = {}
 
 
-def _load_cached(path: Path) -> Mood:
+def _load_cached(path: Path, check: bool = True) -> Mood:
+    """The mood in ``path``, read again only when the file changed. ``check``: run the ramp
+    checks (the shipped moods skip them: ``tests/colour/test_palette.py`` holds every shipped
+    palette to them, and running them on each start-up cost every command 10-20 ms)."""
     st = path.stat()
     stamp = (st.st_mtime_ns, st.st_size)
     hit = _FILE_CACHE.get(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    found = load_mood(path)
+    found = load_mood(path, check=check)
     _FILE_CACHE[path] = (stamp, found)
     return found
 
@@ -109,7 +112,7 @@ def _scan(folder: Path, strict: bool) -> list[Mood]:
         try:
             if not path.is_file():
                 raise MoodFileError(str(path), None, None, "not a regular file")
-            m = _load_cached(path.resolve())
+            m = _load_cached(path.resolve(), check=not strict)
             for i, key in enumerate(m.keys):
                 if key in owner:
                     other = owner[key]
