@@ -108,9 +108,13 @@ _COMPILE_LOCK = threading.Lock()
 
 def compiled(function: Callable[..., Any]) -> Any:
     """``function`` (a pixel loop written as numba-compatible Python, the numpy path's
-    operations in its order) compiled with ``numba.njit(cache=True, nogil=True)``, once per
-    process; None under the numpy backend (``WIKTORIA_BACKEND``) or without numba, when the
-    caller's numpy path paints."""
+    operations in its order) compiled with ``numba.njit(cache=True, nogil=True,
+    error_model="numpy")``, once per process; None under the numpy backend
+    (``WIKTORIA_BACKEND``) or without numba, when the caller's numpy path paints.
+
+    ``error_model="numpy"``: a float division by zero gives numpy's inf or nan, not Python's
+    ZeroDivisionError, and the divisions need no check, which kept numba from vectorising
+    loops that divide (the land's geometry ran 1.5x slower with the check)."""
     if backend() != "numba":
         return None
     with _COMPILE_LOCK:
@@ -118,5 +122,6 @@ def compiled(function: Callable[..., Any]) -> Any:
         if kernel is None:
             import numba
 
-            kernel = _COMPILED[function] = numba.njit(cache=True, nogil=True)(function)
+            kernel = _COMPILED[function] = numba.njit(cache=True, nogil=True,
+                                                       error_model="numpy")(function)
     return kernel

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -43,10 +43,27 @@ from wiktoria.render.layer import box_smooth, gradient
 if TYPE_CHECKING:
     from wiktoria.render.layer import Frame
 
-__all__ = ["Form", "covered", "forms_for", "swayed"]
+__all__ = ["Form", "Lines", "covered", "forms_for", "swayed"]
 
 F32 = np.float32
 _RING = 2048  # samples of a ring's outline around the circle
+
+
+class Lines(NamedTuple):
+    """A range's or a wall's outline terms per sample (:meth:`Form.lines`), float32 arrays
+    over the outline's samples (columns of a range, rows of a wall)."""
+
+    across: bool  # a range (the outline runs across the frame), else a wall
+    sign: np.float32  # +1 where the land lies below (right of) the outline, else -1
+    outline: np.ndarray
+    n: np.ndarray  # the exact distance's slope factor, sqrt(1 + min(slope^2, 400))
+    so: np.ndarray  # the smoothed outline
+    ns: np.ndarray  # its slope factor, sqrt(1 + smooth^2)
+    gx: np.ndarray  # the unit direction into the form
+    gy: np.ndarray
+    fx: np.ndarray  # the unit direction along the smoothed outline (along's)
+    fy: np.ndarray
+    rim: np.ndarray  # the rim's slope factor, |1 / fx| of a range, |1 / fy| of a wall
 
 
 @dataclass
@@ -93,6 +110,31 @@ class Form:
             return float(self.outline.max())
         return math.inf
 
+    def lines(self) -> Lines:
+        """The outline's terms per sample of a range or a wall (kept: a form's outline does
+        not change), from which :meth:`distance`, :meth:`along` and :meth:`rim_distance`
+        are made pixel by pixel (and the land's compiled kernel the same way)."""
+        got = getattr(self, "_lines", None)
+        if got is None:
+            if self.kind == "ring":
+                raise ValueError("a ring has no lines: its distance is polar")
+            across = self.kind in ("bottom", "top")  # the outline runs across the frame
+            sign = F32(1) if self.kind in ("bottom", "right") else F32(-1)
+            slope = gradient(self.outline).astype(F32)
+            so, smooth = (a[0] for a in self._smoothed())
+            ns = np.sqrt(F32(1) + smooth * smooth)
+            if across:  # d = sign (y - o(x)): gradient sign * (-o', 1)
+                gx, gy = -sign * smooth / ns, sign / ns
+                fx, fy = (sign / ns).astype(F32), (sign * smooth / ns).astype(F32)
+            else:  # d = sign (x - o(y)): gradient sign * (1, -o')
+                gx, gy = sign / ns, -sign * smooth / ns
+                fx, fy = (-sign * smooth / ns).astype(F32), (-sign / ns).astype(F32)
+            got = self._lines = Lines(
+                across, sign, self.outline, np.sqrt(F32(1) + np.minimum(slope * slope, F32(400))),
+                so, ns, np.asarray(gx, F32), np.asarray(gy, F32), fx, fy,
+                np.abs(F32(1) / (fx if across else fy)))
+        return got
+
     def distance(self, rows: np.ndarray, width: int) -> tuple[np.ndarray, ...]:
         """Signed distance (pixels, positive inside) over ``rows``; the depth inside the form,
         measured from the outline smoothed over about 2 % of the width; and the unit
@@ -103,30 +145,20 @@ class Form:
         and mist model (a jagged outline's column-to-column slope would streak the shading
         below it)."""
         r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
-        if self.kind in ("bottom", "top", "left", "right"):
-            across = self.kind in ("bottom", "top")  # the outline runs across the frame
-            if across:
-                o = self.outline.reshape(1, -1)
-                slope = gradient(self.outline).astype(F32).reshape(1, -1)
-                so, smooth = self._smoothed()
-                pos = r
+        if self.kind != "ring":
+            ln = self.lines()
+            if ln.across:
+                at: Any = slice(None)
+                pos, shape_of = r, (1, -1)
             else:
-                idx = np.clip(rows, 0, len(self.outline) - 1)
-                o = self.outline[idx].reshape(-1, 1)
-                slope = gradient(self.outline).astype(F32)[idx].reshape(-1, 1)
-                so_all, smooth_all = self._smoothed()
-                so, smooth = so_all[0, idx].reshape(-1, 1), smooth_all[0, idx].reshape(-1, 1)
-                pos = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
-            sign = F32(1) if self.kind in ("bottom", "right") else F32(-1)
-            n = np.sqrt(F32(1) + np.minimum(slope * slope, F32(400)))
+                at = np.clip(rows, 0, len(self.outline) - 1)
+                pos, shape_of = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5), (-1, 1)
+            o, n, so, ns, gx, gy = (a[at].reshape(shape_of)
+                                    for a in (ln.outline, ln.n, ln.so, ln.ns, ln.gx, ln.gy))
+            sign = ln.sign
             d = sign * (pos - o) / n
-            ns = np.sqrt(F32(1) + smooth * smooth)
             inside = np.maximum(sign * (pos - so) / ns, 0).astype(F32)
             shape = np.broadcast_shapes(d.shape, inside.shape)
-            if across:  # d = sign (y - o(x)): gradient sign * (-o', 1)
-                gx, gy = -sign * smooth / ns, sign / ns
-            else:  # d = sign (x - o(y)): gradient sign * (1, -o')
-                gx, gy = sign / ns, -sign * smooth / ns
             # C order: astype of a broadcast row keeps its zero stride's order (Fortran),
             # which slows every operation that mixes it with the band's C-ordered arrays.
             return (np.array(np.broadcast_to(d, shape), F32, order="C"),
@@ -159,20 +191,15 @@ class Form:
         if self.kind == "ring":
             d, _, gx, gy = self.distance(rows, width)
             return d, gy, -gx
-        r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
-        sign = F32(1) if self.kind in ("bottom", "right") else F32(-1)
-        if self.kind in ("bottom", "top"):
-            o = self.outline.reshape(1, -1)
-            _, smooth = self._smoothed()
-            ns = np.sqrt(F32(1) + smooth * smooth)
-            return sign * (r - o), (sign / ns).astype(F32), (sign * smooth / ns).astype(F32)
+        ln = self.lines()
+        if ln.across:
+            r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
+            return (ln.sign * (r - ln.outline.reshape(1, -1)), ln.fx.reshape(1, -1),
+                    ln.fy.reshape(1, -1))
         idx = np.clip(rows, 0, len(self.outline) - 1)
-        o = self.outline[idx].reshape(-1, 1)
-        smooth = self._smoothed()[1][0, idx].reshape(-1, 1)
-        ns = np.sqrt(F32(1) + smooth * smooth)
         pos = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
-        return sign * (pos - o), (-sign * smooth / ns).astype(F32), (-sign / ns).astype(F32)
-
+        return (ln.sign * (pos - ln.outline[idx].reshape(-1, 1)), ln.fx[idx].reshape(-1, 1),
+                ln.fy[idx].reshape(-1, 1))
 
     def rim_distance(self, rows: np.ndarray, width: int) -> np.ndarray:
         """Distance from the outline inside the form for light that hugs its edge (a rim):
@@ -182,10 +209,12 @@ class Form:
         slope, would: vertical streaks under jagged peaks). A ring's is its distance."""
         if self.kind == "ring":
             return self.distance(rows, width)[0]
-        depth, fx, fy = self.along(rows, width)
+        depth = self.along(rows, width)[0]
         # along's direction is (1, slope) / ns for a range and (slope, 1) / ns for a wall
-        ns = np.abs(F32(1) / (fx if self.kind in ("bottom", "top") else fy))
-        return (depth / ns).astype(F32)  # type: ignore[no-any-return]
+        ln = self.lines()
+        rim = ln.rim.reshape(1, -1) if ln.across else ln.rim[
+            np.clip(rows, 0, len(self.outline) - 1)].reshape(-1, 1)
+        return (depth / rim).astype(F32)  # type: ignore[no-any-return]
 
 
 #: The last ring geometry of each thread (bands painted on threads each keep their own).

@@ -159,10 +159,15 @@ class LandRenderer(LayerRenderer):
             hv, hh = kernel_array(haze_v, shape), kernel_array(haze_h, shape)
             shared = tuple(kernel_array(a, shape) for a in (ldx, ldy, broad, azimuth, near_light))
             ldx_b, ldy_b = shared[:2]
+            # One set of working arrays for every form of the band (each is used up before
+            # the next form's geometry overwrites it).
+            work = [np.empty(shape, F32) for _ in range(7)]
+            views = [_read_only_view(a) for a in work]
+            pos_rows = rows.astype(F32) + F32(0.5)
+            pos_cols = np.arange(W, dtype=F32) + F32(0.5)
         for form, term in zip(self.forms, terms, strict=True):
             if form.top() >= last or form.bottom() <= first:
                 continue
-            d, inside, gx, gy = form.distance(rows, W)
             depth = F32(form.depth)
             assert term is not None
             tx, ty, v0, hue0 = term
@@ -170,23 +175,36 @@ class LandRenderer(LayerRenderer):
             if kernel is not None:
                 # exp and tanh from numpy (vectorised, and the numpy path's very bits), the
                 # rest fused, pixel by pixel.
-                slopes, composite = kernel
-                shoulder = np.exp(-inside / dome)
-                z = np.empty(shape, F32)
-                gx, gy = kernel_array(gx, shape), kernel_array(gy, shape)
-                slopes(kernel_array(shoulder, shape), gx, gy, kernel_array(tx, shape),
-                       kernel_array(ty, shape), ldx_b, ldy_b, z)
-                lit = np.tanh(z)
-                rim_d = np.maximum(form.rim_distance(rows, W), 0)
-                glow = np.exp(-rim_d / rim_w)
-                form_in = tuple(kernel_array(a, shape) for a in (d, inside, gx, gy, lit, glow, v0,
-                                                          hue0))
+                geometry, slopes, composite = kernel
+                d, inside, gx, gy, shoulder, glow, z = work
+                if form.kind == "ring":
+                    d[...], inside[...], gx[...], gy[...] = form.distance(rows, W)
+                    np.negative(inside, out=shoulder)
+                    shoulder /= dome
+                    np.maximum(form.rim_distance(rows, W), 0, out=glow)
+                    np.negative(glow, out=glow)
+                    glow /= rim_w
+                else:  # a range or a wall: its distance, depth and rim in one pass
+                    ln = form.lines()
+                    at = np.clip(rows, 0, len(form.outline) - 1)
+                    geometry(ln.across, ln.sign, pos_rows, pos_cols, at, ln.outline, ln.n,
+                             ln.so, ln.ns, ln.gx, ln.gy, ln.rim, dome, rim_w,
+                             d, inside, gx, gy, shoulder, glow)
+                np.exp(shoulder, out=shoulder)  # exp(-inside / dome)
+                np.exp(glow, out=glow)  # exp(-max(rim distance, 0) / rim_w)
+                vd, vin, vgx, vgy, vsh, vglow, vz = views
+                slopes(vsh, vgx, vgy, kernel_array(tx, shape), kernel_array(ty, shape), ldx_b,
+                       ldy_b, z)
+                np.tanh(z, out=z)
+                form_in = (vd, vin, vgx, vgy, vz, vglow, kernel_array(v0, shape),
+                           kernel_array(hue0, shape))
                 composite(*form_in, *shared, hv, hh, F32(layer.shade) * F32(0.7),
                           F32(0.4) + F32(0.6) * depth, F32(layer.rim) * F32(0.55),
                           F32(layer.fog) * F32(0.45) * far, F32(0.12 * H),
                           F32(layer.fog) * far**F32(1.3), accent_gain,
                           land_v, land_h, land_a, covered)
                 continue
+            d, inside, gx, gy = form.distance(rows, W)
             cover = np.clip(d + F32(0.5), 0, 1)
             if not cover.any():
                 continue
@@ -297,8 +315,66 @@ def _composite(d: np.ndarray, inside: np.ndarray, gx: np.ndarray, gy: np.ndarray
             covered[i, j] = max(c, cover)
 
 
+def _geometry(across: bool, sign: np.float32, pos_rows: np.ndarray, pos_cols: np.ndarray,
+              at: np.ndarray, outline: np.ndarray, n: np.ndarray, so: np.ndarray,
+              ns: np.ndarray, gx1: np.ndarray, gy1: np.ndarray, rim1: np.ndarray,
+              dome: np.float32, rim_w: np.float32, d: np.ndarray, inside: np.ndarray,
+              gx: np.ndarray, gy: np.ndarray, shoulder: np.ndarray, glow: np.ndarray) -> None:
+    """A range's or a wall's :meth:`~wiktoria.render.forms.Form.distance` (``d``,
+    ``inside``, ``gx``, ``gy``), and the arguments of the land's two ``exp``:
+    ``shoulder = -inside / dome`` and ``glow = -max(rim_distance, 0) / rim_w``, pixel by
+    pixel in the float32 operations and order of the numpy path, from the outline's terms per
+    sample (:class:`~wiktoria.render.forms.Lines`). A range's samples are the columns; a
+    wall's are the rows, at the (clipped) indices ``at``."""
+    zero = np.float32(0.0)
+    rows, cols = d.shape
+    for i in range(rows):
+        if across:  # the terms vary along the row
+            p = pos_rows[i]
+            for j in range(cols):
+                t = p - outline[j]
+                d[i, j] = sign * t / n[j]
+                v = sign * (p - so[j]) / ns[j]
+                v = v if v >= zero else zero  # np.maximum(v, 0): -0.0 stays -0.0
+                inside[i, j] = v
+                gx[i, j] = gx1[j]
+                gy[i, j] = gy1[j]
+                shoulder[i, j] = -v / dome
+                r = sign * t / rim1[j]
+                r = r if r >= zero else zero
+                glow[i, j] = -r / rim_w
+        else:  # the terms are the row's
+            k = at[i]
+            o, nk, sok, nsk, rk = outline[k], n[k], so[k], ns[k], rim1[k]
+            gxk, gyk = gx1[k], gy1[k]
+            for j in range(cols):
+                p = pos_cols[j]
+                t = p - o
+                d[i, j] = sign * t / nk
+                v = sign * (p - sok) / nsk
+                v = v if v >= zero else zero
+                inside[i, j] = v
+                gx[i, j] = gxk
+                gy[i, j] = gyk
+                shoulder[i, j] = -v / dome
+                r = sign * t / rk
+                r = r if r >= zero else zero
+                glow[i, j] = -r / rim_w
+
+
+def _read_only_view(a: np.ndarray) -> np.ndarray:
+    """A read-only view of ``a`` (the compiled kernels take their inputs read-only: one
+    signature each)."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
 def _kernel() -> Any:
-    """:func:`_slopes` and :func:`_composite` compiled with numba, or None under the numpy
-    backend (``WIKTORIA_BACKEND``) or without numba: the numpy loop then paints."""
+    """:func:`_geometry`, :func:`_slopes` and :func:`_composite` compiled with numba, or None
+    under the numpy backend (``WIKTORIA_BACKEND``) or without numba: the numpy loop then
+    paints."""
     slopes = _accel.compiled(_slopes)
-    return None if slopes is None else (slopes, _accel.compiled(_composite))
+    if slopes is None:
+        return None
+    return _accel.compiled(_geometry), slopes, _accel.compiled(_composite)
