@@ -261,8 +261,12 @@ def _compositor_encode_srgb(buf: np.ndarray, rng: np.random.Generator) -> np.nda
     return s.astype(np.uint8)
 
 
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_encode_srgb8_is_bit_identical_to_the_compositors_encoder(seed: int) -> None:
+def test_encode_srgb8_is_bit_identical_to_the_compositors_encoder(
+        seed: int, backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same codes on both backends (the compiled encoder after numpy's power)."""
+    monkeypatch.setenv("WIKTORIA_BACKEND", backend)
     rng = np.random.default_rng(seed)
     lin = rng.uniform(-0.1, 1.1, (97, 131, 3)).astype(np.float32)
     lin[0, :8] = [[0.0] * 3, [1.0] * 3, [0.0031308] * 3, [0.0031309] * 3, [1e-9] * 3,
@@ -272,6 +276,22 @@ def test_encode_srgb8_is_bit_identical_to_the_compositors_encoder(seed: int) -> 
     got = colour.encode_srgb8(lin, np.random.default_rng(seed + 100))
     assert got.dtype == np.uint8 and got.shape == lin.shape
     np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 300), lo=st.floats(-2, 0.5),
+       span=st.floats(0, 3))
+def test_compiled_encoder_gives_the_numpy_codes(seed: int, n: int, lo: float,
+                                                span: float) -> None:
+    rng = np.random.default_rng(seed)
+    lin = rng.uniform(lo, lo + span, (n, 3)).astype(np.float32)
+    up, down = rng.random(lin.shape, np.float32), rng.random(lin.shape, np.float32)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WIKTORIA_BACKEND", "numpy")
+        want = colour.encode_srgb8_dithered(lin, up, down)
+        mp.setenv("WIKTORIA_BACKEND", "numba")
+        got = colour.encode_srgb8_dithered(lin, up, down)
+    np.testing.assert_array_equal(got, want)
 
 
 def test_encode_srgb8_matches_linear_to_srgb_without_dither() -> None:

@@ -65,13 +65,13 @@ def test_bands_run_on_several_threads_when_every_layer_allows(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WIKTORIA_NUM_THREADS", "2")
     seen: set[str] = set()
-    original = compositor.encode_srgb8
+    original = compositor.encode_srgb8_dithered
 
-    def spy(rgb, rng):
+    def spy(rgb, up, down):
         seen.add(threading.current_thread().name)
-        return original(rgb, rng)
+        return original(rgb, up, down)
 
-    monkeypatch.setattr(compositor, "encode_srgb8", spy)
+    monkeypatch.setattr(compositor, "encode_srgb8_dithered", spy)
     with cache.caching(False):
         paint("tender", size=SIZE, seed=1)
     assert len(seen) == 2 and all(name.startswith("wiktoria") for name in seen)

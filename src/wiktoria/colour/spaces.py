@@ -20,6 +20,7 @@ __all__ = [
     "JND",
     "delta_e",
     "encode_srgb8",
+    "encode_srgb8_dithered",
     "gamut_map",
     "hex_to_srgb",
     "in_gamut",
@@ -218,17 +219,78 @@ def encode_srgb8(linear: NDArray[np.float32], rng: np.random.Generator) -> NDArr
     >>> codes.dtype, sorted(np.unique(codes).tolist()), round(float(codes.mean()), 1)
     (dtype('uint8'), [127, 128], 127.5)
     """
+    up = rng.random(np.shape(linear), dtype=_F32)
+    down = rng.random(np.shape(linear), dtype=_F32)
+    return encode_srgb8_dithered(linear, up, down)
+
+
+def encode_srgb8_dithered(linear: NDArray[np.float32], up: NDArray[np.float32],
+                          down: NDArray[np.float32]) -> NDArray[np.uint8]:
+    """:func:`encode_srgb8` with its dither given: ``up - down`` codes, two float32 uniform
+    draws per value (what :func:`encode_srgb8` draws from its generator, ``up`` first). A loop
+    keeps its frames' draws, which are the same in every frame (the dither holds still).
+
+    The sRGB power comes from numpy; the rest runs compiled (one pass, no temporaries) in the
+    same float32 operations and order as the numpy path, so the codes are the same; under the
+    numpy backend (``WIKTORIA_BACKEND``) the numpy path runs.
+
+    Examples
+    --------
+    >>> grey = np.full((2, 2, 3), 0.2140411, dtype=np.float32)
+    >>> rng = np.random.default_rng(0)
+    >>> up, down = rng.random(grey.shape, np.float32), rng.random(grey.shape, np.float32)
+    >>> bool((encode_srgb8_dithered(grey, up, down)
+    ...       == encode_srgb8(grey, np.random.default_rng(0))).all())
+    True
+    """
     lin = np.clip(linear, 0, 1)
-    low = lin <= _F32(SRGB_LINEAR_KNEE)
     s = np.power(lin, _F32(1 / SRGB_GAMMA))
+    kernel = _encode_kernel()
+    if kernel is not None and lin.dtype == _F32 and s.dtype == _F32:
+        out = np.empty(lin.shape, np.uint8)
+        kernel(lin.reshape(-1), s.reshape(-1), np.ascontiguousarray(up, _F32).reshape(-1),
+               np.ascontiguousarray(down, _F32).reshape(-1), _F32(SRGB_LINEAR_KNEE),
+               _F32(SRGB_SCALE * 255), _F32(SRGB_OFFSET * 255), _F32(SRGB_SLOPE * 255),
+               out.reshape(-1))
+        return out
+    low = lin <= _F32(SRGB_LINEAR_KNEE)
     s *= _F32(SRGB_SCALE * 255)
     s -= _F32(SRGB_OFFSET * 255)
     s = np.where(low, lin * _F32(SRGB_SLOPE * 255), s)
-    s += rng.random(s.shape, dtype=_F32)
-    s -= rng.random(s.shape, dtype=_F32)
+    s += up
+    s -= down
     s += _F32(0.5)
     np.clip(s, 0, 255, out=s)
     return s.astype(np.uint8)
+
+
+def _encode(lin: NDArray[np.float32], power: NDArray[np.float32], up: NDArray[np.float32],
+            down: NDArray[np.float32], knee: np.float32, scale: np.float32,
+            offset: np.float32, slope: np.float32, out: NDArray[np.uint8]) -> None:
+    """:func:`encode_srgb8_dithered`'s numpy path after the power, value by value in the same
+    float32 operations (compiled with numba by :func:`_encode_kernel`). Flat arrays."""
+    zero = np.float32(0.0)
+    top = np.float32(255.0)
+    half = np.float32(0.5)
+    for i in range(out.shape[0]):
+        x = lin[i]
+        if x <= knee:
+            s = x * slope
+        else:
+            s = power[i] * scale
+            s = s - offset
+        s = s + up[i]
+        s = s - down[i]
+        s = s + half
+        s = min(max(s, zero), top)
+        out[i] = np.uint8(s)
+
+
+def _encode_kernel() -> object:
+    """:func:`_encode` compiled with numba, or None under the numpy backend or without numba."""
+    from wiktoria.noise import _accel
+
+    return _accel.compiled(_encode)
 
 
 def linear_to_oklab(linear: ArrayLike) -> NDArray[np.floating]:
