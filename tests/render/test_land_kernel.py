@@ -83,3 +83,20 @@ def test_loop_frames_are_byte_identical_on_both_backends(
             frames[backend] = [anim.frame_array(i) for i in (0, 7)]
     for a, b in zip(frames["numpy"], frames["numba"], strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=st.sampled_from(["bottom", "top", "left", "right"]), w=st.integers(1, 60),
+       h=st.integers(1, 60), seed=st.integers(0, 2**32 - 1))
+def test_covered_at_some_columns_is_along_at_those_columns(kind: str, w: int, h: int,
+                                                          seed: int) -> None:
+    """``covered`` evaluates a range's or a wall's depth at the asked columns only."""
+    from wiktoria.render.forms import covered
+
+    rng = np.random.default_rng(seed)
+    length = w if kind in ("bottom", "top") else int(rng.integers(1, h + 10))
+    form = Form(kind, rng.uniform(-5, max(w, h) + 5, length).astype(F32), 0.3)
+    rows = np.sort(rng.integers(0, h + 5, int(rng.integers(1, 20))))
+    cols = np.sort(rng.integers(0, w, int(rng.integers(1, 20))))
+    want = np.broadcast_to(form.along(rows, w)[0], (len(rows), w))[:, cols] > 0
+    np.testing.assert_array_equal(covered([form], rows, cols, w), want)

@@ -329,6 +329,25 @@ def test_sampler_reproduces_affine_fields_and_clamps(
     np.testing.assert_allclose(got, a + b * cx + c * cy, atol=1e-9)
 
 
+@settings(max_examples=60, deadline=None)
+@given(rows=st.integers(1, 9), cols=st.integers(1, 9), n=st.integers(1, 50),
+       dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**32 - 1))
+def test_compiled_sampler_gives_the_numpy_bits(rows: int, cols: int, n: int, dtype: type,
+                                              seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    grid = rng.normal(0, 3, (rows, cols)).astype(dtype)
+    xs = rng.uniform(-3, cols + 2, n).astype(dtype)
+    ys = rng.uniform(-3, rows + 2, n).astype(dtype)
+    xs[: n // 4] = np.round(xs[: n // 4])  # on nodes and edges too
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WIKTORIA_BACKEND", "numpy")
+        want = sample_bilinear(grid, xs, ys)
+        mp.setenv("WIKTORIA_BACKEND", "numba")
+        got = sample_bilinear(grid, xs, ys)
+    assert got.dtype == want.dtype == dtype
+    np.testing.assert_array_equal(got, want)
+
+
 def test_sampler_handles_complex_and_degenerate_grids() -> None:
     g = np.array([[1 + 2j, 3 - 1j]], dtype=np.complex64)
     out = sample_bilinear(g, [0.5], [7.0])

@@ -249,8 +249,18 @@ def covered(forms: list[Form], rows: np.ndarray, cols: np.ndarray, width: int) -
     cols = np.asarray(cols, np.intp)
     out = np.zeros((len(rows), len(cols)), bool)
     for form in forms:  # a handful of forms
-        depth = np.broadcast_to(form.along(rows, width)[0], (len(rows), width))
-        out |= depth[:, cols] > 0
+        if form.kind == "ring":
+            depth = np.broadcast_to(form.along(rows, width)[0], (len(rows), width))[:, cols]
+        else:  # along's depth at these columns only (the same values, element by element)
+            ln = form.lines()
+            if ln.across:
+                r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
+                depth = ln.sign * (r - ln.outline[cols].reshape(1, -1))
+            else:
+                pos = cols.astype(F32).reshape(1, -1) + F32(0.5)
+                at = np.clip(rows, 0, len(form.outline) - 1)
+                depth = ln.sign * (pos - ln.outline[at].reshape(-1, 1))
+        out |= depth > 0
     return out
 
 

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from wiktoria import noise
 from wiktoria.common import validate
+from wiktoria.noise import _accel
 from wiktoria.render.strokes.params import MAX_SIDE, StrokeParams, seed_margin
 
 __all__ = ["VectorField", "bilinear", "check_finite", "fbm_rms_scale", "field_seeds", "flow_field",
@@ -94,8 +95,20 @@ def _cell(c: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bilinear(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Core of :func:`sample_bilinear`: ``x``, ``y`` same shape, real dtype matching ``g``."""
+    """Core of :func:`sample_bilinear`: ``x``, ``y`` same shape, real dtype matching ``g``.
+
+    A real grid is sampled by a compiled kernel (:func:`_bilinear`: the same operations in
+    the same order, so the same bits) unless the numpy backend is chosen."""
     rows, cols = g.shape
+    kernel = _accel.compiled(_bilinear) if g.dtype.kind == "f" else None
+    if kernel is not None and x.size:
+        t = x.dtype.type
+        out = np.empty(x.shape, x.dtype)
+        kernel(np.ascontiguousarray(g).reshape(-1), rows, cols,
+               np.ascontiguousarray(x).reshape(-1), np.ascontiguousarray(y).reshape(-1),
+               t(cols - 1), t(rows - 1), t(max(cols - 2, 0)), t(max(rows - 2, 0)),
+               out.reshape(-1))
+        return out
     flat = g.reshape(-1)
     one = x.dtype.type(1)
     ixf, fx = _cell(x, cols)
@@ -115,6 +128,42 @@ def bilinear(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     bot *= fy
     top += bot
     return top
+
+
+def _bilinear(flat: np.ndarray, rows: int, cols: int, x: np.ndarray, y: np.ndarray,
+              xmax: Any, ymax: Any, xcap: Any, ycap: Any, out: np.ndarray) -> None:
+    """:func:`bilinear`'s numpy path point by point (compiled with numba): ``flat`` the grid's
+    nodes row by row, ``x``, ``y`` and ``out`` flat and of the grid's real dtype, ``xmax``,
+    ``ymax`` the last node's position along each axis and ``xcap``, ``ycap`` the last cell's
+    (in that dtype)."""
+    one = out.dtype.type(1)
+    zero = out.dtype.type(0)
+    dx = 1 if cols > 1 else 0
+    dy = cols if rows > 1 else 0
+    for k in range(out.shape[0]):
+        if cols == 1:
+            ix = zero
+            fx = zero
+        else:
+            fx = min(max(x[k], zero), xmax)
+            ix = min(np.floor(fx), xcap)
+            fx = fx - ix
+        if rows == 1:
+            iy = zero
+            fy = zero
+        else:
+            fy = min(max(y[k], zero), ymax)
+            iy = min(np.floor(fy), ycap)
+            fy = fy - iy
+        i00 = int(iy) * cols + int(ix)
+        gx = one - fx
+        top = flat[i00] * gx
+        top = top + flat[i00 + dx] * fx
+        bot = flat[i00 + dy] * gx
+        bot = bot + flat[i00 + dx + dy] * fx
+        top = top * (one - fy)
+        bot = bot * fy
+        out[k] = top + bot
 
 
 @dataclass(frozen=True, eq=False)
