@@ -346,6 +346,10 @@ def test_compiled_sampler_gives_the_numpy_bits(rows: int, cols: int, n: int, dty
         got = sample_bilinear(grid, xs, ys)
     assert got.dtype == want.dtype == dtype
     np.testing.assert_array_equal(got, want)
+    other = rng.normal(0, 3, (rows, cols)).astype(dtype)
+    both = strokes.field.sample_stack([grid, other], xs, ys)
+    np.testing.assert_array_equal(both[0], want)
+    np.testing.assert_array_equal(both[1], sample_bilinear(other, xs, ys))
 
 
 def test_sampler_handles_complex_and_degenerate_grids() -> None:

@@ -23,7 +23,7 @@ from wiktoria.render import flowmap
 from wiktoria.render.forms import covered
 from wiktoria.render.layer import F32, Band, LayerRenderer, box_smooth, interp_grid, smoothstep
 from wiktoria.render.light import light_of
-from wiktoria.render.strokes.field import sample_bilinear
+from wiktoria.render.strokes.field import sample_stack
 from wiktoria.scene.layers import AirLayer
 
 __all__ = ["AIR_GRID", "AIR_SCALE", "WIND_PACE", "AirRenderer"]
@@ -305,7 +305,7 @@ class AirRenderer(LayerRenderer):
 
         parallel.run([functools.partial(make, j) for j in range(len(sampled))])
         for (at, _, fx, fy), tex in zip(sampled, made, strict=True):
-            layers[at] = (layers[at][0], tuple(sample_bilinear(f, fx, fy) for f in tex))
+            layers[at] = (layers[at][0], tuple(sample_stack(list(tex), fx, fy)))
         (wa, a), (wb, b) = layers
         if a is None:
             return b  # type: ignore[return-value]

@@ -19,7 +19,7 @@ from wiktoria.noise import _accel
 from wiktoria.render.strokes.params import MAX_SIDE, StrokeParams, seed_margin
 
 __all__ = ["VectorField", "bilinear", "check_finite", "fbm_rms_scale", "field_seeds", "flow_field",
-           "sample_bilinear"]
+           "sample_bilinear", "sample_stack"]
 
 _LAMINAR_BEND = 0.45  # standard deviation of the laminar field's bend, radians
 
@@ -103,12 +103,11 @@ def bilinear(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     kernel = _accel.compiled(_bilinear) if g.dtype.kind == "f" else None
     if kernel is not None and x.size:
         t = x.dtype.type
-        out = np.empty(x.shape, x.dtype)
-        kernel(np.ascontiguousarray(g).reshape(-1), rows, cols,
+        out = np.empty((1, x.size), x.dtype)
+        kernel(np.ascontiguousarray(g).reshape(1, -1), rows, cols,
                np.ascontiguousarray(x).reshape(-1), np.ascontiguousarray(y).reshape(-1),
-               t(cols - 1), t(rows - 1), t(max(cols - 2, 0)), t(max(rows - 2, 0)),
-               out.reshape(-1))
-        return out
+               t(cols - 1), t(rows - 1), t(max(cols - 2, 0)), t(max(rows - 2, 0)), out)
+        return out.reshape(x.shape)
     flat = g.reshape(-1)
     one = x.dtype.type(1)
     ixf, fx = _cell(x, cols)
@@ -132,15 +131,15 @@ def bilinear(g: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _bilinear(flat: np.ndarray, rows: int, cols: int, x: np.ndarray, y: np.ndarray,
               xmax: Any, ymax: Any, xcap: Any, ycap: Any, out: np.ndarray) -> None:
-    """:func:`bilinear`'s numpy path point by point (compiled with numba): ``flat`` the grid's
-    nodes row by row, ``x``, ``y`` and ``out`` flat and of the grid's real dtype, ``xmax``,
-    ``ymax`` the last node's position along each axis and ``xcap``, ``ycap`` the last cell's
-    (in that dtype)."""
+    """:func:`bilinear`'s numpy path point by point (compiled with numba), for a stack of
+    grids at once: ``flat`` (grids, nodes row by row), ``x``, ``y`` flat and ``out``
+    (grids, points), of the grids' real dtype; ``xmax``, ``ymax`` the last node's position
+    along each axis and ``xcap``, ``ycap`` the last cell's (in that dtype)."""
     one = out.dtype.type(1)
     zero = out.dtype.type(0)
     dx = 1 if cols > 1 else 0
     dy = cols if rows > 1 else 0
-    for k in range(out.shape[0]):
+    for k in range(out.shape[1]):
         if cols == 1:
             ix = zero
             fx = zero
@@ -157,13 +156,36 @@ def _bilinear(flat: np.ndarray, rows: int, cols: int, x: np.ndarray, y: np.ndarr
             fy = fy - iy
         i00 = int(iy) * cols + int(ix)
         gx = one - fx
-        top = flat[i00] * gx
-        top = top + flat[i00 + dx] * fx
-        bot = flat[i00 + dy] * gx
-        bot = bot + flat[i00 + dx + dy] * fx
-        top = top * (one - fy)
-        bot = bot * fy
-        out[k] = top + bot
+        gy = one - fy
+        for g in range(out.shape[0]):
+            top = flat[g, i00] * gx
+            top = top + flat[g, i00 + dx] * fx
+            bot = flat[g, i00 + dy] * gx
+            bot = bot + flat[g, i00 + dx + dy] * fx
+            top = top * gy
+            bot = bot * fy
+            out[g, k] = top + bot
+
+
+def sample_stack(grids: list[np.ndarray], xs: np.ndarray, ys: np.ndarray) -> list[np.ndarray]:
+    """:func:`sample_bilinear` of several grids of one shape and real dtype at the same
+    positions (``xs``, ``ys`` of that dtype, one shape): the same values, the cell of each
+    position found once for all of them."""
+    g0 = grids[0]
+    kernel = _accel.compiled(_bilinear) if g0.dtype.kind == "f" else None
+    if (kernel is None or xs.dtype != g0.dtype or ys.dtype != g0.dtype
+            or xs.shape != ys.shape or any(g.shape != g0.shape or g.dtype != g0.dtype
+                                          for g in grids)):
+        return [sample_bilinear(g, xs, ys) for g in grids]
+    check_finite(xs, ys, "xs and ys")
+    rows, cols = g0.shape
+    t = xs.dtype.type
+    out = np.empty((len(grids), xs.size), xs.dtype)
+    if xs.size:
+        kernel(np.ascontiguousarray(np.stack(grids).reshape(len(grids), -1)), rows, cols,
+               np.ascontiguousarray(xs).reshape(-1), np.ascontiguousarray(ys).reshape(-1),
+               t(cols - 1), t(rows - 1), t(max(cols - 2, 0)), t(max(rows - 2, 0)), out)
+    return [o.reshape(xs.shape) for o in out]
 
 
 @dataclass(frozen=True, eq=False)
