@@ -39,6 +39,7 @@ import io
 import ipaddress
 import json
 import logging
+import pickle
 import socket
 import threading
 import time
@@ -269,7 +270,12 @@ class LiveServer:
         if not self._safe[1]:
             return None
         if workers.version != snap.version:
-            workers.switch(snap.version, preview)  # the old state's frames stop
+            try:
+                workers.switch(snap.version, preview)  # the old state's frames stop
+            except (pickle.PicklingError, AttributeError, TypeError):  # cannot travel
+                workers.drop()
+                self._safe = (snap.version, False)
+                return None
         if self._since[0] != snap.version:
             self._since = (snap.version, time.monotonic())
         return workers
@@ -496,7 +502,8 @@ class LiveServer:
             return self._error(503 if not ok else 500, f"no frame: {reason}")
         data = await run_in_threadpool(_png, frame.pixels)
         headers = {"Cache-Control": "no-store", "X-Wiktoria-Version": str(frame.version),
-                   "X-Wiktoria-Frame": str(frame.index), "X-Wiktoria-Kind": frame.kind}
+                   "X-Wiktoria-Frame": str(frame.index), "X-Wiktoria-Kind": frame.kind,
+                   "X-Wiktoria-Source": frame.source}
         return Response(data, media_type="image/png", headers=headers)
 
     async def _scene_toml(self, request: Any) -> Any:

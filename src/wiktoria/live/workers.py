@@ -89,6 +89,8 @@ def worker_safe(scene: Scene, folder: str | Path | None = None) -> bool:
         if not (_loadable(type(layer).__module__, where)
                 and _loadable(renderer.__module__, where)):
             return False
+        if "<locals>" in type(layer).__qualname__:  # defined in a function: not picklable
+            return False
     return True
 
 
@@ -242,6 +244,11 @@ class LoopWorkers:
         frames as there are workers (a worker's first frame of a new state costs several
         times the next ones)."""
         return len(self._good) >= self.jobs
+
+    @property
+    def held(self) -> int:
+        """Frames of :attr:`version` held: rendering, or done and not yet shown."""
+        return len(self._pending)
 
     @property
     def busy(self) -> bool:
