@@ -11,6 +11,15 @@ loop at the preview size while it plays, and, once paused, the frame at the prev
 at full size. It always takes the newest state, so a change shows as soon as the frame being
 rendered is done.
 
+With ``jobs`` of 2 or more (the default with 2 CPUs or more), worker processes render the
+playing loop (:mod:`wiktoria.live.workers`): a change's first frames are still the render
+thread's (its caches are warm for what the change did not touch, and it uses every CPU);
+once the state has held :attr:`LiveServer.SETTLE_S` seconds the workers get its next frames
+(the thread renders on one CPU meanwhile), and once each worker has finished one, the thread
+publishes theirs, waiting for them in short steps so that a change is seen at once. A
+worker's error sends the state back to the thread (which shows it as ever); a broken pool
+sends every frame back to it, said once in the log.
+
 HTTP interface:
 
 =====================  ==========================================================================

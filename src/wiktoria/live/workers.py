@@ -4,9 +4,15 @@
 pool (:func:`wiktoria.run.executors.process_pool`, started when playing first needs it and
 kept across state changes), each aimed at the frame the loop will have reached when it is
 done, so the page gets frames at the workers' combined rate (capped by the loop's fps). The
-render thread of :class:`wiktoria.live.server.LiveServer` asks it for a finished frame
-(:meth:`LoopWorkers.take`) and hands it the state to render (:meth:`LoopWorkers.switch`);
-a new state cancels the frames still queued and discards the ones rendering.
+render thread of :class:`wiktoria.live.server.LiveServer` hands it the state to render
+(:meth:`LoopWorkers.switch`), keeps it busy (:meth:`LoopWorkers.fill`) and asks it for a
+finished frame due now (:meth:`LoopWorkers.take`).
+
+A new state cancels the frames still queued; the ones rendering stop at their next band: the
+workers share a value with the server saying which state it wants
+(:func:`wiktoria.run.tasks.follow_version`). Workers run at a lower CPU priority (``nice``),
+so that a change's first frame, rendered in the server's process, is not slowed by the
+workers finishing a layer's ``prepare`` for a state nobody wants any more.
 
 Why not :class:`wiktoria.run.ahead.FramesAhead`: its reader blocks on the frame it asks for
 and its read-ahead follows the reader's stride; the page's reader is the wall clock, which
@@ -14,7 +20,9 @@ wants whichever frame is current, never waits for an old one, and skips frames w
 workers fall behind.
 
 Scenes with layers a fresh process cannot load (a sketch's own layer types, see
-:func:`worker_safe`) are not sent to the workers: the render thread renders them itself.
+:func:`worker_safe`) are not sent to the workers: the render thread renders them itself. Should
+a worker fail to load a scene anyway, the task says so (:class:`~wiktoria.run.tasks.
+WorkerCannotLoad`) instead of breaking the pool.
 """
 
 from __future__ import annotations
@@ -126,7 +134,6 @@ class LoopWorkers:
         self._frames = 1
         self._fps = 24.0
         self._pending: dict[int, Future[tuple[np.ndarray, float]]] = {}
-        self._sent: dict[int, float] = {}
         self._last_shown: int | None = None
         self._next: int | None = None
         self._good: set[int] = set()  # frames of this state the workers finished
@@ -186,7 +193,6 @@ class LoopWorkers:
             fut.cancel()
             self.dropped += 1
         self._pending.clear()
-        self._sent.clear()
         self.version = None
         self._shared.value = -1  # the frames rendering stop at their next band
 
@@ -234,7 +240,6 @@ class LoopWorkers:
                 fut = self._pool().submit(live_frame, self._data, aim, self.version)
                 fut.add_done_callback(self._done)
                 self._pending[aim] = fut
-                self._sent[aim] = time.perf_counter()
                 inflight += 1
             self._next = (aim + step) % n
 
@@ -260,7 +265,7 @@ class LoopWorkers:
         self._last_shown = index
 
     def take(self, current: int) -> tuple[int, np.ndarray, float] | None:
-        """A finished frame to show now, as ``(index, pixels, seconds since it was sent)``:
+        """A finished frame to show now, as ``(index, pixels, seconds the worker took)``:
         the newest one done that is after the last shown and at most one frame ahead of
         ``current``; None when there is none. Frames passed over are dropped (they still
         count for :attr:`delivered`).
@@ -272,7 +277,6 @@ class LoopWorkers:
             :class:`concurrent.futures.process.BrokenProcessPool` when a worker died;
             :class:`~wiktoria.run.tasks.WorkerCannotLoad` when a worker cannot load the scene.
         """
-        now = time.perf_counter()
         best: int | None = None
         for index, fut in list(self._pending.items()):
             if not fut.done():
@@ -299,12 +303,9 @@ class LoopWorkers:
         for index in [k for k in self._pending
                       if self._pending[k].done() and self._rel(k, best) < 0]:
             del self._pending[index]
-        pixels = fut.result()[0]
-        sent = self._sent.pop(best, now)
-        for index in [k for k in self._sent if k not in self._pending]:
-            del self._sent[index]
+        pixels, seconds = fut.result()
         self._last_shown = best
-        return best, pixels, now - sent
+        return best, pixels, seconds
 
     def wait(self, timeout: float) -> None:
         """Wait up to ``timeout`` seconds for a frame in flight to finish."""
