@@ -11,14 +11,8 @@ loop at the preview size while it plays, and, once paused, the frame at the prev
 at full size. It always takes the newest state, so a change shows as soon as the frame being
 rendered is done.
 
-With ``jobs`` of 2 or more (the default with 2 CPUs or more), worker processes render the
-playing loop (:mod:`wiktoria.live.workers`): a change's first frames are still the render
-thread's (its caches are warm for what the change did not touch, and it uses every CPU);
-once the state has held :attr:`LiveServer.SETTLE_S` seconds the workers get its next frames
-(the thread renders on one CPU meanwhile), and once each worker has finished one, the thread
-publishes theirs, waiting for them in short steps so that a change is seen at once. A
-worker's error sends the state back to the thread (which shows it as ever); a broken pool
-sends every frame back to it, said once in the log.
+With ``jobs`` of 2 or more, worker processes render the playing loop once a state has held
+a moment; a change's first frames are still the render thread's (:mod:`wiktoria.live.workers`).
 
 HTTP interface:
 
@@ -47,14 +41,11 @@ import contextlib
 import io
 import ipaddress
 import json
-import logging
-import pickle
 import socket
 import threading
 import time
 import traceback
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -68,12 +59,9 @@ from wiktoria.common.parallel import serial
 from wiktoria.common.progress import Counter
 from wiktoria.live.session import Session
 from wiktoria.live.source import is_sketch, load_scene, watched
-from wiktoria.live.workers import LoopWorkers, check_live_jobs, default_jobs, worker_safe
+from wiktoria.live.workers import Playback, check_live_jobs, default_jobs
 from wiktoria.render import render
 from wiktoria.render.compositor import Cancelled
-from wiktoria.run.tasks import WorkerCannotLoad
-
-log = logging.getLogger("wiktoria.live")
 
 __all__ = ["Frame", "LiveServer", "bind", "is_loopback", "jpeg", "serve"]
 
@@ -99,8 +87,7 @@ class Frame:
     jpeg: bytes
     render_ms: float
     seq: int = 0
-    #: Who rendered it: "server" (this process) or "N workers".
-    source: str = "server"
+    source: str = "server"  # who rendered it: "server" (this process) or "N workers"
 
 
 @dataclass(eq=False)
@@ -142,15 +129,9 @@ class LiveServer:
     quality : int
         JPEG quality of the frames sent to the pages.
     jobs : int, optional
-        Processes rendering the playing loop: ``1`` renders every frame in the server's
-        process (as paused); ``N >= 2`` starts ``N`` worker processes (once, when playing
-        first needs them; shut down with the server) that render the frames ahead of the
-        clock. Default: 2 when at least 2 CPUs are usable, else 1
-        (:func:`wiktoria.live.workers.default_jobs`). A change's first frame is always
-        rendered in the server's process (its caches are warm for what the change did not
-        touch); the workers take over once they have frames of the new state. Scenes whose
-        layers a fresh process cannot load (a sketch's own layer types,
-        :func:`wiktoria.live.workers.worker_safe`) play in the server's process.
+        Processes rendering the playing loop: 1, this one; ``N >= 2``, ``N`` worker processes
+        (:class:`~wiktoria.live.workers.Playback`; shut down with the server). Default: 2
+        with 2 CPUs or more, else 1 (:func:`~wiktoria.live.workers.default_jobs`).
     """
 
     def __init__(self, session: Session, *, source: str | Path | None = None,
@@ -176,18 +157,11 @@ class LiveServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        #: The worker processes (None: every frame in this process; also once they broke).
-        self.workers: LoopWorkers | None = LoopWorkers(self.jobs) if self.jobs > 1 else None
-        #: Frames published from the workers / rendered in this process while playing.
-        self.from_workers = 0
-        self._safe: tuple[int, bool] = (-1, False)
-        self._since: tuple[int, float] = (-1, 0.0)  # a state's version, first seen when
+        #: Which states the worker processes render, and when.
+        self.playback = Playback(self.jobs, self.source.parent if self.source is not None
+                                 and is_sketch(self.source) else None)
 
-    #: Seconds a state stays unchanged before the workers get its frames: a drag on the mood
-    #: pad or a slider makes a new state every few frames, each rendered here (the server's
-    #: caches are warm for what the change did not touch); warming the workers up on each
-    #: would only take the CPU from them.
-    SETTLE_S = 0.4
+    workers = property(lambda self: self.playback.workers, doc="The worker processes, or None")
 
     # ---- the render thread ---------------------------------------------------------------
 
@@ -201,8 +175,7 @@ class LiveServer:
         while not self._stop.is_set():
             with session.changed:
                 if not self._active():
-                    if self.workers is not None and self.workers.version is not None:
-                        self.workers.drop()  # nobody watches
+                    self.playback.idle()  # nobody watches
                     session.changed.wait(0.5)
                     continue
             snap = session.snapshot()
@@ -220,11 +193,11 @@ class LiveServer:
             else:
                 kind = "preview"
             scene = snap.scene if kind == "still" else session.preview_scene(snap.scene)
-            ahead = self._ahead(snap, scene) if snap.playing else None
-            if ahead is None and self.workers is not None:
-                self.workers.drop()  # paused, or this state plays here
-            elif ahead is not None:
-                shown = self._from_ahead(ahead, snap)
+            ahead = self.playback.ahead(snap.version, scene) if snap.playing else None
+            if ahead is None:
+                self.playback.idle()  # paused, or this state plays here
+            else:
+                shown = self._from_ahead(snap, ahead.jobs)
                 if shown is not None:
                     done = shown
                     continue
@@ -234,12 +207,10 @@ class LiveServer:
             loop = scene.loop
             assert loop is not None
             start = time.perf_counter()
-            # While the workers warm up on this state, this process renders on one thread and
-            # leaves them the other CPUs (they would otherwise never catch up).
-            warming = ahead is not None and ahead.busy
             try:
                 # A frame whose state changes meanwhile is given up: the new state's is wanted.
-                with serial() if warming else contextlib.nullcontext():
+                # While the workers warm up on it, one thread here: they get the other CPUs.
+                with serial() if ahead is not None and ahead.busy else contextlib.nullcontext():
                     pixels = render(replace(scene, loop=replace(loop, frame=snap.frame)),
                                     cancel=lambda v=snap.version: session.version != v)
                 encoded = jpeg(pixels, 92 if kind == "still" else self.quality)
@@ -259,89 +230,23 @@ class LiveServer:
                 session.set_error(None)
             self._publish_threadsafe(Frame(snap.version, snap.frame, kind, pixels, encoded, ms),
                                      snap.version)
-            if (ahead is not None and session.version == snap.version
-                    and self._settled(snap.version)):
+            if ahead is not None and session.version == snap.version:
                 # The change's first frames are this process's; the workers warm up meanwhile.
                 ahead.shown(snap.frame)
-                self._fill(ahead, session.frame())
+                self.playback.fill(snap.version, session.frame())
 
-    # ---- the worker processes ------------------------------------------------------------
-
-    def _ahead(self, snap: Any, preview: Any) -> LoopWorkers | None:
-        """The workers, switched to ``snap``'s state; None when this state plays here."""
-        workers = self.workers
-        if workers is None:
-            return None
-        if self._safe[0] != snap.version:
-            folder = (self.source.parent if self.source is not None and is_sketch(self.source)
-                      else None)
-            self._safe = (snap.version, worker_safe(preview, folder))
-        if not self._safe[1]:
-            return None
-        if workers.version != snap.version:
-            try:
-                workers.switch(snap.version, preview)  # the old state's frames stop
-            except (pickle.PicklingError, AttributeError, TypeError):  # cannot travel
-                workers.drop()
-                self._safe = (snap.version, False)
-                return None
-        if self._since[0] != snap.version:
-            self._since = (snap.version, time.monotonic())
-        return workers
-
-    def _settled(self, version: int) -> bool:
-        """Whether state ``version`` has held for :attr:`SETTLE_S` (its frames may go to the
-        workers)."""
-        return self._since[0] == version and time.monotonic() - self._since[1] >= self.SETTLE_S
-
-    def _fill(self, ahead: LoopWorkers, current: int) -> None:
-        try:
-            ahead.fill(current)
-        except Exception as exc:  # a broken pool refuses new work
-            self._workers_failed(exc)
-
-    def _from_ahead(self, ahead: LoopWorkers, snap: Any) -> tuple[int, int, str] | None:
-        """Publish a frame the workers finished for ``snap``'s state, if one is due; keep
-        them busy. Returns what was published."""
-        try:
-            taken = ahead.take(snap.frame)
-        except WorkerCannotLoad as exc:
-            log.warning("wiktoria live: this scene plays in the server's process: %s", exc)
-            self._safe = (snap.version, False)
-            ahead.drop()
-            return None
-        except BrokenProcessPool as exc:
-            self._workers_failed(exc)
-            return None
-        except Exception:  # a layer failing in a worker: render here, which shows the error
-            self._safe = (snap.version, False)
-            ahead.drop()
-            return None
-        if self._settled(snap.version):
-            self._fill(ahead, snap.frame)
-        if taken is None:
-            return None
-        index, pixels, seconds = taken
-        encoded = jpeg(pixels, self.quality)
-        if self.session.version != snap.version:
-            return None  # a change meanwhile: never publish an old state's frame after it
-        self.from_workers += 1
+    def _from_ahead(self, snap: Any, jobs: int) -> tuple[int, int, str] | None:
+        """Publish a frame the workers finished for ``snap``'s state, if one is due."""
+        taken = self.playback.take(snap.version, snap.frame)
+        encoded = None if taken is None else jpeg(taken[1], self.quality)
+        if taken is None or encoded is None or self.session.version != snap.version:
+            return None  # none, or a change meanwhile: never an old state's frame after it
         if self._render_error:
             self._render_error = False
             self.session.set_error(None)
-        self._publish_threadsafe(Frame(snap.version, index, "preview", pixels, encoded,
-                                       seconds * 1000.0, source=f"{ahead.jobs} workers"),
-                                 snap.version)
-        return (snap.version, index, "preview")
-
-    def _workers_failed(self, exc: BaseException) -> None:
-        """The pool broke (a worker was killed): every frame in this process from now on."""
-        workers, self.workers = self.workers, None
-        log.warning("wiktoria live: the worker processes failed (%s); rendering in the "
-                    "server's process from now on", _one_line(exc))
-        if workers is not None:
-            threading.Thread(target=workers.close, name="wiktoria-live-close",
-                             daemon=True).start()
+        self._publish_threadsafe(Frame(snap.version, taken[0], "preview", taken[1], encoded,
+                                       taken[2] * 1000.0, source=f"{jobs} workers"), snap.version)
+        return (snap.version, taken[0], "preview")
 
     def _publish_threadsafe(self, frame: Frame | None, version: int) -> None:
         loop = self._loop
@@ -457,8 +362,8 @@ class LiveServer:
                         await asyncio.wait_for(watcher, 2.0)
                 await asyncio.get_running_loop().run_in_executor(None, self._thread.join, 10.0)
                 self.session.listeners.remove(self._listener)
-                if self.workers is not None:  # no worker process outlives the server
-                    await asyncio.get_running_loop().run_in_executor(None, self.workers.close)
+                # No worker process outlives the server.
+                await asyncio.get_running_loop().run_in_executor(None, self.playback.close)
 
         routes = [
             Route("/", self._page),

@@ -28,6 +28,7 @@ WorkerCannotLoad`) instead of breaking the pool.
 from __future__ import annotations
 
 import collections
+import logging
 import math
 import multiprocessing
 import pickle
@@ -36,6 +37,7 @@ import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -44,10 +46,12 @@ from wiktoria.common import validate
 from wiktoria.common.parallel import usable_cpus
 from wiktoria.render.layer import renderer_for
 from wiktoria.run.executors import process_pool
-from wiktoria.run.tasks import follow_version, live_frame
+from wiktoria.run.tasks import WorkerCannotLoad, follow_version, live_frame
 from wiktoria.scene import Scene
 
-__all__ = ["LoopWorkers", "check_live_jobs", "default_jobs", "worker_safe"]
+__all__ = ["LoopWorkers", "Playback", "check_live_jobs", "default_jobs", "worker_safe"]
+
+log = logging.getLogger("wiktoria.live")
 
 
 def default_jobs() -> int:
@@ -266,9 +270,9 @@ class LoopWorkers:
 
     def take(self, current: int) -> tuple[int, np.ndarray, float] | None:
         """A finished frame to show now, as ``(index, pixels, seconds the worker took)``:
-        the newest one done that is after the last shown and at most one frame ahead of
-        ``current``; None when there is none. Frames passed over are dropped (they still
-        count for :attr:`delivered`).
+        the newest one done that is after the last shown and not after ``current`` (else
+        ``current + 1``, so that a page polling late still gets every frame); None when there
+        is none. Frames passed over are dropped (they still count for :attr:`delivered`).
 
         Raises
         ------
@@ -295,7 +299,9 @@ class LoopWorkers:
             if behind or rel < -self._frames // 4:
                 del self._pending[index]  # late: passed over
                 continue
-            if rel <= 1 and (best is None or rel > self._rel(best, current)):
+            # The newest frame at or before the clock; one frame early when there is none.
+            if rel <= 1 and (best is None or (rel <= 0, rel) > (
+                    self._rel(best, current) <= 0, self._rel(best, current))):
                 best = index
         if best is None:
             return None
@@ -318,3 +324,110 @@ class LoopWorkers:
     def __repr__(self) -> str:
         return f"<LoopWorkers {self.jobs} jobs, state {self.version}, {len(self._pending)} held>"
 
+
+
+class Playback:
+    """The render thread's side of the workers: which states they render, and when.
+
+    A state goes to the workers once it has held :attr:`SETTLE_S` seconds and when a fresh
+    process can load it (:func:`worker_safe`, decided once a state); a worker's error sends
+    it back to the server's process (which shows the error as ever), a broken pool sends
+    every state back, said once in the log.
+
+    Parameters
+    ----------
+    jobs : int
+        As :class:`~wiktoria.live.server.LiveServer`: 1 makes no workers.
+    folder : path, optional
+        The sketch's folder (its modules cannot be loaded by a worker).
+    """
+
+    #: Seconds a state stays unchanged before the workers get its frames: a drag on the mood
+    #: pad or a slider makes a new state every few frames, each rendered in the server's
+    #: process (its caches are warm for what the change did not touch); warming the workers
+    #: up on each would only take the CPU from it.
+    SETTLE_S = 0.4
+
+    def __init__(self, jobs: int, folder: str | Path | None = None) -> None:
+        self.workers: LoopWorkers | None = LoopWorkers(jobs) if jobs > 1 else None
+        self.folder = folder
+        self._safe: tuple[int, bool] = (-1, False)
+        self._since: tuple[int, float] = (-1, 0.0)  # a state's version, and when first seen
+
+    def ahead(self, version: int, preview: Scene) -> LoopWorkers | None:
+        """The workers, switched to state ``version`` (``preview``: its preview scene, with
+        its loop); None when this state plays in the server's process."""
+        workers = self.workers
+        if workers is None:
+            return None
+        if self._safe[0] != version:
+            self._safe = (version, worker_safe(preview, self.folder))
+        if not self._safe[1]:
+            return None
+        if workers.version != version:
+            try:
+                workers.switch(version, preview)  # the old state's frames stop
+            except (pickle.PicklingError, AttributeError, TypeError):  # cannot travel
+                return self._here(version)
+        if self._since[0] != version:
+            self._since = (version, time.monotonic())
+        return workers
+
+    def _here(self, version: int) -> None:
+        self._safe = (version, False)
+        if self.workers is not None:
+            self.workers.drop()
+
+    def idle(self) -> None:
+        """Nothing plays (paused, nobody watching, or a state rendered in the server)."""
+        if self.workers is not None and self.workers.version is not None:
+            self.workers.drop()
+
+    def settled(self, version: int) -> bool:
+        """Whether state ``version`` has held for :attr:`SETTLE_S`."""
+        return self._since[0] == version and time.monotonic() - self._since[1] >= self.SETTLE_S
+
+    def fill(self, version: int, current: int) -> None:
+        """Keep the workers busy with state ``version`` (the loop now at ``current``), once
+        it has settled."""
+        if self.workers is None or not self.settled(version):
+            return
+        try:
+            self.workers.fill(current)
+        except Exception as exc:  # a broken pool refuses new work
+            self.failed(exc)
+
+    def take(self, version: int, current: int) -> tuple[int, np.ndarray, float] | None:
+        """A frame of state ``version`` finished by the workers and due now (see
+        :meth:`LoopWorkers.take`), or None; never raises."""
+        workers = self.workers
+        if workers is None or workers.version != version:
+            return None
+        try:
+            taken = workers.take(current)
+        except WorkerCannotLoad as exc:
+            log.warning("wiktoria live: this scene plays in the server's process: %s", exc)
+            return self._here(version)
+        except BrokenProcessPool as exc:
+            self.failed(exc)
+            return None
+        except Exception:  # a layer failing in a worker: the server renders it, shows it
+            return self._here(version)
+        self.fill(version, current)
+        return taken
+
+    def failed(self, exc: BaseException) -> None:
+        """The pool broke (a worker was killed): every frame in the server's process."""
+        workers, self.workers = self.workers, None
+        text = (str(exc).strip().splitlines() or [""])[0]
+        log.warning("wiktoria live: the worker processes failed (%s%s); rendering in the "
+                    "server's process from now on", type(exc).__name__,
+                    f": {text}" if text else "")
+        if workers is not None:
+            threading.Thread(target=workers.close, name="wiktoria-live-close",
+                             daemon=True).start()
+
+    def close(self) -> None:
+        """Shut the workers down (waits for their processes)."""
+        if self.workers is not None:
+            self.workers.close()
