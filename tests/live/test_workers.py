@@ -149,7 +149,7 @@ def test_a_sketchs_layers_play_in_the_server(tmp_path: Path) -> None:
         host = live.url.removeprefix("http://")
         with connect(f"ws://{host}/ws", open_timeout=30):
             first = int(frame_when(client, lambda r: True).headers["x-wiktoria-frame"])
-            time.sleep(1.5)  # past the time a state settles before the workers get it
+            time.sleep(2.5)  # past the time a state settles before the workers get it
             got = frame_when(client, lambda r: int(r.headers["x-wiktoria-frame"]) != first)
             assert got.headers["x-wiktoria-source"] == "server"
             assert client.get("/state.json").json()["error"] is None

@@ -346,7 +346,7 @@ class Playback:
     #: pad or a slider makes a new state every few frames, each rendered in the server's
     #: process (its caches are warm for what the change did not touch); warming the workers
     #: up on each would only take the CPU from it.
-    SETTLE_S = 0.4
+    SETTLE_S = 1.0
 
     def __init__(self, jobs: int, folder: str | Path | None = None) -> None:
         self.workers: LoopWorkers | None = LoopWorkers(jobs) if jobs > 1 else None
