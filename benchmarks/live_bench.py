@@ -2,7 +2,7 @@
 ``wiktoria live``, driven as the page drives it.
 
     python benchmarks/live_bench.py [--mood seething] [--style landscape] [--previews 256 384]
-                                    [--seconds 8] [--changes 12]
+                                    [--seconds 8] [--changes 12] [--jobs 2]
 
 For each preview size a real ``wiktoria live --port 0 --no-open`` runs in a subprocess. A
 websocket client plays as the page does (it acks each frame, so the server sends the newest
@@ -94,7 +94,7 @@ KINDS = ("clouds", "brush", "seed", "mood")
 
 
 async def measure(url: str, seconds: float, changes: int,
-                  kinds: list[str]) -> dict[str, object]:
+                  kinds: list[str], warmup: float = 2.0) -> dict[str, object]:
     import httpx
     import websockets
 
@@ -120,7 +120,7 @@ async def measure(url: str, seconds: float, changes: int,
             httpx.AsyncClient(base_url=url, timeout=60) as client:
         await ws.send("ack")  # ready for the first frame, as the page is
         player = asyncio.create_task(play(ws))
-        await asyncio.sleep(2.0)  # warm-up: the first frames compile and fill caches
+        await asyncio.sleep(warmup)  # the first frames compile, fill caches, start workers
         start_n, start_t = len(frames), time.perf_counter()
         t0, i0 = _busy()
         await asyncio.sleep(seconds)
@@ -158,18 +158,25 @@ def main() -> None:
     ap.add_argument("--previews", type=int, nargs="+", default=[256, 384])
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--changes", type=int, default=12)
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="wiktoria live --jobs (default: the server's own)")
+    ap.add_argument("--warmup", type=float, default=2.0,
+                    help="seconds of playing before frames are counted (worker processes "
+                         "take a few to start)")
     ap.add_argument("--kinds", nargs="+", default=list(KINDS), choices=KINDS)
     args = ap.parse_args()
+    jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
     print(f"wiktoria live, {args.mood} {args.style}, seed 1; {os.cpu_count()} cores; "
+          f"jobs {args.jobs if args.jobs is not None else 'default'}; "
           f"latency: s from POST /set to the new frame, median / p90")
     print(f"| preview | fps | render ms (median) | {' | '.join(args.kinds)} | busy cores | "
           "target |")
     print("|---|---|---|" + "---|" * len(args.kinds) + "---|---|")
     for preview in args.previews:
         proc, url = start(["--mood", args.mood, "--style", args.style, "--seed", "1",
-                           "--preview", str(preview)])
+                           "--preview", str(preview), *jobs])
         try:
-            r = asyncio.run(measure(url, args.seconds, args.changes, args.kinds))
+            r = asyncio.run(measure(url, args.seconds, args.changes, args.kinds, args.warmup))
         finally:
             stop(proc)
         latency: dict[str, tuple[float, float]] = r["latency"]  # type: ignore[assignment]

@@ -42,6 +42,11 @@ DEFAULT_SIZE = (768, 768)
               metavar="PIXELS", help="Long side of the frames played live.")
 @click.option("--quality", type=click.IntRange(1, 95), default=85, show_default=True,
               help="JPEG quality of the frames played live.")
+@click.option("--jobs", "-j", type=int, default=None, metavar="N",
+              help="Processes rendering the playing loop: 1 renders in the server's process; "
+                   "N >= 2 starts N worker processes that render the frames ahead (a change's "
+                   "first frame is still rendered in the server's process; a sketch's own "
+                   "layer types always are)  [default: 2 with 2 CPUs or more, else 1]")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port to serve on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -51,7 +56,7 @@ DEFAULT_SIZE = (768, 768)
 @reports
 def live_cmd(source: str | None, mood: str | None, style: str | None, seed: int | None,
              size: tuple[int, int] | None, sets: tuple[str, ...], preview: int, quality: int,
-             port: int, host: str, no_open: bool) -> None:
+             jobs: int | None, port: int, host: str, no_open: bool) -> None:
     """Play a scene's loop in the browser and change it live: mood, seed, style, every layer
     parameter, the loop's duration. Saving the scene file or the sketch reloads it; an error
     shows on the page and the last good painting stays. Files are saved in the current
@@ -78,9 +83,12 @@ def live_cmd(source: str | None, mood: str | None, style: str | None, seed: int 
     from wiktoria.live.server import LiveServer, bind, is_loopback, serve
     from wiktoria.live.session import Session
     from wiktoria.live.source import load_scene
+    from wiktoria.live.workers import check_live_jobs
     from wiktoria.moods.registry import resolve_mood
     from wiktoria.render.painting import build_scene
 
+    if jobs is not None:
+        check_live_jobs(jobs)  # before anything starts
     overrides = parse_overrides(sets)
     choices: dict[str, Any] = {}
     if source is not None:
@@ -108,7 +116,7 @@ def live_cmd(source: str | None, mood: str | None, style: str | None, seed: int 
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{bound}/"
-    server = LiveServer(session, source=source, hosts=hosts, quality=quality)
+    server = LiveServer(session, source=source, hosts=hosts, quality=quality, jobs=jobs)
 
     def started() -> None:
         click.echo(f"Wiktoria live at {url}  (Ctrl-C stops)")

@@ -7,12 +7,13 @@ same arithmetic whatever the block it falls in, so results are identical for any
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["blocks", "num_threads", "run", "usable_cpus"]
+__all__ = ["blocks", "num_threads", "run", "serial", "usable_cpus"]
 
 _lock = threading.Lock()
 _local = threading.local()
@@ -67,6 +68,18 @@ def run(tasks: Iterable[Callable[[], None]]) -> None:
     futures = [pool.submit(_mark_inside, task) for task in tasks]
     for fut in futures:
         fut.result()
+
+
+@contextlib.contextmanager
+def serial() -> Iterator[None]:
+    """Within it, :func:`run` called from this thread runs its tasks inline, on this thread
+    only (the live page renders so while its worker processes warm up, leaving them a CPU)."""
+    old = getattr(_local, "inside", False)
+    _local.inside = True
+    try:
+        yield
+    finally:
+        _local.inside = old
 
 
 def _mark_inside(task: Callable[[], None]) -> None:

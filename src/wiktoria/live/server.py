@@ -11,6 +11,9 @@ loop at the preview size while it plays, and, once paused, the frame at the prev
 at full size. It always takes the newest state, so a change shows as soon as the frame being
 rendered is done.
 
+With ``jobs`` of 2 or more, worker processes render the playing loop once a state has held
+a moment; a change's first frames are still the render thread's (:mod:`wiktoria.live.workers`).
+
 HTTP interface:
 
 =====================  ==========================================================================
@@ -52,9 +55,11 @@ from urllib.parse import urlsplit
 import numpy as np
 from PIL import Image
 
+from wiktoria.common.parallel import serial
 from wiktoria.common.progress import Counter
 from wiktoria.live.session import Session
-from wiktoria.live.source import load_scene, watched
+from wiktoria.live.source import is_sketch, load_scene, watched
+from wiktoria.live.workers import Playback, check_live_jobs, default_jobs
 from wiktoria.render import render
 from wiktoria.render.compositor import Cancelled
 
@@ -82,6 +87,7 @@ class Frame:
     jpeg: bytes
     render_ms: float
     seq: int = 0
+    source: str = "server"  # who rendered it: "server" (this process) or "N workers"
 
 
 @dataclass(eq=False)
@@ -122,10 +128,16 @@ class LiveServer:
         Host names the server answers to (its address, ``localhost``...).
     quality : int
         JPEG quality of the frames sent to the pages.
+    jobs : int, optional
+        Processes rendering the playing loop: 1, this one; ``N >= 2``, ``N`` worker processes
+        (:class:`~wiktoria.live.workers.Playback`; shut down with the server). Default: 2
+        with 2 CPUs or more, else 1 (:func:`~wiktoria.live.workers.default_jobs`).
     """
 
     def __init__(self, session: Session, *, source: str | Path | None = None,
-                 hosts: list[str] | None = None, quality: int = 85) -> None:
+                 hosts: list[str] | None = None, quality: int = 85,
+                 jobs: int | None = None) -> None:
+        self.jobs = default_jobs() if jobs is None else check_live_jobs(jobs)
         self.session = session
         self.source = None if source is None else Path(source).resolve()
         self.hosts = list(hosts or ["127.0.0.1", "localhost"])
@@ -145,6 +157,11 @@ class LiveServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        #: Which states the worker processes render, and when.
+        self.playback = Playback(self.jobs, self.source.parent if self.source is not None
+                                 and is_sketch(self.source) else None)
+
+    workers = property(lambda self: self.playback.workers, doc="The worker processes, or None")
 
     # ---- the render thread ---------------------------------------------------------------
 
@@ -158,6 +175,7 @@ class LiveServer:
         while not self._stop.is_set():
             with session.changed:
                 if not self._active():
+                    self.playback.idle()  # nobody watches
                     session.changed.wait(0.5)
                     continue
             snap = session.snapshot()
@@ -175,13 +193,26 @@ class LiveServer:
             else:
                 kind = "preview"
             scene = snap.scene if kind == "still" else session.preview_scene(snap.scene)
+            ahead = self.playback.ahead(snap.version, scene) if snap.playing else None
+            if ahead is None:
+                self.playback.idle()  # paused, or this state plays here
+            else:
+                shown = self._from_ahead(snap, ahead.jobs)
+                if shown is not None:
+                    done = shown
+                    continue
+                if ahead.delivered:  # the workers serve this state: wait for theirs
+                    ahead.wait(0.02)
+                    continue
             loop = scene.loop
             assert loop is not None
             start = time.perf_counter()
             try:
                 # A frame whose state changes meanwhile is given up: the new state's is wanted.
-                pixels = render(replace(scene, loop=replace(loop, frame=snap.frame)),
-                                cancel=lambda v=snap.version: session.version != v)
+                # While the workers warm up on it, one thread here: they get the other CPUs.
+                with serial() if ahead is not None and ahead.busy else contextlib.nullcontext():
+                    pixels = render(replace(scene, loop=replace(loop, frame=snap.frame)),
+                                    cancel=lambda v=snap.version: session.version != v)
                 encoded = jpeg(pixels, 92 if kind == "still" else self.quality)
             except Cancelled:
                 self.cancelled += 1
@@ -199,6 +230,23 @@ class LiveServer:
                 session.set_error(None)
             self._publish_threadsafe(Frame(snap.version, snap.frame, kind, pixels, encoded, ms),
                                      snap.version)
+            if ahead is not None and session.version == snap.version:
+                # The change's first frames are this process's; the workers warm up meanwhile.
+                ahead.shown(snap.frame)
+                self.playback.fill(snap.version, session.frame())
+
+    def _from_ahead(self, snap: Any, jobs: int) -> tuple[int, int, str] | None:
+        """Publish a frame the workers finished for ``snap``'s state, if one is due."""
+        taken = self.playback.take(snap.version, snap.frame)
+        encoded = None if taken is None else jpeg(taken[1], self.quality)
+        if taken is None or encoded is None or self.session.version != snap.version:
+            return None  # none, or a change meanwhile: never an old state's frame after it
+        if self._render_error:
+            self._render_error = False
+            self.session.set_error(None)
+        self._publish_threadsafe(Frame(snap.version, taken[0], "preview", taken[1], encoded,
+                                       taken[2] * 1000.0, source=f"{jobs} workers"), snap.version)
+        return (snap.version, taken[0], "preview")
 
     def _publish_threadsafe(self, frame: Frame | None, version: int) -> None:
         loop = self._loop
@@ -210,6 +258,8 @@ class LiveServer:
     def _publish(self, frame: Frame | None, version: int) -> None:
         if frame is None:
             self.failed_version = max(self.failed_version, version)
+        elif self.frame is not None and frame.version < self.frame.version:
+            return  # finished after a newer state's frame: never shown
         else:
             self._seq += 1
             frame.seq = self._seq
@@ -312,6 +362,8 @@ class LiveServer:
                         await asyncio.wait_for(watcher, 2.0)
                 await asyncio.get_running_loop().run_in_executor(None, self._thread.join, 10.0)
                 self.session.listeners.remove(self._listener)
+                # No worker process outlives the server.
+                await asyncio.get_running_loop().run_in_executor(None, self.playback.close)
 
         routes = [
             Route("/", self._page),
@@ -364,7 +416,8 @@ class LiveServer:
             return self._error(503 if not ok else 500, f"no frame: {reason}")
         data = await run_in_threadpool(_png, frame.pixels)
         headers = {"Cache-Control": "no-store", "X-Wiktoria-Version": str(frame.version),
-                   "X-Wiktoria-Frame": str(frame.index), "X-Wiktoria-Kind": frame.kind}
+                   "X-Wiktoria-Frame": str(frame.index), "X-Wiktoria-Kind": frame.kind,
+                   "X-Wiktoria-Source": frame.source}
         return Response(data, media_type="image/png", headers=headers)
 
     async def _scene_toml(self, request: Any) -> Any:
@@ -491,7 +544,7 @@ class LiveServer:
                 await ws.send_text(json.dumps({
                     "type": "frame", "version": frame.version, "frame": frame.index,
                     "kind": frame.kind, "width": w, "height": h,
-                    "render_ms": round(frame.render_ms, 1)}))
+                    "render_ms": round(frame.render_ms, 1), "source": frame.source}))
                 await ws.send_bytes(frame.jpeg)
 
 

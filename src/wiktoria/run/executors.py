@@ -32,8 +32,10 @@ __all__ = ["broken", "check_executor", "check_jobs", "dispatch", "executor_worke
            "pool_workers", "process_pool"]
 
 
-def _worker_init(threads: str) -> None:
-    """Initializer of pool workers: noise-core threads, and leave Ctrl-C to the parent.
+def _worker_init(threads: str, initializer: Callable[..., Any] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> None:
+    """Initializer of pool workers: noise-core threads, and leave Ctrl-C to the parent; then
+    the caller's ``initializer(*initargs)``, if any.
 
     SIGINT is already blocked since the worker was started (:class:`_WorkerPool`); ignoring
     it here also drops a Ctrl-C that arrived while the worker was starting.
@@ -41,6 +43,8 @@ def _worker_init(threads: str) -> None:
     os.environ["WIKTORIA_NUM_THREADS"] = threads
     with contextlib.suppress(ValueError, AttributeError):  # not the main thread / no SIGINT
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 @contextlib.contextmanager
@@ -91,7 +95,8 @@ class _WorkerPool(ProcessPoolExecutor):
             return super().submit(fn, *args, **kwargs)
 
 
-def process_pool(jobs: int) -> ProcessPoolExecutor:
+def process_pool(jobs: int, *, initializer: Callable[..., Any] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
     """The process pool :func:`render_frames` uses for ``jobs`` workers.
 
     Spawn start method; each worker sets ``WIKTORIA_NUM_THREADS`` to ``max(1, cpus // jobs)``
@@ -101,6 +106,9 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     ----------
     jobs : int
         Number of worker processes, at least 1.
+    initializer, initargs
+        Run in each worker after that, as ``ProcessPoolExecutor``'s (the live page passes a
+        shared value this way, which only a starting process may receive).
 
     Returns
     -------
@@ -111,7 +119,7 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     threads = os.environ.get("WIKTORIA_NUM_THREADS", "").strip() or str(
         max(1, usable_cpus() // jobs))
     return _WorkerPool(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                       initializer=_worker_init, initargs=(threads,))
+                       initializer=_worker_init, initargs=(threads, initializer, initargs))
 
 
 def check_jobs(jobs: Any) -> int:
