@@ -178,3 +178,36 @@ def test_rim_distance_follows_the_smoothed_outline() -> None:
     beside = 9 * 10 + 1
     assert d[110, beside] < 0.2 * d[110, beside + 2]
     assert abs(rim[110, beside] - rim[110, beside + 2]) < 2
+
+
+@pytest.mark.parametrize("mood", ["seething", "serene"])
+def test_placing_on_a_thread_gives_the_same_painting(mood: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``begin`` places the strokes on a thread while the layers below prepare; placing in
+    ``prepare`` instead gives the same bytes, for a still and a loop's frames."""
+    from wiktoria.common import cache
+    from wiktoria.render.layers.brush import BrushRenderer
+
+    def made() -> list[np.ndarray]:
+        with cache.caching(False):
+            anim = wiktoria.animate(mood, size=(96, 64), seed=5)
+            return [np.asarray(wiktoria.paint(mood, size=(96, 64), seed=5).image),
+                    anim.frame_array(0), anim.frame_array(6)]
+
+    threaded = made()
+    monkeypatch.setattr(BrushRenderer, "begin", lambda self: None)
+    inline = made()
+    for a, b in zip(threaded, inline, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_placing_error_reaches_the_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wiktoria.common import cache
+    from wiktoria.render.layers.brush import BrushRenderer
+
+    def fail(self: BrushRenderer, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("placing failed")
+
+    monkeypatch.setattr(BrushRenderer, "_place", fail)
+    with cache.caching(False), pytest.raises(RuntimeError, match="placing failed"):
+        wiktoria.paint("serene", size=(64, 48), seed=2)

@@ -113,8 +113,8 @@ def render(scene: Scene, mood: Mood | None = None, *,
 def prepare(scene: Scene, mood: Mood | None = None, *,
             cancel: Callable[[], bool] | None = None) -> tuple[Frame, list[LayerRenderer]]:
     """The frame of ``scene`` and a renderer per layer (bottom first), after every renderer's
-    ``layout`` and then every ``prepare``: everything a render does before the bands (and
-    ``cancel`` as :func:`render`)."""
+    ``layout``, then every ``begin`` and then every ``prepare``: everything a render does
+    before the bands (and ``cancel`` as :func:`render`)."""
     W, H = scene.size
     painted_mood, layers = scene.frame_state()
     frame = Frame(scene=scene, mood=painted_mood if mood is None else mood, width=W, height=H,
@@ -128,6 +128,8 @@ def prepare(scene: Scene, mood: Mood | None = None, *,
         renderers.append(renderer_for(layer)(layer, frame, occurrence))
     for r in renderers:
         r.layout()
+    for r in renderers:
+        r.begin()
     for r in renderers:
         _check(cancel)
         r.prepare()

@@ -286,7 +286,7 @@ class Band:
 class LayerRenderer:
     """Base of layer renderers. One instance paints one layer of one render.
 
-    Override any of :meth:`layout`, :meth:`prepare` and :meth:`band`.
+    Override any of :meth:`layout`, :meth:`begin`, :meth:`prepare` and :meth:`band`.
 
     Attributes
     ----------
@@ -326,6 +326,12 @@ class LayerRenderer:
 
     def layout(self) -> None:
         """Publish geometry other layers depend on (runs before every ``prepare``)."""
+
+    def begin(self) -> None:
+        """Start work that reads only what the layouts published (runs after every
+        ``layout``, before any ``prepare``): a layer may start it on a thread here and take
+        its result in its ``prepare``, so that it overlaps the ``prepare`` of the layers
+        below. The default does nothing."""
 
     def prepare(self) -> None:
         """Compute whole-frame fields (runs once, before the bands)."""

@@ -25,6 +25,8 @@ it does not. Stills are painted exactly as before.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -85,6 +87,32 @@ class _Rest:
 #: The strokes at rest of the last loops painted in this process, by their still scene
 #: (consecutive frames of one loop share them)...
 _CACHE: dict[Any, _Rest] = {}
+_CACHE_LOCK = threading.Lock()  # renders on several threads (the live page's, a notebook's)
+
+
+class _Placing:
+    """``work()`` running on its own thread (a daemon: a render given up leaves it to end);
+    :meth:`result` waits for it and returns its value or raises its exception."""
+
+    def __init__(self, work: Callable[[], _Rest]) -> None:
+        self._work = work
+        self._value: _Rest | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="wiktoria-placing", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # handed to result()
+            self._error = exc
+
+    def result(self) -> _Rest:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 #: ... and by exactly what placing them reads (:meth:`BrushRenderer._placement`), so a change
 #: of something else (the clouds' amount, a light's bloom) finds them again.
 _PLACED = LoopCache("brush-placed", groups=4)
@@ -135,15 +163,27 @@ class BrushRenderer(LayerRenderer):
     def layout(self) -> None:
         warm_up()  # the first painting compiles the stroke kernels while the others prepare
 
+    def begin(self) -> None:
+        """Place the strokes on a thread while the layers below prepare: placing reads only
+        what the layouts published (the land's forms, the air's wind) and the light, which
+        the composition fixes (:meth:`_placement`), so the strokes are the same either way."""
+        self._placing = _Placing(self._at_rest)
+
+    def _at_rest(self) -> _Rest:
+        """The strokes at rest: a still's, or those of this frame's loop."""
+        fr, layer = self.frame, self.layer
+        if fr.scene.loop is None or layer.speed <= 0:
+            return self._place(fr, layer, glide=False)
+        return self._rest()
+
     def prepare(self) -> None:
         fr, layer = self.frame, self.layer
         W, H = fr.width, fr.height
         loop = fr.scene.loop
+        placing: _Placing | None = getattr(self, "_placing", None)
+        rest = self._at_rest() if placing is None else placing.result()
         if loop is None or layer.speed <= 0:
-            rest = self._place(fr, layer, glide=False)
             self.fade = None
-        else:
-            rest = self._rest()
         self.guide = rest.guide
         self.form_depth = rest.form_depth
         if loop is None or layer.speed <= 0:
@@ -194,7 +234,8 @@ class BrushRenderer(LayerRenderer):
         still = replace(scene, loop=None)
         # The glide depends on the loop's duration, not on the rest of the loop.
         key = (still, scene.loop.duration, fr.width, fr.height, fr.seed, self.occurrence)
-        got = _CACHE.get(key)
+        with _CACHE_LOCK:
+            got = _CACHE.get(key)
         if got is not None:
             return got
         mood, layers = still.frame_state()
@@ -218,9 +259,10 @@ class BrushRenderer(LayerRenderer):
             return self._place(rest_frame, spec, glide=True, duration=duration)
 
         got = place() if placement is None else _PLACED.get(placement, "rest", place)
-        while len(_CACHE) >= 2:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = got
+        with _CACHE_LOCK:
+            while len(_CACHE) >= 2:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = got
         return got
 
     def _placement(self, fr: Frame, spec: BrushLayer, duration: float) -> Any:
