@@ -38,10 +38,11 @@ from numpy.typing import NDArray
 
 try:  # ISA-L's deflate: python-isal, a dependency (the standard library's zlib otherwise)
     from isal import isal_zlib as _deflate
-    LEVEL = 3  # ISA-L's best (0-3); all four take about the same time here
 except ImportError:  # pragma: no cover - isal is a dependency; tests patch this path
     _deflate = zlib
-    LEVEL = 3
+
+#: Deflate level: ISA-L's best (of 0-3, which take about the same time here); zlib's 3.
+LEVEL = 3
 
 __all__ = ["BLOCK_ROWS", "COLOUR_TYPES", "LEVEL", "png_bytes"]
 

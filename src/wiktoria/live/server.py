@@ -106,10 +106,6 @@ def jpeg(pixels: np.ndarray, quality: int = 85) -> bytes:
     return buf.getvalue()
 
 
-def _png(pixels: np.ndarray) -> bytes:
-    return png_bytes(pixels)  # wiktoria.io.png: ~1 ms for 384x384
-
-
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
@@ -413,7 +409,7 @@ class LiveServer:
         if frame is None:
             reason = (self.session.error or {}).get("message") or "no frame rendered yet"
             return self._error(503 if not ok else 500, f"no frame: {reason}")
-        data = await run_in_threadpool(_png, frame.pixels)
+        data = await run_in_threadpool(png_bytes, frame.pixels)
         headers = {"Cache-Control": "no-store", "X-Wiktoria-Version": str(frame.version),
                    "X-Wiktoria-Frame": str(frame.index), "X-Wiktoria-Kind": frame.kind,
                    "X-Wiktoria-Source": frame.source}

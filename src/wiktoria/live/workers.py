@@ -325,7 +325,6 @@ class LoopWorkers:
         return f"<LoopWorkers {self.jobs} jobs, state {self.version}, {len(self._pending)} held>"
 
 
-
 class Playback:
     """The render thread's side of the workers: which states they render, and when.
 

@@ -192,14 +192,22 @@ class Form:
             d, _, gx, gy = self.distance(rows, width)
             return d, gy, -gx
         ln = self.lines()
+        depth = self._depth(rows, np.arange(width))
+        if ln.across:
+            return depth, ln.fx.reshape(1, -1), ln.fy.reshape(1, -1)
+        idx = np.clip(rows, 0, len(self.outline) - 1)
+        return depth, ln.fx[idx].reshape(-1, 1), ln.fy[idx].reshape(-1, 1)
+
+    def _depth(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """A range's or a wall's depth (:meth:`along`'s) at pixel ``rows`` by ``cols``: a
+        row's worth for a range, a column's for a wall, broadcasting to both."""
+        ln = self.lines()
         if ln.across:
             r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
-            return (ln.sign * (r - ln.outline.reshape(1, -1)), ln.fx.reshape(1, -1),
-                    ln.fy.reshape(1, -1))
-        idx = np.clip(rows, 0, len(self.outline) - 1)
-        pos = np.arange(width, dtype=F32).reshape(1, -1) + F32(0.5)
-        return (ln.sign * (pos - ln.outline[idx].reshape(-1, 1)), ln.fx[idx].reshape(-1, 1),
-                ln.fy[idx].reshape(-1, 1))
+            return ln.sign * (r - ln.outline[cols].reshape(1, -1))  # type: ignore[no-any-return]
+        pos = cols.astype(F32).reshape(1, -1) + F32(0.5)
+        at = np.clip(rows, 0, len(self.outline) - 1)
+        return ln.sign * (pos - ln.outline[at].reshape(-1, 1))  # type: ignore[no-any-return]
 
     def rim_distance(self, rows: np.ndarray, width: int) -> np.ndarray:
         """Distance from the outline inside the form for light that hugs its edge (a rim):
@@ -251,15 +259,8 @@ def covered(forms: list[Form], rows: np.ndarray, cols: np.ndarray, width: int) -
     for form in forms:  # a handful of forms
         if form.kind == "ring":
             depth = np.broadcast_to(form.along(rows, width)[0], (len(rows), width))[:, cols]
-        else:  # along's depth at these columns only (the same values, element by element)
-            ln = form.lines()
-            if ln.across:
-                r = rows.astype(F32).reshape(-1, 1) + F32(0.5)
-                depth = ln.sign * (r - ln.outline[cols].reshape(1, -1))
-            else:
-                pos = cols.astype(F32).reshape(1, -1) + F32(0.5)
-                at = np.clip(rows, 0, len(form.outline) - 1)
-                depth = ln.sign * (pos - ln.outline[at].reshape(-1, 1))
+        else:  # along's depth at these columns only
+            depth = form._depth(rows, cols)
         out |= depth > 0
     return out
 

@@ -162,7 +162,7 @@ class LandRenderer(LayerRenderer):
             # One set of working arrays for every form of the band (each is used up before
             # the next form's geometry overwrites it).
             work = [np.empty(shape, F32) for _ in range(7)]
-            views = [_read_only_view(a) for a in work]
+            views = [kernel_array(a, shape) for a in work]  # read-only views, no copies
             pos_rows = rows.astype(F32) + F32(0.5)
             pos_cols = np.arange(W, dtype=F32) + F32(0.5)
         for form, term in zip(self.forms, terms, strict=True):
@@ -186,7 +186,7 @@ class LandRenderer(LayerRenderer):
                     glow /= rim_w
                 else:  # a range or a wall: its distance, depth and rim in one pass
                     ln = form.lines()
-                    at = np.clip(rows, 0, len(form.outline) - 1)
+                    at = rows if ln.across else np.clip(rows, 0, len(form.outline) - 1)
                     geometry(ln.across, ln.sign, pos_rows, pos_cols, at, ln.outline, ln.n,
                              ln.so, ln.ns, ln.gx, ln.gy, ln.rim, dome, rim_w,
                              d, inside, gx, gy, shoulder, glow)
@@ -360,14 +360,6 @@ def _geometry(across: bool, sign: np.float32, pos_rows: np.ndarray, pos_cols: np
                 r = sign * t / rk
                 r = r if r >= zero else zero
                 glow[i, j] = -r / rim_w
-
-
-def _read_only_view(a: np.ndarray) -> np.ndarray:
-    """A read-only view of ``a`` (the compiled kernels take their inputs read-only: one
-    signature each)."""
-    v = a.view()
-    v.flags.writeable = False
-    return v
 
 
 def _kernel() -> Any:
