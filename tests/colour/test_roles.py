@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wiktoria.colour import linear_to_oklab
 from wiktoria.colour.roles import LIGHT_MAX, TwoAxis, key_range, roles
@@ -89,7 +91,7 @@ def test_compiled_lookup_gives_the_numpy_bytes(mood_name: str, monkeypatch) -> N
     cases = [(v, h), (v, None), (v, h[:, :1]), (v.astype(np.float64), h), (v[0], h[0])]
     import numba  # a core dependency: compiled whatever WIKTORIA_BACKEND says
 
-    kernel = numba.njit(roles_module._lookup)
+    kernel = numba.njit(roles_module._paint)
     monkeypatch.setattr(roles_module, "_kernel", lambda: kernel)
     compiled = [table(a, b) for a, b in cases]
     monkeypatch.setattr(roles_module, "_kernel", lambda: None)
@@ -97,3 +99,79 @@ def test_compiled_lookup_gives_the_numpy_bytes(mood_name: str, monkeypatch) -> N
         want = table(a, b)
         assert got.dtype == want.dtype and got.shape == want.shape
         assert np.array_equal(got, want)
+
+
+def _paint_both(table: TwoAxis, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """``table.paint`` into copies of ``args[2]`` (out), compiled and on numpy."""
+    import numba
+
+    import wiktoria.colour.roles as roles_module
+
+    value, hue, out, *rest = args
+    kernel = numba.njit(roles_module._paint)
+    got = []
+    for k in (lambda: kernel, lambda: None):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(roles_module, "_kernel", k)
+            o = out.copy()
+            table.paint(value, hue, o, *rest, **kwargs)
+            got.append(o)
+    return got
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**16), rows=st.integers(1, 6), cols=st.integers(1, 9),
+       mode=st.sampled_from(["write", "mix", "accent", "at", "at-write"]),
+       with_hue=st.booleans())
+def test_paint_is_the_numpy_operations_on_both_backends(seed: int, rows: int, cols: int,
+                                                        mode: str, with_hue: bool) -> None:
+    """One pass of look-up, accent and mix gives the bytes of the numpy operations it
+    replaces (``col = table(v, h)``; ``col += (accent - col) * aw``;
+    ``out += (col - out) * w``), compiled or not."""
+    table = TwoAxis(get_mood("seething").palette, 0.4, 0.6, 0.5)
+    rng = np.random.default_rng(seed)
+    out = rng.uniform(0, 1, (rows, cols, 3)).astype(np.float32)
+    v = rng.uniform(-0.2, 1.7, (rows, cols)).astype(np.float32)
+    h = rng.uniform(-0.1, 1.1, (rows, cols)).astype(np.float32) if with_hue else None
+    w = rng.uniform(0, 1, (rows, cols)).astype(np.float32)
+    accent = np.array([0.9, 0.3, 0.1], np.float32)
+    aw = rng.uniform(0, 1, (rows, cols)).astype(np.float32)
+    if mode == "write":
+        want = out.copy()
+        want[...] = table(v, h)
+        got = _paint_both(table, v, h, out)
+    elif mode == "mix":
+        want = out + (table(v, h) - out) * w[..., None]
+        got = _paint_both(table, v, h, out, w)
+    elif mode == "accent":
+        col = table(v, h)
+        col += (accent - col) * aw[..., None]
+        want = out + (col - out) * w[..., None]
+        got = _paint_both(table, v, h, out, w, accent=accent, accent_weight=aw)
+    else:  # some flat pixels, in any order
+        at = rng.permutation(rows * cols)[: max(1, rows * cols // 2)]
+        vf, wf = v.reshape(-1)[at], w.reshape(-1)[at]
+        hf = None if h is None else h.reshape(-1)[at]
+        col = table(vf, hf)
+        want = out.copy().reshape(-1, 3)
+        if mode == "at":
+            want[at] = want[at] + (col - want[at]) * wf[:, None]
+            got = _paint_both(table, vf, hf, out, wf, at=at)
+        else:
+            want[at] = col
+            got = _paint_both(table, vf, hf, out, at=at)
+        want = want.reshape(out.shape)
+    for g in got:
+        assert np.array_equal(g, want)
+
+
+def test_paint_into_a_strided_buffer_uses_the_numpy_path() -> None:
+    table = TwoAxis(get_mood("serene").palette, 0.5, 0.5, 0.3)
+    big = np.zeros((4, 6, 3), np.float32)
+    out = big[:, ::2]  # not contiguous
+    v = np.linspace(0, 1, 3, dtype=np.float32)
+    table.paint(v, None, out, np.full(3, 0.5, np.float32), at=np.array([0, 5, 11]))
+    flat = np.zeros((12, 3), np.float32)
+    flat[[0, 5, 11]] = (table(v) - 0) * np.float32(0.5)
+    assert np.array_equal(out, flat.reshape(4, 3, 3))
+    assert not big[:, 1::2].any()

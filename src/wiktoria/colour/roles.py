@@ -154,17 +154,10 @@ class TwoAxis:
         """Linear RGB of ``value`` (clipped to ``[0, LIGHT_MAX]``) at hue field ``hue``
         (clipped to ``[0, 1]``; None is 0.5), shape ``value.shape + (3,)``."""
         value = np.asarray(value, dtype=F32)
-        kernel = _kernel()
-        if kernel is not None and value.size:
-            shape = value.shape
-            v = np.ascontiguousarray(value).ravel()
-            has_hue = hue is not None
-            h = (np.ascontiguousarray(np.broadcast_to(np.asarray(hue, dtype=F32), shape)).ravel()
-                 if has_hue else v)
-            out = np.empty((v.size, 3), F32)
-            p0, p1, p2 = self._planes
-            kernel(v, h, has_hue, p0, p1, p2, out)
-            return out.reshape(*shape, 3)
+        out = np.empty((*value.shape, 3), F32)
+        if _kernel() is not None and value.size:
+            self.paint(value, hue, out)
+            return out
         v = np.clip(value, 0, LIGHT_MAX) * F32((_NV - 1) / LIGHT_MAX)
         iv = np.minimum(v.astype(np.int32), _NV - 2)
         fv = v - iv
@@ -173,7 +166,6 @@ class TwoAxis:
         else:
             hh = np.clip(np.asarray(hue, dtype=F32), 0, 1) * F32(_NH - 1) + F32(0.5)
             idx = iv * _NH + np.broadcast_to(hh, v.shape).astype(np.int32)
-        out = np.empty((*v.shape, 3), F32)
         for c in range(3):  # three colour planes, two 1-D gathers each
             plane = self._planes[c]
             a = np.take(plane, idx)
@@ -184,14 +176,91 @@ class TwoAxis:
             out[..., c] = a
         return out
 
+    def paint(self, value: NDArray[np.floating], hue: NDArray[np.floating] | None,
+              out: NDArray[np.float32], weight: NDArray[np.floating] | None = None, *,
+              accent: NDArray[np.floating] | None = None,
+              accent_weight: NDArray[np.floating] | None = None,
+              at: NDArray[np.integer] | None = None) -> None:
+        """Paint the colours of ``value`` at ``hue`` (as :meth:`__call__`) into ``out`` in
+        place, in one pass: each colour mixed towards ``accent`` by ``accent_weight``
+        (``col + (accent - col) * accent_weight``), then written, or with ``weight`` mixed
+        into what ``out`` holds (``out + (col - out) * weight``), all in float32.
 
-def _lookup(v: NDArray[np.float32], h: NDArray[np.float32], has_hue: bool,
-            p0: NDArray[np.float32], p1: NDArray[np.float32], p2: NDArray[np.float32],
-            out: NDArray[np.float32]) -> None:
-    """:meth:`TwoAxis.__call__`'s numpy path, pixel by pixel in the same operations and
-    precisions (float32, except the value's fraction, which numpy takes in float64): the same
-    bytes; compiled with numba by :func:`_kernel`. ``v`` and ``h`` are flat float32 (``h``
-    ignored without ``has_hue``), ``out`` is (n, 3)."""
+        ``out`` is float32 with 3 channels last. Without ``at``, ``value``, ``hue`` (or
+        None), ``weight`` and ``accent_weight`` have ``out``'s shape without its channels;
+        with ``at``, they are flat and ``at`` gives the flat pixel of ``out`` each one
+        paints. The same bytes as the numpy operations it stands for.
+
+        Examples
+        --------
+        >>> from wiktoria.colour.ramp import Palette
+        >>> table = TwoAxis(Palette.from_colors(["#101820", "#3a6080", "#e0b040"]), 0.5, 0.6, 0.3)
+        >>> out = np.zeros((1, 2, 3), np.float32)
+        >>> table.paint(np.array([[0.2, 0.9]], np.float32), None, out,
+        ...             np.array([[1.0, 0.5]], np.float32))
+        >>> bool(np.allclose(out[0, 0], table(np.float32(0.2)), atol=1e-6))
+        True
+        """
+        value = np.asarray(value, dtype=F32)
+        shape = value.shape
+        hue_f = None if hue is None else np.broadcast_to(np.asarray(hue, dtype=F32), shape)
+        w = None if weight is None else np.broadcast_to(np.asarray(weight, dtype=F32), shape)
+        aw = (None if accent is None or accent_weight is None
+              else np.broadcast_to(np.asarray(accent_weight, dtype=F32), shape))
+        flat = out.reshape(-1, 3) if out.flags.c_contiguous else None
+        kernel = _kernel()
+        if kernel is not None and flat is not None and out.dtype == F32 and value.size:
+            v = _flat(value)
+            idx = _NO_INDEX if at is None else _flat(np.asarray(at, dtype=np.intp))
+            kernel(v, v if hue_f is None else _flat(hue_f), hue_f is not None, *self._planes,
+                   _NO_ACCENT if aw is None else _flat(np.asarray(accent, F32).reshape(3)),
+                   v if aw is None else _flat(aw), aw is not None,
+                   v if w is None else _flat(w), w is not None, idx, at is not None, flat)
+            return
+        col = self(value, hue_f)
+        if aw is not None:
+            col += (np.asarray(accent, F32) - col) * aw[..., None]
+        if at is None:
+            if w is None:
+                out[...] = col
+            else:
+                out += (col - out) * w[..., None]
+            return
+        dest = out.reshape(-1, 3)  # a view when out is contiguous (a copy is written back)
+        if w is None:
+            dest[at] = col
+        else:
+            below = dest[at]
+            dest[at] = below + (col - below) * w[:, None]
+        if not np.shares_memory(dest, out):
+            out[...] = dest.reshape(out.shape)
+
+
+_NO_INDEX = np.zeros(0, np.intp)
+_NO_INDEX.flags.writeable = False
+_NO_ACCENT = np.zeros(3, F32)
+_NO_ACCENT.flags.writeable = False
+
+
+def _flat(a: NDArray[Any]) -> NDArray[Any]:
+    """``a`` flat, C-contiguous and read-only (a view unless it must be copied): the kernel
+    has one signature whatever the caller passes."""
+    b = np.ascontiguousarray(a).reshape(-1).view()
+    b.flags.writeable = False
+    return b
+
+
+def _paint(v: NDArray[np.float32], h: NDArray[np.float32], has_hue: bool,
+           p0: NDArray[np.float32], p1: NDArray[np.float32], p2: NDArray[np.float32],
+           accent: NDArray[np.float32], aw: NDArray[np.float32], has_accent: bool,
+           w: NDArray[np.float32], blend: bool, at: NDArray[np.intp], indexed: bool,
+           out: NDArray[np.float32]) -> None:
+    """:meth:`TwoAxis.paint`'s numpy path (:meth:`TwoAxis.__call__`'s look-up, the accent,
+    the mix), pixel by pixel in the same operations and precisions (float32, except the
+    value's fraction, which numpy takes in float64): the same bytes; compiled with numba by
+    :func:`_kernel`. ``v``, ``h`` (ignored without ``has_hue``), ``aw`` (without
+    ``has_accent``), ``w`` (without ``blend``) and ``at`` (without ``indexed``) are flat;
+    ``out`` is (n, 3)."""
     zero = np.float32(0.0)
     one = np.float32(1.0)
     top = np.float32(LIGHT_MAX)
@@ -199,26 +268,34 @@ def _lookup(v: NDArray[np.float32], h: NDArray[np.float32], has_hue: bool,
     hscale = np.float32(_NH - 1)
     half = np.float32(0.5)
     mid = np.int32((_NH - 1) // 2)
-    for i in range(v.shape[0]):
-        x = min(max(v[i], zero), top) * scale
+    for k in range(v.shape[0]):
+        x = min(max(v[k], zero), top) * scale
         iv = min(np.int32(x), np.int32(_NV - 2))
         fv = np.float64(x) - np.float64(iv)
         if has_hue:
-            idx = iv * np.int32(_NH) + np.int32(min(max(h[i], zero), one) * hscale + half)
+            idx = iv * np.int32(_NH) + np.int32(min(max(h[k], zero), one) * hscale + half)
         else:
             idx = iv * np.int32(_NH) + mid
+        i = at[k] if indexed else k
         for c in range(3):
             plane = p0 if c == 0 else (p1 if c == 1 else p2)
             a = plane[idx]
             b = plane[idx + _NH] - a
             b = np.float32(np.float64(b) * fv)
-            out[i, c] = a + b
+            col = a + b
+            if has_accent:
+                col = col + (accent[c] - col) * aw[k]
+            if blend:
+                o = out[i, c]
+                out[i, c] = o + (col - o) * w[k]
+            else:
+                out[i, c] = col
 
 
 def _kernel() -> Any:
-    """:func:`_lookup` compiled with numba (releasing the GIL), or None under the numpy
+    """:func:`_paint` compiled with numba (releasing the GIL), or None under the numpy
     backend (``WIKTORIA_BACKEND``) or without numba."""
-    return _accel.compiled(_lookup)
+    return _accel.compiled(_paint)
 
 
 def lightness(rgb: NDArray[np.floating]) -> NDArray[np.floating]:

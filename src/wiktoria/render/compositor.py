@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from wiktoria.colour import encode_srgb8_dithered
-from wiktoria.colour.roles import TwoAxis
+from wiktoria.colour.roles import Roles, TwoAxis, roles
 from wiktoria.common import memory, parallel
 from wiktoria.common.cache import LoopCache
 from wiktoria.common.memory import MemoryLimit, available_memory, estimate_memory
@@ -35,8 +35,8 @@ __all__ = ["BAND", "BAND_WORKERS", "Cancelled", "available_memory", "band_worker
 #: bounded.
 BAND_WORKERS = 4
 
-#: A painting's two-axis colour table (~60 ms to build, 1 MB): the same in every frame of a
-#: loop that keeps its palette and composition.
+#: A painting's two-axis colour table (~60 ms to build, 1 MB) and its palette's roles (1 ms):
+#: the same in every frame of a loop that keeps its palette and composition.
 _TABLES = LoopCache("two-axis", groups=4, max_bytes=16 * 2**20)
 
 
@@ -57,12 +57,14 @@ def _dither(seed: int, index: int, shape: tuple[int, ...], keep: bool
     return _DITHER.get((seed, shape[1:]), (index, shape), draw, keep=keep)
 
 
-def _two_axis(frame: Frame) -> TwoAxis:
-    """``frame``'s :class:`~wiktoria.colour.roles.TwoAxis` table, from the loop cache (what
-    :meth:`Frame.colour` would build: it depends on the palette, key, contrast and hue)."""
+def _colours(frame: Frame) -> tuple[TwoAxis, Roles]:
+    """``frame``'s :class:`~wiktoria.colour.roles.TwoAxis` table and roles, from the loop
+    cache (what :meth:`Frame.colour` and :attr:`Frame.roles` would build: the table depends
+    on the palette, key, contrast and hue, the roles on the palette)."""
     c = frame.composition
     key = (frame.palette, c.key, c.contrast, c.hue)
-    return _TABLES.get(key, "table", lambda: TwoAxis(frame.palette, c.key, c.contrast, c.hue))
+    return (_TABLES.get(key, "table", lambda: TwoAxis(frame.palette, c.key, c.contrast, c.hue)),
+            _TABLES.get(key, "roles", lambda: roles(frame.palette)))
 
 
 def check_memory(width: int, height: int, workers: int = 1) -> None:
@@ -119,7 +121,7 @@ def prepare(scene: Scene, mood: Mood | None = None, *,
     painted_mood, layers = scene.frame_state()
     frame = Frame(scene=scene, mood=painted_mood if mood is None else mood, width=W, height=H,
                   seed=scene.seed)
-    frame.shared["two-axis"] = _two_axis(frame)
+    frame.shared["two-axis"], frame.shared["roles"] = _colours(frame)
     counts: dict[str, int] = {}
     renderers = []
     for layer in layers:

@@ -149,12 +149,28 @@ class Frame:
         the hue field ``hue`` (0 .. 1, None for 0.5) moves hue along the mood's ramp
         independently (see :class:`~wiktoria.colour.roles.TwoAxis`). Shape
         ``value.shape + (3,)``, float32."""
+        return self.two_axis(value, hue)
+
+    def paint(self, value: np.ndarray, hue: np.ndarray | None, out: np.ndarray,
+              weight: np.ndarray | None = None, *, accent: np.ndarray | None = None,
+              accent_weight: np.ndarray | None = None, at: np.ndarray | None = None) -> None:
+        """The colours :meth:`colour` gives, painted into ``out`` in place in one pass:
+        mixed towards ``accent`` by ``accent_weight``, then written or mixed in by
+        ``weight``, at the flat pixels ``at`` of ``out`` when given (see
+        :meth:`TwoAxis.paint <wiktoria.colour.roles.TwoAxis.paint>`)."""
+        self.two_axis.paint(value, hue, out, weight, accent=accent,
+                            accent_weight=accent_weight, at=at)
+
+    @property
+    def two_axis(self) -> TwoAxis:
+        """The painting's colour table in two axes (:class:`~wiktoria.colour.roles.TwoAxis`):
+        its palette, key, contrast and hue."""
         table = self.shared.get("two-axis")
         if table is None:
             c = self.composition
             table = TwoAxis(self.palette, c.key, c.contrast, c.hue)
             self.shared["two-axis"] = table
-        return table(value, hue)  # type: ignore[no-any-return]
+        return table  # type: ignore[no-any-return]
 
     @property
     def roles(self) -> Roles:

@@ -319,4 +319,4 @@ class AirRenderer(LayerRenderer):
         Hf = interp_grid(hue, gy, gx, band.rows, band.cols)
         band.shared["value"] = V
         band.shared["hue"] = Hf
-        band.rgb[...] = self.frame.colour(V, Hf)
+        self.frame.paint(V, Hf, band.rgb)

@@ -446,12 +446,7 @@ class BrushRenderer(LayerRenderer):
         inv = F32(1) / np.maximum(alpha, F32(1e-6))
         v = (value.reshape(-1)[on] if value is not None else F32(0.5)) + flat[on, 0] * inv
         h = (hue.reshape(-1)[on] if hue is not None else F32(0.5)) + flat[on, 1] * inv
-        col = fr.colour(np.clip(v, 0, LIGHT_MAX)[None], np.clip(h, 0, 1)[None])[0]
-        out = buf.reshape(-1, 3)  # a view of the band's contiguous buffer
-        below = out[on]
-        out[on] = below + (col - below) * (alpha * F32(layer.opacity))[:, None]
-        if not np.shares_memory(out, buf):
-            buf[...] = out.reshape(buf.shape)
+        fr.paint(v, h, buf, alpha * F32(layer.opacity), at=on)
         acc = idx[self.accented[idx]]
         if len(acc):
             apts, _ = select(self.points, self.offsets, acc)

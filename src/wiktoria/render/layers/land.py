@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.colour.roles import LIGHT_MAX
 from wiktoria.common.cache import LoopCache
 from wiktoria.noise import _accel
 from wiktoria.render.forms import Form, forms_for, swayed
@@ -239,10 +238,11 @@ class LandRenderer(LayerRenderer):
             np.maximum(covered, cover, out=covered)
         if not covered.any():
             return
-        col = fr.colour(np.clip(land_v, 0, LIGHT_MAX), land_h)
-        if accent_gain > 0 and land_a.any():
-            col += (fr.roles.linear("accent") - col) * land_a[..., None]
-        buf += (col - buf) * covered[..., None]
+        # The colour (towards the accent by its weight) over what is below, by the cover.
+        accented = accent_gain > 0 and bool(land_a.any())
+        fr.paint(land_v, land_h, buf, covered,
+                 accent=fr.roles.linear("accent") if accented else None,
+                 accent_weight=land_a if accented else None)
         if value is not None:
             value += (land_v - value) * covered
         if hue_out is not None:

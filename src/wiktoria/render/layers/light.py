@@ -57,8 +57,11 @@ class LightRenderer(LayerRenderer):
         x = ((gx + 0.5) * FLICKER_FREQUENCY / H).reshape(1, -1)
         y = ((gy + 0.5) * FLICKER_FREQUENCY / H).reshape(-1, 1)
         seed = self.seed("light-flicker", fr.composition.variant)
-        n = (noise.fbm(x, y, clock.u, clock.v, octaves=2, seed=seed, dtype=np.float32)
-             - noise.fbm(x, y, 0.0, 0.0, octaves=2, seed=seed, dtype=np.float32))
+        # The flicker is 0 at the loop's start: the field there is the same in every frame.
+        rest = _STATIC.get((fr.seed, W, H, fr.composition), ("flicker-rest", seed),
+                           lambda: noise.fbm(x, y, 0.0, 0.0, octaves=2, seed=seed,
+                                             dtype=np.float32))
+        n = noise.fbm(x, y, clock.u, clock.v, octaves=2, seed=seed, dtype=np.float32) - rest
         # fBm's values stay within about +-1; the core keeps at least a fifth of its light.
         self.flicker = (np.clip(F32(1.0) + F32(depth) * n, 0.2, 1.0 + depth).astype(F32),
                         gy, gx)
