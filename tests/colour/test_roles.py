@@ -134,6 +134,7 @@ def test_paint_is_the_numpy_operations_on_both_backends(seed: int, rows: int, co
     v = rng.uniform(-0.2, 1.7, (rows, cols)).astype(np.float32)
     h = rng.uniform(-0.1, 1.1, (rows, cols)).astype(np.float32) if with_hue else None
     w = rng.uniform(0, 1, (rows, cols)).astype(np.float32)
+    w[rng.random(w.shape) < 0.3] = 0  # skipped by the kernel: out + (col - out) * 0 is out
     accent = np.array([0.9, 0.3, 0.1], np.float32)
     aw = rng.uniform(0, 1, (rows, cols)).astype(np.float32)
     if mode == "write":

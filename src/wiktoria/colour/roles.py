@@ -269,6 +269,8 @@ def _paint(v: NDArray[np.float32], h: NDArray[np.float32], has_hue: bool,
     half = np.float32(0.5)
     mid = np.int32((_NH - 1) // 2)
     for k in range(v.shape[0]):
+        if blend and w[k] == zero:
+            continue  # out + (col - out) * 0 is out
         x = min(max(v[k], zero), top) * scale
         iv = min(np.int32(x), np.int32(_NV - 2))
         fv = np.float64(x) - np.float64(iv)
