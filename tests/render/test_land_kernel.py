@@ -100,3 +100,24 @@ def test_covered_at_some_columns_is_along_at_those_columns(kind: str, w: int, h:
     cols = np.sort(rng.integers(0, w, int(rng.integers(1, 20))))
     want = np.broadcast_to(form.along(rows, w)[0], (len(rows), w))[:, cols] > 0
     np.testing.assert_array_equal(covered([form], rows, cols, w), want)
+
+
+@settings(max_examples=80, deadline=None)
+@given(kind=st.sampled_from(["bottom", "top"]), w=st.integers(1, 60), h=st.integers(1, 60),
+       first=st.integers(0, 80), seed=st.integers(0, 2**32 - 1),
+       jagged=st.floats(0.0, 30.0))
+def test_a_range_covers_nothing_beyond_its_reach(kind: str, w: int, h: int, first: int,
+                                                 seed: int, jagged: float) -> None:
+    """The rows of a band the land's kernels skip for a range (``land._reach``) are those
+    where its cover, ``clip(d + 0.5, 0, 1)`` of the numpy path's distance, is 0 throughout,
+    and the rows kept are contiguous (a slice)."""
+    rng = np.random.default_rng(seed)
+    outline = (rng.uniform(-5, first + h + 5) + np.cumsum(rng.normal(0, jagged, w))).astype(F32)
+    form = Form(kind, outline, 0.5)
+    rows = np.arange(first, first + h)
+    part = land._reach(form.lines(), rows.astype(F32) + F32(0.5))
+    assert 0 <= part.start <= part.stop <= h and part.step is None
+    cover = np.clip(form.distance(rows, w)[0] + F32(0.5), 0, 1)
+    outside = np.ones(h, bool)
+    outside[part] = False
+    assert not cover[outside].any()

@@ -17,7 +17,7 @@ import numpy as np
 from wiktoria import noise
 from wiktoria.common.cache import LoopCache
 from wiktoria.noise import _accel
-from wiktoria.render.forms import Form, forms_for, swayed
+from wiktoria.render.forms import Form, Lines, forms_for, swayed
 from wiktoria.render.layer import (
     F32,
     Band,
@@ -183,25 +183,34 @@ class LandRenderer(LayerRenderer):
                     np.maximum(form.rim_distance(rows, W), 0, out=glow)
                     np.negative(glow, out=glow)
                     glow /= rim_w
+                    part = slice(0, len(rows))
                 else:  # a range or a wall: its distance, depth and rim in one pass
                     ln = form.lines()
+                    # A range covers none of the rows beyond its outline: they are skipped
+                    # (a form adds nothing where its cover is 0).
+                    part = _reach(ln, pos_rows) if ln.across else slice(0, len(rows))
+                    if part.start >= part.stop:
+                        continue
                     at = rows if ln.across else np.clip(rows, 0, len(form.outline) - 1)
-                    geometry(ln.across, ln.sign, pos_rows, pos_cols, at, ln.outline, ln.n,
-                             ln.so, ln.ns, ln.gx, ln.gy, ln.rim, dome, rim_w,
+                    d, inside, gx, gy, shoulder, glow, z = (a[part] for a in work)
+                    geometry(ln.across, ln.sign, pos_rows[part], pos_cols, at[part],
+                             ln.outline, ln.n, ln.so, ln.ns, ln.gx, ln.gy, ln.rim, dome, rim_w,
                              d, inside, gx, gy, shoulder, glow)
                 np.exp(shoulder, out=shoulder)  # exp(-inside / dome)
                 np.exp(glow, out=glow)  # exp(-max(rim distance, 0) / rim_w)
-                vd, vin, vgx, vgy, vsh, vglow, vz = views
-                slopes(vsh, vgx, vgy, kernel_array(tx, shape), kernel_array(ty, shape), ldx_b,
-                       ldy_b, z)
+                vd, vin, vgx, vgy, vsh, vglow, vz = (a[part] for a in views)
+                ldx_p, ldy_p = ldx_b[part], ldy_b[part]
+                slopes(vsh, vgx, vgy, kernel_array(tx, shape)[part],
+                       kernel_array(ty, shape)[part], ldx_p, ldy_p, z)
                 np.tanh(z, out=z)
-                form_in = (vd, vin, vgx, vgy, vz, vglow, kernel_array(v0, shape),
-                           kernel_array(hue0, shape))
-                composite(*form_in, *shared, hv, hh, F32(layer.shade) * F32(0.7),
+                form_in = (vd, vin, vgx, vgy, vz, vglow, kernel_array(v0, shape)[part],
+                           kernel_array(hue0, shape)[part])
+                composite(*form_in, *(a[part] for a in shared), hv[part], hh[part],
+                          F32(layer.shade) * F32(0.7),
                           F32(0.4) + F32(0.6) * depth, F32(layer.rim) * F32(0.55),
                           F32(layer.fog) * F32(0.45) * far, F32(0.12 * H),
                           F32(layer.fog) * far**F32(1.3), accent_gain,
-                          land_v, land_h, land_a, covered)
+                          land_v[part], land_h[part], land_a[part], covered[part])
                 continue
             d, inside, gx, gy = form.distance(rows, W)
             cover = np.clip(d + F32(0.5), 0, 1)
@@ -257,6 +266,19 @@ def _read_only(forms: list[Form]) -> list[Form]:
     return forms
 
 
+def _reach(ln: Lines, pos_rows: np.ndarray) -> slice:
+    """The rows of a band (pixel centres ``pos_rows``, ascending) a range may cover: its
+    cover ``clip(sign * (p - outline) / n + 0.5, 0, 1)`` is 0 on every other row (a pixel's
+    margin left for rounding)."""
+    reach = 0.5 * ln.n.astype(np.float64)
+    outline = ln.outline.astype(np.float64)
+    if ln.sign > 0:  # the land lies below the outline
+        first = float((outline - reach).min()) - 1.0
+        return slice(int(np.searchsorted(pos_rows, first, side="right")), len(pos_rows))
+    last = float((outline + reach).max()) + 1.0
+    return slice(0, int(np.searchsorted(pos_rows, last, side="left")))
+
+
 def _slopes(shoulder: np.ndarray, gx: np.ndarray, gy: np.ndarray, tx: np.ndarray,
             ty: np.ndarray, ldx: np.ndarray, ldy: np.ndarray, out: np.ndarray) -> None:
     """``out = 1.6 * facing_slope`` of one form (the argument of the light's tanh), from
@@ -292,6 +314,8 @@ def _composite(d: np.ndarray, inside: np.ndarray, gx: np.ndarray, gy: np.ndarray
     for i in range(n):
         for j in range(m):
             cover = min(max(d[i, j] + half, zero), one)
+            if cover == zero:
+                continue  # the mixes below are by 0 and covered stays: nothing changes
             lit = half + half * tanh[i, j]
             v = v0[i, j] * (one - shade * (one - lit))
             v = v + np.float32(0.45) * lit * broad[i, j] * lit_gain
