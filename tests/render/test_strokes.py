@@ -350,6 +350,9 @@ def test_compiled_sampler_gives_the_numpy_bits(rows: int, cols: int, n: int, dty
     both = strokes.field.sample_stack([grid, other], xs, ys)
     np.testing.assert_array_equal(both[0], want)
     np.testing.assert_array_equal(both[1], sample_bilinear(other, xs, ys))
+    stacked = strokes.field.sample_stack(np.stack([grid, other]), xs, ys)  # as it is
+    for a, b in zip(stacked, both, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_sampler_handles_complex_and_degenerate_grids() -> None:

@@ -147,6 +147,10 @@ class TwoAxis:
         self.lab = gamut_map(lab, iterations=16)
         self.table = np.clip(oklab_to_linear(self.lab), 0.0, 1.0).astype(F32)
         self._planes = [np.ascontiguousarray(self.table[..., c]).ravel() for c in range(3)]
+        # The compiled look-up's table: an entry's three channels side by side (one cache
+        # line for the three, not three).
+        self._entries = np.ascontiguousarray(self.table.reshape(-1, 3))
+        self._entries.flags.writeable = False
         self.lightness = (lo, hi)
 
     def __call__(self, value: NDArray[np.floating], hue: NDArray[np.floating] | None = None
@@ -212,7 +216,7 @@ class TwoAxis:
         if kernel is not None and flat is not None and out.dtype == F32 and value.size:
             v = _flat(value)
             idx = _NO_INDEX if at is None else _flat(np.asarray(at, dtype=np.intp))
-            kernel(v, v if hue_f is None else _flat(hue_f), hue_f is not None, *self._planes,
+            kernel(v, v if hue_f is None else _flat(hue_f), hue_f is not None, self._entries,
                    _NO_ACCENT if aw is None else _flat(np.asarray(accent, F32).reshape(3)),
                    v if aw is None else _flat(aw), aw is not None,
                    v if w is None else _flat(w), w is not None, idx, at is not None, flat)
@@ -251,14 +255,15 @@ def _flat(a: NDArray[Any]) -> NDArray[Any]:
 
 
 def _paint(v: NDArray[np.float32], h: NDArray[np.float32], has_hue: bool,
-           p0: NDArray[np.float32], p1: NDArray[np.float32], p2: NDArray[np.float32],
-           accent: NDArray[np.float32], aw: NDArray[np.float32], has_accent: bool,
+           entries: NDArray[np.float32], accent: NDArray[np.float32],
+           aw: NDArray[np.float32], has_accent: bool,
            w: NDArray[np.float32], blend: bool, at: NDArray[np.intp], indexed: bool,
            out: NDArray[np.float32]) -> None:
     """:meth:`TwoAxis.paint`'s numpy path (:meth:`TwoAxis.__call__`'s look-up, the accent,
     the mix), pixel by pixel in the same operations and precisions (float32, except the
     value's fraction, which numpy takes in float64): the same bytes; compiled with numba by
-    :func:`_kernel`. ``v``, ``h`` (ignored without ``has_hue``), ``aw`` (without
+    :func:`_kernel`. ``entries`` is the table, (value, hue field) entries by 3 channels.
+    ``v``, ``h`` (ignored without ``has_hue``), ``aw`` (without
     ``has_accent``), ``w`` (without ``blend``) and ``at`` (without ``indexed``) are flat;
     ``out`` is (n, 3)."""
     zero = np.float32(0.0)
@@ -280,9 +285,8 @@ def _paint(v: NDArray[np.float32], h: NDArray[np.float32], has_hue: bool,
             idx = iv * np.int32(_NH) + mid
         i = at[k] if indexed else k
         for c in range(3):
-            plane = p0 if c == 0 else (p1 if c == 1 else p2)
-            a = plane[idx]
-            b = plane[idx + _NH] - a
+            a = entries[idx, c]
+            b = entries[idx + _NH, c] - a
             b = np.float32(np.float64(b) * fv)
             col = a + b
             if has_accent:

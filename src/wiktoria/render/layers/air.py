@@ -305,7 +305,7 @@ class AirRenderer(LayerRenderer):
 
         parallel.run([functools.partial(make, j) for j in range(len(sampled))])
         for (at, _, fx, fy), tex in zip(sampled, made, strict=True):
-            layers[at] = (layers[at][0], tuple(sample_stack(list(tex), fx, fy)))
+            layers[at] = (layers[at][0], tuple(sample_stack(tex, fx, fy)))
         (wa, a), (wb, b) = layers
         if a is None:
             return b  # type: ignore[return-value]

@@ -167,10 +167,12 @@ def _bilinear(flat: np.ndarray, rows: int, cols: int, x: np.ndarray, y: np.ndarr
             out[g, k] = top + bot
 
 
-def sample_stack(grids: list[np.ndarray], xs: np.ndarray, ys: np.ndarray) -> list[np.ndarray]:
+def sample_stack(grids: list[np.ndarray] | np.ndarray, xs: np.ndarray, ys: np.ndarray
+                 ) -> list[np.ndarray]:
     """:func:`sample_bilinear` of several grids of one shape and real dtype at the same
     positions (``xs``, ``ys`` of that dtype, one shape): the same values, the cell of each
-    position found once for all of them."""
+    position found once for all of them. ``grids`` is a list, or the grids stacked in one
+    array (read as it is, not copied, when C-contiguous)."""
     g0 = grids[0]
     kernel = _accel.compiled(_bilinear) if g0.dtype.kind == "f" else None
     if (kernel is None or xs.dtype != g0.dtype or ys.dtype != g0.dtype
@@ -182,7 +184,8 @@ def sample_stack(grids: list[np.ndarray], xs: np.ndarray, ys: np.ndarray) -> lis
     t = xs.dtype.type
     out = np.empty((len(grids), xs.size), xs.dtype)
     if xs.size:
-        kernel(np.ascontiguousarray(np.stack(grids).reshape(len(grids), -1)), rows, cols,
+        stacked = grids if isinstance(grids, np.ndarray) else np.stack(grids)
+        kernel(np.ascontiguousarray(stacked).reshape(len(grids), -1), rows, cols,
                np.ascontiguousarray(xs).reshape(-1), np.ascontiguousarray(ys).reshape(-1),
                t(cols - 1), t(rows - 1), t(max(cols - 2, 0)), t(max(rows - 2, 0)), out)
     return [o.reshape(xs.shape) for o in out]
