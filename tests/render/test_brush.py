@@ -183,8 +183,9 @@ def test_rim_distance_follows_the_smoothed_outline() -> None:
 @pytest.mark.parametrize("mood", ["seething", "serene"])
 def test_placing_on_a_thread_gives_the_same_painting(mood: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """``begin`` places the strokes on a thread while the layers below prepare; placing in
-    ``prepare`` instead gives the same bytes, for a still and a loop's frames."""
+    """``begin`` places the strokes (a still's) or moves them to a loop's frame on a thread
+    while the layers below prepare; doing so in ``prepare`` instead gives the same bytes, for
+    a still and a loop's frames."""
     from wiktoria.common import cache
     from wiktoria.render.layers.brush import BrushRenderer
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -84,19 +84,38 @@ class _Rest:
     glide: Glide | None = None
 
 
+class _Now:
+    """The strokes of one frame (at rest in a still, moved in a loop's frame), and what the
+    bands paint them with: :meth:`BrushRenderer.prepare` sets them as the renderer's
+    attributes."""
+
+    def __init__(self, guide: Any, form_depth: np.ndarray | None) -> None:
+        self.guide = guide
+        self.form_depth = form_depth
+        self.fade: np.ndarray | None = None
+        self.points = self.offsets = self.widths = np.zeros(0)
+        self.lift = self.shift = self.accented = self.line_of_stroke = np.zeros(0)
+        self.set: StrokeSet | None = None
+        self.channels = self.white = self.ones = np.zeros(0)
+        self.mid_x = self.mid_y = self.mid_surface = np.zeros(0)
+
+
 #: The strokes at rest of the last loops painted in this process, by their still scene
 #: (consecutive frames of one loop share them)...
 _CACHE: dict[Any, _Rest] = {}
 _CACHE_LOCK = threading.Lock()  # renders on several threads (the live page's, a notebook's)
 
 
-class _Placing:
+T = TypeVar("T")
+
+
+class _Placing(Generic[T]):
     """``work()`` running on its own thread (a daemon: a render given up leaves it to end);
     :meth:`result` waits for it and returns its value or raises its exception."""
 
-    def __init__(self, work: Callable[[], _Rest]) -> None:
+    def __init__(self, work: Callable[[], T]) -> None:
         self._work = work
-        self._value: _Rest | None = None
+        self._value: T | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="wiktoria-placing", daemon=True)
         self._thread.start()
@@ -107,7 +126,7 @@ class _Placing:
         except BaseException as exc:  # handed to result()
             self._error = exc
 
-    def result(self) -> _Rest:
+    def result(self) -> T:
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -164,10 +183,11 @@ class BrushRenderer(LayerRenderer):
         warm_up()  # the first painting compiles the stroke kernels while the others prepare
 
     def begin(self) -> None:
-        """Place the strokes on a thread while the layers below prepare: placing reads only
-        what the layouts published (the land's forms, the air's wind) and the light, which
-        the composition fixes (:meth:`_placement`), so the strokes are the same either way."""
-        self._placing = _Placing(self._at_rest)
+        """Place the strokes (a still's) or move them to this frame (a loop's) on a thread
+        while the layers below prepare: that reads only what the layouts published (the
+        land's forms, the air's wind) and the light, which the composition fixes
+        (:meth:`_placement`), so the strokes are the same either way."""
+        self._placing = _Placing(self._strokes_now)
 
     def _at_rest(self) -> _Rest:
         """The strokes at rest: a still's, or those of this frame's loop."""
@@ -177,20 +197,24 @@ class BrushRenderer(LayerRenderer):
         return self._rest()
 
     def prepare(self) -> None:
+        placing: _Placing[_Now] | None = getattr(self, "_placing", None)
+        now = self._strokes_now() if placing is None else placing.result()
+        for name, value in vars(now).items():
+            setattr(self, name, value)
+
+    def _strokes_now(self) -> _Now:
+        """The strokes of this frame, and what the bands paint them with."""
         fr, layer = self.frame, self.layer
         W, H = fr.width, fr.height
         loop = fr.scene.loop
-        placing: _Placing | None = getattr(self, "_placing", None)
-        rest = self._at_rest() if placing is None else placing.result()
+        rest = self._at_rest()
+        now = _Now(guide=rest.guide, form_depth=rest.form_depth)
         if loop is None or layer.speed <= 0:
-            self.fade = None
-        self.guide = rest.guide
-        self.form_depth = rest.form_depth
-        if loop is None or layer.speed <= 0:
-            self.points, self.offsets = rest.points, rest.offsets
-            self.widths, self.lift, self.shift = rest.widths, rest.lift, rest.shift
-            self.accented = rest.accented
-            self.line_of_stroke = rest.line_of_stroke
+            now.fade = None
+            now.points, now.offsets = rest.points, rest.offsets
+            now.widths, now.lift, now.shift = rest.widths, rest.lift, rest.shift
+            now.accented = rest.accented
+            now.line_of_stroke = rest.line_of_stroke
         else:
             # An animation frame: the strokes placed at rest glide along their streamlines,
             # fade in and out, and sway (wiktoria.render.strokes.motion).
@@ -205,26 +229,27 @@ class BrushRenderer(LayerRenderer):
                         rhythm=RHYTHM if beats else 0.0)
             phase = flowmap.pace(clock.phase, layer.stall, flowmap.stalls(loop.duration))
             pts, offs, fade, keep = g.at(phase, move)
-            self.points, self.offsets = pts, offs
-            self.widths = rest.widths[keep]
-            self.lift, self.shift = rest.lift[keep], rest.shift[keep]
-            self.accented = rest.accented[keep]
-            self.line_of_stroke = rest.line_of_stroke[keep]
-            if self.form_depth is not None:
-                self.form_depth = self.form_depth[keep]
-            self.fade = fade.astype(F32)
-        n = len(self.widths)
+            now.points, now.offsets = pts, offs
+            now.widths = rest.widths[keep]
+            now.lift, now.shift = rest.lift[keep], rest.shift[keep]
+            now.accented = rest.accented[keep]
+            now.line_of_stroke = rest.line_of_stroke[keep]
+            if now.form_depth is not None:
+                now.form_depth = now.form_depth[keep]
+            now.fade = fade.astype(F32)
+        n = len(now.widths)
         # Checked once, painted band by band.
-        self.set = StrokeSet(self.points, self.offsets, self.widths, ends=layer.ends)
-        self.channels = np.stack([self.lift, self.shift, np.ones(n, F32)], 1)
-        self.white = np.ones((n, 3), F32)
-        self.ones = np.ones(n, F32) if self.fade is None else self.fade
+        now.set = StrokeSet(now.points, now.offsets, now.widths, ends=layer.ends)
+        now.channels = np.stack([now.lift, now.shift, np.ones(n, F32)], 1)
+        now.white = np.ones((n, 3), F32)
+        now.ones = np.ones(n, F32) if now.fade is None else now.fade
         # The pixel at each stroke's middle, and the surface's value and hue there, which the
         # bands record as they paint (for the strokes as data; NaN until painted).
-        mid = self.points[(self.offsets[:-1] + self.offsets[1:]) // 2]
-        self.mid_x = np.clip(np.rint(mid[:, 0]).astype(np.intp), 0, W - 1)
-        self.mid_y = np.clip(np.rint(mid[:, 1]).astype(np.intp), 0, H - 1)
-        self.mid_surface = np.full((n, 2), np.nan, F32)
+        mid = now.points[(now.offsets[:-1] + now.offsets[1:]) // 2]
+        now.mid_x = np.clip(np.rint(mid[:, 0]).astype(np.intp), 0, W - 1)
+        now.mid_y = np.clip(np.rint(mid[:, 1]).astype(np.intp), 0, H - 1)
+        now.mid_surface = np.full((n, 2), np.nan, F32)
+        return now
 
     def _rest(self) -> _Rest:
         """The strokes at rest of this frame's loop: placed in the still's frame (the scene
