@@ -1,0 +1,42 @@
+"""``interp_grid``: the compiled kernel gives the numpy path's very bits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiktoria.noise import _accel
+from wiktoria.render import layer
+
+F32 = np.float32
+pytestmark = pytest.mark.skipif(not _accel._numba_available(), reason="needs numba")
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), gh=st.integers(2, 30), gw=st.integers(2, 30),
+       h=st.integers(1, 90), w=st.integers(1, 120), first=st.integers(-5, 40))
+def test_the_kernel_is_the_numpy_paths_bits(seed: int, gh: int, gw: int, h: int, w: int,
+                                            first: int) -> None:
+    rng = np.random.default_rng(seed)
+    grid = rng.normal(0, 1, (gh, gw)).astype(F32)
+    gy = np.linspace(-1.0, h + first + 3, gh)
+    gx = np.linspace(-1.0, w + 2, gw)
+    rows, cols = np.arange(first, first + h), np.arange(w)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(layer, "_INTERP_MIN", 0)  # the kernel whatever the size
+        mp.setenv("WIKTORIA_BACKEND", "numba")
+        got = layer.interp_grid(grid, gy, gx, rows, cols)
+        mp.setenv("WIKTORIA_BACKEND", "numpy")
+        want = layer.interp_grid(grid, gy, gx, rows, cols)
+    assert got.dtype == want.dtype == F32 and got.shape == want.shape == (h, w)
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+
+
+def test_other_grids_stay_on_numpy() -> None:
+    """A float64 grid takes the numpy path, in float64."""
+    gy, gx = np.array([0.0, 10.0]), np.array([0.0, 5.0, 10.0])
+    g64 = np.arange(6, dtype=np.float64).reshape(2, 3)
+    out = layer.interp_grid(g64, gy, gx, np.arange(3), np.arange(4))
+    assert out.dtype == np.float64 and out[0, 2] == pytest.approx(0.4)
