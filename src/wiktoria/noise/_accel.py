@@ -47,16 +47,21 @@ def _numba_available() -> bool:
 
 
 def _choose() -> tuple[str, bool]:
-    """The backend for this call, and whether it was chosen by ``auto``."""
-    want = os.environ.get("WIKTORIA_BACKEND", "").strip().lower() or "auto"
+    """The backend for this call, and whether it was chosen by ``auto`` (read from
+    ``WIKTORIA_BACKEND`` at every call: tests and a notebook may change it)."""
+    return _choice(os.environ.get("WIKTORIA_BACKEND"), _numba_available())
+
+
+@functools.lru_cache(maxsize=8)
+def _choice(raw: str | None, numba: bool) -> tuple[str, bool]:
+    want = (raw or "").strip().lower() or "auto"
     if want not in BACKENDS:
         raise ValueError(
-            f"WIKTORIA_BACKEND must be one of {', '.join(BACKENDS)}, got "
-            f"{os.environ['WIKTORIA_BACKEND']!r}"
+            f"WIKTORIA_BACKEND must be one of {', '.join(BACKENDS)}, got {raw!r}"
         )
     if want == "numpy":
         return "numpy", False
-    if _numba_available():
+    if numba:
         return "numba", want == "auto"
     if want == "numba":
         raise ValueError(

@@ -101,13 +101,19 @@ class Form:
     def top(self) -> float:
         """The highest row the form reaches (for skipping bands above it)."""
         if self.kind == "bottom":
-            return float(self.outline.min())
+            got = getattr(self, "_top", None)
+            if got is None:
+                got = self._top = float(self.outline.min())
+            return got
         return -math.inf
 
     def bottom(self) -> float:
         """The lowest row the form reaches (for skipping bands below it)."""
         if self.kind == "top":
-            return float(self.outline.max())
+            got = getattr(self, "_bottom", None)
+            if got is None:
+                got = self._bottom = float(self.outline.max())
+            return got
         return math.inf
 
     def lines(self) -> Lines:

@@ -508,18 +508,25 @@ def kernel_array(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """``a`` as a compiled kernel takes it: float32, broadcast to ``shape``, C-contiguous and
     read-only (copied only when it is not one already). One signature per kernel, and no zero
     strides, which keep numba from vectorising (3.5x slower)."""
-    b = np.broadcast_to(np.asarray(a, F32), shape)
-    if not b.flags.c_contiguous:
-        b = np.ascontiguousarray(b)
-    b = b.view()
+    if isinstance(a, np.ndarray) and a.dtype == F32 and a.shape == shape \
+            and a.flags.c_contiguous:
+        if not a.flags.writeable:
+            return a
+        b = a.view()
+    else:
+        b = np.broadcast_to(np.asarray(a, F32), shape)
+        if not b.flags.c_contiguous:
+            b = np.ascontiguousarray(b)
+        b = b.view()
     b.flags.writeable = False
     return b
 
 
 def interp_grid(grid: np.ndarray, gy: np.ndarray, gx: np.ndarray, rows: np.ndarray,
-                cols: np.ndarray) -> np.ndarray:
+                cols: np.ndarray, *more: np.ndarray) -> Any:
     """Bilinear interpolation of ``grid`` (sampled at pixel coordinates ``gy`` x ``gx``) at
-    the pixel rows ``rows`` and columns ``cols``."""
+    the pixel rows ``rows`` and columns ``cols``; with ``more`` grids on the same nodes, a
+    tuple of every grid's interpolation (the cells found once)."""
     def locate(g: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         i = np.clip(np.searchsorted(g, p, side="right") - 1, 0, len(g) - 2)
         t = np.clip((p - g[i]) / (g[i + 1] - g[i]), 0, 1).astype(F32)
@@ -527,6 +534,14 @@ def interp_grid(grid: np.ndarray, gy: np.ndarray, gx: np.ndarray, rows: np.ndarr
 
     iy, ty = locate(gy, rows.astype(np.float64))
     ix, tx = locate(gx, cols.astype(np.float64))
+    if more:
+        return tuple(_interp_cells(g, iy, ty, ix, tx) for g in (grid, *more))
+    return _interp_cells(grid, iy, ty, ix, tx)
+
+
+def _interp_cells(grid: np.ndarray, iy: np.ndarray, ty: np.ndarray, ix: np.ndarray,
+                  tx: np.ndarray) -> np.ndarray:
+    """:func:`interp_grid` of ``grid`` from the cells and fractions of its rows and columns."""
     kernel = (_accel.compiled(_interp) if grid.dtype == F32 and grid.ndim == 2
               and min(grid.shape) >= 2 else None)
     if kernel is not None and len(iy) * len(ix) >= _INTERP_MIN:

@@ -315,8 +315,7 @@ class AirRenderer(LayerRenderer):
 
     def band(self, band: Band) -> None:
         v, hue, gy, gx = self.field
-        V = interp_grid(v, gy, gx, band.rows, band.cols)
-        Hf = interp_grid(hue, gy, gx, band.rows, band.cols)
+        V, Hf = interp_grid(v, gy, gx, band.rows, band.cols, hue)
         band.shared["value"] = V
         band.shared["hue"] = Hf
         self.frame.paint(V, Hf, band.rgb)
