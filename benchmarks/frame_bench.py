@@ -2,6 +2,7 @@
 
     python benchmarks/frame_bench.py [--sizes 384 512] [--threads 1 2] [--moods seething serene]
                                      [--style landscape] [--frames 15] [--seed 3] [--jobs 2]
+                                     [--rounds 1]
 
 For each size (square), thread count (``WIKTORIA_NUM_THREADS``: the noise blocks and the
 bands painted on threads) and mood, a fresh process renders a quarter of the way into the loop
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,23 +109,36 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--jobs", nargs="*", type=int, default=[2],
                     help="worker processes for the loop throughput table (none: skip it)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="processes per configuration, run in turn: the table gives the "
+                         "median of their medians and the range (the host varies)")
     args = ap.parse_args()
+    if any(j < 1 for j in args.jobs):
+        ap.error(f"--jobs must be 1 or more worker processes, got {args.jobs}")
+    if args.rounds < 1:
+        ap.error(f"--rounds must be 1 or more, got {args.rounds}")
     print(f"one loop frame in process ({args.style}, seed {args.seed}, median of "
-          f"{args.frames} frames in order, after three)")
-    print(f"{'size':>6}{'threads':>9}{'mood':>11}{'wall ms':>10}{'cpu ms':>9}{'others':>8}"
-          f"{'target ms':>11}")
-    for size in args.sizes:
-        for threads in args.threads:
-            for mood in args.moods:
-                env = dict(os.environ, WIKTORIA_NUM_THREADS=str(threads))
-                out = subprocess.run([sys.executable, "-c", CHILD, str(size), mood, args.style,
-                                      str(args.seed), str(args.frames)], env=env,
-                                     capture_output=True, text=True, check=True)
-                got = json.loads(out.stdout.strip().splitlines()[-1])
-                target = TARGET_MS.get(size)
-                print(f"{size:>6}{threads:>9}{mood:>11}{got['wall'] * 1000:10.1f}"
-                      f"{got['cpu'] * 1000:9.1f}{got['others']:8.2f}"
-                      f"{(f'{target:.0f}' if target else '-'):>11}")
+          f"{args.frames} frames in order, after three; {args.rounds} process(es) each)")
+    print(f"{'size':>6}{'threads':>9}{'mood':>11}{'wall ms':>10}{'range':>14}{'cpu ms':>9}"
+          f"{'others':>8}{'target ms':>11}")
+    configs = [(size, threads, mood) for size in args.sizes for threads in args.threads
+               for mood in args.moods]
+    runs: dict[tuple[int, int, str], list[dict[str, float]]] = {c: [] for c in configs}
+    for _ in range(args.rounds):  # in turn, so a slow spell of the host spreads over all
+        for size, threads, mood in configs:
+            env = dict(os.environ, WIKTORIA_NUM_THREADS=str(threads))
+            out = subprocess.run([sys.executable, "-c", CHILD, str(size), mood, args.style,
+                                  str(args.seed), str(args.frames)], env=env,
+                                 capture_output=True, text=True, check=True)
+            runs[(size, threads, mood)].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    for (size, threads, mood), got in runs.items():
+        walls = [g["wall"] * 1000 for g in got]
+        target = TARGET_MS.get(size)
+        span = f"{min(walls):.1f}-{max(walls):.1f}"
+        print(f"{size:>6}{threads:>9}{mood:>11}{statistics.median(walls):10.1f}{span:>14}"
+              f"{statistics.median(g['cpu'] for g in got) * 1000:9.1f}"
+              f"{statistics.median(g['others'] for g in got):8.2f}"
+              f"{(f'{target:.0f}' if target else '-'):>11}")
     if not args.jobs:
         return
     print(f"\nloop frames from worker processes, one thread each ({4 * args.frames} frames "
