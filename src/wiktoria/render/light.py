@@ -2,8 +2,9 @@
 
 The composition places the light (:attr:`Composition.light`, ``light_x``, ``light_y``,
 ``light_size``); :func:`light_of` turns that into geometry in pixels, computed once per frame
-and shared by every layer that is lit by it (the sky's gradient, the rims and shadows of the
-land, the colour of the haze) and by the layer that paints the light itself.
+(a loop's frames share it while the composition holds) and shared by every layer that is lit
+by it (the sky's gradient, the rims and shadows of the land, the colour of the haze) and by the
+layer that paints the light itself.
 
 A sun, a moon and a glow are points; a rift and a lightning bolt are **seams**: jagged paths,
 vertical (``x = path(y)``) or horizontal (``y = path(x)``), whose distance from a pixel is cheap
