@@ -4,6 +4,9 @@
     python benchmarks/live_bench.py [--mood seething] [--style landscape] [--previews 256 384]
                                     [--seconds 8] [--changes 12] [--jobs 2]
 
+It needs the live and test extras (``python -m pip install '.[live,test]'``: the server, and
+httpx and websockets as the client).
+
 For each preview size a real ``wiktoria live --port 0 --no-open`` runs in a subprocess. A
 websocket client plays as the page does (it acks each frame, so the server sends the newest
 one): ``fps`` is frames received a second after a 2 s warm-up, ``render`` the server's median
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import queue
@@ -165,6 +169,11 @@ def main() -> None:
                          "take a few to start)")
     ap.add_argument("--kinds", nargs="+", default=list(KINDS), choices=KINDS)
     args = ap.parse_args()
+    missing = [m for m in ("httpx", "websockets", "starlette", "uvicorn")
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        raise SystemExit(f"live_bench needs {', '.join(missing)}: "
+                         "python -m pip install '.[live,test]'")
     jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
     print(f"wiktoria live, {args.mood} {args.style}, seed 1; {os.cpu_count()} cores; "
           f"jobs {args.jobs if args.jobs is not None else 'default'}; "
