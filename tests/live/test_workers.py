@@ -180,6 +180,31 @@ def test_bad_jobs_exit_2_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert LiveServer(session, jobs=1).workers is None
 
 
+def test_jobs_above_the_usable_cpus_are_capped_with_a_note(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As every command's ``--jobs``: more workers than usable CPUs would take turns on them."""
+    from click.testing import CliRunner
+
+    import wiktoria.live.server as server_module
+    from wiktoria.cli import cli
+    from wiktoria.common import parallel
+    from wiktoria.live.server import LiveServer
+    from wiktoria.live.session import Session
+    from wiktoria.render.painting import build_scene
+
+    monkeypatch.setattr(server_module, "usable_cpus", lambda: 1)
+    session = Session(build_scene("serene", (32, 32), 1, "landscape")[0], tmp_path)
+    live = LiveServer(session, jobs=3)
+    assert live.jobs == 1 and live.workers is None  # no worker process started
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 1)
+    monkeypatch.chdir(tmp_path)
+    # (a file that is not there stops the command after the note, before any server)
+    res = CliRunner().invoke(cli, ["live", "missing.toml", "--jobs", "3", "--no-open"])
+    assert res.exit_code == 2 and "no such file: 'missing.toml'" in res.output, res.output
+    assert ("Note: --jobs 3 is more than the 1 CPUs this process may use; using at most 1 "
+            "worker processes") in res.output
+
+
 def post_json(client: httpx.Client, path: str, body: Any) -> dict[str, Any]:
     response = client.post(path, json=body, timeout=120)
     assert response.status_code == 200, response.text

@@ -14,6 +14,7 @@ from wiktoria.cli.options import (
     SIZE,
     complete_mood,
     complete_style,
+    note_jobs,
     parse_overrides,
 )
 from wiktoria.scene.styles import STYLES
@@ -46,7 +47,8 @@ DEFAULT_SIZE = (768, 768)
               help="Processes rendering the playing loop: 1 renders in the server's process; "
                    "N >= 2 starts N worker processes that render the frames ahead (a change's "
                    "first frame is still rendered in the server's process; a sketch's own "
-                   "layer types always are)  [default: 2 with 2 CPUs or more, else 1]")
+                   "layer types always are), at most the usable CPUs  [default: 2 with 2 "
+                   "CPUs or more, else 1]")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port to serve on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -89,6 +91,7 @@ def live_cmd(source: str | None, mood: str | None, style: str | None, seed: int 
 
     if jobs is not None:
         check_live_jobs(jobs)  # before anything starts
+        note_jobs(jobs)
     overrides = parse_overrides(sets)
     choices: dict[str, Any] = {}
     if source is not None:

@@ -84,13 +84,18 @@ def _apply(func: Any, options: list[Any]) -> Any:
 
 def _note_jobs(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
     """``--jobs`` above the usable CPUs: a one-line note (the library caps it)."""
+    note_jobs(value)
+    return value
+
+
+def note_jobs(value: int | None) -> None:
+    """Say in one line that ``--jobs value`` is capped at the CPUs this process may use."""
     from wiktoria.common.parallel import usable_cpus
 
     cpus = usable_cpus()
     if value is not None and value > cpus:
         click.echo(f"Note: --jobs {value} is more than the {cpus} CPUs this process may use; "
                    f"using at most {cpus} worker processes", err=True)
-    return value
 
 
 def worker_options(what: str) -> Any:

@@ -55,7 +55,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from PIL import Image
 
-from wiktoria.common.parallel import serial
+from wiktoria.common.parallel import serial, usable_cpus
 from wiktoria.common.progress import Counter
 from wiktoria.io.png import png_bytes
 from wiktoria.live.session import Session
@@ -125,14 +125,17 @@ class LiveServer:
         JPEG quality of the frames sent to the pages.
     jobs : int, optional
         Processes rendering the playing loop: 1, this one; ``N >= 2``, ``N`` worker processes
-        (:class:`~wiktoria.live.workers.Playback`; shut down with the server). Default: 2
-        with 2 CPUs or more, else 1 (:func:`~wiktoria.live.workers.default_jobs`).
+        (:class:`~wiktoria.live.workers.Playback`; shut down with the server), at most the
+        usable CPUs. Default: 2 with 2 CPUs or more, else 1
+        (:func:`~wiktoria.live.workers.default_jobs`).
     """
 
     def __init__(self, session: Session, *, source: str | Path | None = None,
                  hosts: list[str] | None = None, quality: int = 85,
                  jobs: int | None = None) -> None:
-        self.jobs = default_jobs() if jobs is None else check_live_jobs(jobs)
+        # More workers than usable CPUs would only take turns on them: capped, as every
+        # command's --jobs is (the CLI says so).
+        self.jobs = default_jobs() if jobs is None else min(check_live_jobs(jobs), usable_cpus())
         self.session = session
         self.source = None if source is None else Path(source).resolve()
         self.hosts = list(hosts or ["127.0.0.1", "localhost"])
