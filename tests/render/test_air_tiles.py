@@ -75,3 +75,23 @@ def test_a_coarse_grid_is_made_whole() -> None:
     tex = air._Texture(make, tx, ty, tiled=False)
     got = tex.window(np.array([[3.0, 20.0]], np.float32), np.array([[2.0], [9.0]], np.float32))
     assert tex.done.all() and np.array_equal(got, whole)
+
+
+def test_caching_off_neither_reads_nor_keeps_textures() -> None:
+    """Under ``caching(False)`` a frame's sky textures are made afresh: none is read from the
+    process's textures, none is kept there; the frame is the same bytes."""
+    from wiktoria.common.cache import caching
+
+    anim = wiktoria.animate("serene", size=(96, 64), seed=4, frames=12)
+    air._TEXTURES.clear()
+    with caching(True):
+        kept = anim.plan.render(5)
+    assert air._TEXTURES
+    held = dict(air._TEXTURES)
+    for tex in held.values():  # poisoned: a read of them would show in the frame
+        tex.data = None if tex.data is None else np.full_like(tex.data, 7.0)
+    with caching(False):
+        fresh = anim.plan.render(5)
+    assert air._TEXTURES.keys() == held.keys()  # nothing new kept
+    assert np.array_equal(fresh, kept)
+    air._TEXTURES.clear()

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from wiktoria import noise
-from wiktoria.common import parallel
+from wiktoria.common import cache, parallel
 from wiktoria.common.cache import LoopCache
 from wiktoria.render import flowmap
 from wiktoria.render.forms import covered
@@ -287,12 +287,15 @@ class AirRenderer(LayerRenderer):
             tx, ty = ex + ox, ey + oy
             key = (self.seed("air", c.variant), layer.warp, layer.octaves,
                    tx.tobytes(), ty.tobytes())
-            with _TEXTURES_LOCK:
-                texture = _TEXTURES.get(key)
-                if texture is None:
-                    while len(_TEXTURES) >= 8:
-                        _TEXTURES.pop(next(iter(_TEXTURES)))
-                    texture = _TEXTURES[key] = _Texture(clouds, tx, ty, tiled=tiled)
+            if not cache.enabled():  # caching(False): made afresh, and not kept
+                texture = _Texture(clouds, tx, ty, tiled=tiled)
+            else:
+                with _TEXTURES_LOCK:
+                    texture = _TEXTURES.get(key)
+                    if texture is None:
+                        while len(_TEXTURES) >= 8:
+                            _TEXTURES.pop(next(iter(_TEXTURES)))
+                        texture = _TEXTURES[key] = _Texture(clouds, tx, ty, tiled=tiled)
             d = F32(age)
             fx = (np.arange(len(xs), dtype=F32)[None, :] + F32(px)) - d * vx / F32(dx)
             fy = (np.arange(len(ys), dtype=F32)[:, None] + F32(py)) - d * vy / F32(dy)
