@@ -1,4 +1,4 @@
-"""``interp_grid``: the compiled kernel gives the numpy path's very bits."""
+"""Compiled passes give the numpy paths' very bits: ``interp_grid``, the paper's grain."""
 
 from __future__ import annotations
 
@@ -40,3 +40,35 @@ def test_other_grids_stay_on_numpy() -> None:
     g64 = np.arange(6, dtype=np.float64).reshape(2, 3)
     out = layer.interp_grid(g64, gy, gx, np.arange(3), np.arange(4))
     assert out.dtype == np.float64 and out[0, 2] == pytest.approx(0.4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), h=st.integers(1, 40), w=st.integers(1, 60),
+       grain=st.booleans(), vig=st.booleans())
+def test_the_paper_kernel_is_the_numpy_paths_bits(seed: int, h: int, w: int, grain: bool,
+                                                  vig: bool) -> None:
+    """The paper's compiled pass (``paper._apply``) gives the bits of its numpy path: the
+    tooth's factor plus the grain scaled by the value under it, times the vignette."""
+    from wiktoria.render.layers import paper
+
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(0.9, 1.1, (h, w)).astype(F32)
+    g = rng.standard_normal((h, w), dtype=F32)
+    v = rng.uniform(0.5, 1.0, (h, w)).astype(F32)
+    buf = rng.uniform(0, 1, (h, w, 3)).astype(F32)
+    amount = F32(rng.uniform(0, 0.3))
+    factor = base.copy()  # the numpy path, as PaperRenderer.band writes it
+    if grain:
+        lum = F32(0.2126) * buf[..., 0] + F32(0.7152) * buf[..., 1] + F32(0.0722) * buf[..., 2]
+        factor += amount * (F32(4) * np.sqrt(lum) * (F32(1) - np.sqrt(lum))) * g
+    if vig:
+        factor *= v
+    want = buf * factor[..., None]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WIKTORIA_BACKEND", "numba")
+        kernel = _accel.compiled(paper._apply)
+    assert kernel is not None
+    got = buf.copy()
+    kernel(layer.kernel_array(base, base.shape), grain, layer.kernel_array(g, base.shape),
+           amount, vig, layer.kernel_array(v, base.shape), got)
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
