@@ -523,10 +523,15 @@ def kernel_array(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def interp_grid(grid: np.ndarray, gy: np.ndarray, gx: np.ndarray, rows: np.ndarray,
-                cols: np.ndarray, *more: np.ndarray) -> Any:
+                cols: np.ndarray) -> np.ndarray:
     """Bilinear interpolation of ``grid`` (sampled at pixel coordinates ``gy`` x ``gx``) at
-    the pixel rows ``rows`` and columns ``cols``; with ``more`` grids on the same nodes, a
-    tuple of every grid's interpolation (the cells found once)."""
+    the pixel rows ``rows`` and columns ``cols``."""
+    return interp_grids([grid], gy, gx, rows, cols)[0]
+
+
+def interp_grids(grids: list[np.ndarray], gy: np.ndarray, gx: np.ndarray, rows: np.ndarray,
+                 cols: np.ndarray) -> list[np.ndarray]:
+    """:func:`interp_grid` of several grids on the same nodes (the cells found once)."""
     def locate(g: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         i = np.clip(np.searchsorted(g, p, side="right") - 1, 0, len(g) - 2)
         t = np.clip((p - g[i]) / (g[i + 1] - g[i]), 0, 1).astype(F32)
@@ -534,9 +539,7 @@ def interp_grid(grid: np.ndarray, gy: np.ndarray, gx: np.ndarray, rows: np.ndarr
 
     iy, ty = locate(gy, rows.astype(np.float64))
     ix, tx = locate(gx, cols.astype(np.float64))
-    if more:
-        return tuple(_interp_cells(g, iy, ty, ix, tx) for g in (grid, *more))
-    return _interp_cells(grid, iy, ty, ix, tx)
+    return [_interp_cells(g, iy, ty, ix, tx) for g in grids]
 
 
 def _interp_cells(grid: np.ndarray, iy: np.ndarray, ty: np.ndarray, ix: np.ndarray,

@@ -21,7 +21,15 @@ from wiktoria.common import cache, parallel
 from wiktoria.common.cache import LoopCache
 from wiktoria.render import flowmap
 from wiktoria.render.forms import covered
-from wiktoria.render.layer import F32, Band, LayerRenderer, box_smooth, interp_grid, smoothstep
+from wiktoria.render.layer import (
+    F32,
+    Band,
+    LayerRenderer,
+    box_smooth,
+    interp_grid,
+    interp_grids,
+    smoothstep,
+)
 from wiktoria.render.light import light_of
 from wiktoria.render.strokes.field import sample_stack
 from wiktoria.scene.layers import AirLayer
@@ -318,7 +326,7 @@ class AirRenderer(LayerRenderer):
 
     def band(self, band: Band) -> None:
         v, hue, gy, gx = self.field
-        V, Hf = interp_grid(v, gy, gx, band.rows, band.cols, hue)
+        V, Hf = interp_grids([v, hue], gy, gx, band.rows, band.cols)
         band.shared["value"] = V
         band.shared["hue"] = Hf
         self.frame.paint(V, Hf, band.rgb)
